@@ -1,0 +1,150 @@
+# podutils - one non-recursive build.
+#   lib/**/*.c       -> build/libpod.a
+#   bin/X.c          -> build/bin/X
+#   tests/unit/test-*.c -> build/tests/test-*   (cmocka)
+#   tests/fuzz/fuzz-*.c -> build/fuzz/fuzz-*    (libFuzzer, clang)
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC       := gcc
+endif
+PREFIX   ?= /usr/local
+BINDIR   ?= $(PREFIX)/bin
+LIBEXECDIR ?= $(PREFIX)/libexec/podutils
+LIBDIR   ?= $(PREFIX)/lib
+INCDIR   ?= $(PREFIX)/include/podutils
+MANDIR   ?= $(PREFIX)/share/man
+DATADIR  ?= $(PREFIX)/share
+DESTDIR  ?=
+VERSION  := $(shell cat VERSION)
+GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+
+PKGS     := jansson sqlite3
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+WERROR   := $(if $(CI),-Werror,)
+CFLAGS   ?= -O2 -g
+BASE_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
+	-Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
+	-ffunction-sections -fdata-sections -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
+	-D_GNU_SOURCE -Ilib \
+	-DPOD_VERSION='"$(VERSION)"' -DPOD_GIT_COMMIT='"$(GIT_COMMIT)"' \
+	-DPOD_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
+ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS)
+LDFLAGS  ?=
+ALL_LDFLAGS = -Wl,--gc-sections -Wl,--as-needed $(LDFLAGS)
+LIBS     := $(PKG_LIBS) -lpthread
+
+LIB_SRC  := $(sort $(shell find lib -name '*.c'))
+LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o)
+BIN_SRC  := $(sort $(wildcard bin/*.c))
+BINS     := $(BIN_SRC:bin/%.c=build/bin/%)
+UNIT_SRC := $(sort $(wildcard tests/unit/test-*.c))
+UNITS    := $(UNIT_SRC:tests/unit/%.c=build/tests/%)
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz-*.c))
+FUZZERS  := $(FUZZ_SRC:tests/fuzz/%.c=build/fuzz/%)
+MANS     := $(sort $(wildcard man/man1/*.1))
+
+all: $(BINS)
+
+build/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
+
+build/libpod.a: $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+build/bin/%: build/obj/bin/%.o build/libpod.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS)
+
+build/tests/%: build/obj/tests/unit/%.o build/libpod.a
+	@mkdir -p $(@D)
+	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS) -lcmocka
+
+# Fuzz targets: the library again, instrumented, with clang's libFuzzer.
+FUZZ_CC     ?= clang
+FUZZ_CFLAGS := $(filter-out $(WERROR),$(BASE_CFLAGS)) -g -O1 -fsanitize=fuzzer-no-link,address,undefined
+FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzzobj/%.o)
+build/fuzzobj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
+build/fuzz/libpod.a: $(FUZZ_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+build/fuzz/%: tests/fuzz/%.c build/fuzz/libpod.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -o $@ $< build/fuzz/libpod.a $(LIBS)
+
+-include $(shell find build -name '*.d' 2>/dev/null)
+
+units: $(UNITS)
+fuzzers: $(FUZZERS)
+
+# Unit tests, then bats; the last line is "N passed, N failed".
+check: all units
+	@tests/run-check.sh
+
+unit: units
+	@tests/run-check.sh --unit-only
+
+fuzz: fuzzers
+	@tests/fuzz/run.sh $(FUZZERS)
+
+deps:
+	@tests/install-deps.sh
+
+quickstart: deps all
+	@$(MAKE) --no-print-directory install
+	@tests/quickstart.sh
+
+bench: all
+	@bench/run.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/bash-completion/completions \
+		$(DESTDIR)$(DATADIR)/zsh/vendor-completions $(DESTDIR)$(DATADIR)/fish/vendor_completions.d
+	install -m 0755 build/bin/podman $(DESTDIR)$(BINDIR)/podman
+	for b in $(filter-out build/bin/podman,$(BINS)); do \
+		install -m 0755 $$b $(DESTDIR)$(LIBEXECDIR)/; \
+		ln -sf $(LIBEXECDIR)/$${b##*/} $(DESTDIR)$(BINDIR)/$${b##*/}; done
+	install -m 0644 build/libpod.a $(DESTDIR)$(LIBDIR)/libpod.a
+	cd lib && find . -name '*.h' ! -name internal.h -exec install -D -m 0644 {} \
+		$(DESTDIR)$(INCDIR)/{} \;
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(PKGS)|' mk/libpod.pc.in \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/libpod.pc
+	install -m 0644 $(MANS) $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 share/completions/bash/* $(DESTDIR)$(DATADIR)/bash-completion/completions/
+	install -m 0644 share/completions/zsh/* $(DESTDIR)$(DATADIR)/zsh/vendor-completions/
+	install -m 0644 share/completions/fish/* $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/podman $(DESTDIR)$(LIBDIR)/libpod.a \
+		$(DESTDIR)$(LIBDIR)/pkgconfig/libpod.pc
+	for b in $(filter-out build/bin/podman,$(BINS)); do \
+		rm -f $(DESTDIR)$(BINDIR)/$${b##*/}; done
+	rm -rf $(DESTDIR)$(LIBEXECDIR) $(DESTDIR)$(INCDIR)
+	for m in $(MANS); do rm -f $(DESTDIR)$(MANDIR)/man1/$${m##*/}; done
+	for c in share/completions/bash/*; do \
+		rm -f $(DESTDIR)$(DATADIR)/bash-completion/completions/$${c##*/}; done
+	for c in share/completions/zsh/*; do rm -f $(DESTDIR)$(DATADIR)/zsh/vendor-completions/$${c##*/}; done
+	for c in share/completions/fish/*; do \
+		rm -f $(DESTDIR)$(DATADIR)/fish/vendor_completions.d/$${c##*/}; done
+
+fmt:
+	clang-format -i $(LIB_SRC) $(BIN_SRC) $(shell find lib -name '*.h') $(UNIT_SRC) $(FUZZ_SRC)
+
+lint:
+	@tests/lint.sh
+
+clean:
+	rm -rf build
+
+.PHONY: all units fuzzers check unit fuzz deps quickstart bench install uninstall fmt lint clean
