@@ -19,9 +19,9 @@ MANDIR   ?= $(PREFIX)/share/man
 DATADIR  ?= $(PREFIX)/share
 DESTDIR  ?=
 VERSION  := $(shell cat VERSION)
-GIT_COMMIT := $(shell git rev-parse HEAD 2>/dev/null || echo unknown)
+GIT_COMMIT := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 
-PKGS     := jansson sqlite3
+PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
