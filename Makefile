@@ -20,6 +20,7 @@ DATADIR  ?= $(PREFIX)/share
 DESTDIR  ?=
 VERSION  := $(shell cat VERSION)
 GIT_COMMIT := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
+BUILT_TIME := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -30,13 +31,13 @@ CFLAGS   ?= -O2 -g
 BASE_CFLAGS := -std=gnu11 -Wall -Wextra -Wno-unused-parameter -Wshadow -Wformat=2 \
 	-Wmissing-prototypes -Wstrict-prototypes $(WERROR) \
 	-ffunction-sections -fdata-sections -fstack-protector-strong -D_FORTIFY_SOURCE=2 \
-	-D_GNU_SOURCE -Ilib \
-	-DPOD_VERSION='"$(VERSION)"' -DPOD_GIT_COMMIT='"$(GIT_COMMIT)"' \
+	-D_GNU_SOURCE -Ilib -Ibuild/gen \
+	-DPOD_VERSION='"$(VERSION)"' \
 	-DPOD_LIBEXECDIR='"$(LIBEXECDIR)"' $(PKG_CFLAGS)
 ALL_CFLAGS = $(BASE_CFLAGS) $(CFLAGS)
 LDFLAGS  ?=
 ALL_LDFLAGS = -Wl,--gc-sections -Wl,--as-needed $(LDFLAGS)
-LIBS     := $(PKG_LIBS) -lpthread
+LIBS     := $(PKG_LIBS) -lpthread -lm
 
 LIB_SRC  := $(sort $(shell find lib -name '*.c'))
 LIB_OBJ  := $(LIB_SRC:%.c=build/obj/%.o)
@@ -50,7 +51,15 @@ MANS     := $(sort $(wildcard man/man1/*.1))
 
 all: $(BINS)
 
-build/obj/%.o: %.c
+# the commit and its time change with every commit: keep them in one
+# generated header so only the files that print them are rebuilt
+build/gen/pod-build-info.h: FORCE
+	@mkdir -p $(@D)
+	@printf '#define POD_GIT_COMMIT "%s"\n#define POD_BUILT %s\n' '$(GIT_COMMIT)' '$(BUILT_TIME)' > $@.tmp
+	@cmp -s $@.tmp $@ && rm -f $@.tmp || mv $@.tmp $@
+FORCE:
+
+build/obj/%.o: %.c | build/gen/pod-build-info.h
 	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c $< -o $@
 
@@ -70,7 +79,7 @@ build/tests/%: build/obj/tests/unit/%.o build/libpod.a
 FUZZ_CC     ?= clang
 FUZZ_CFLAGS := $(filter-out $(WERROR),$(BASE_CFLAGS)) -g -O1 -fsanitize=fuzzer-no-link,address,undefined
 FUZZ_OBJ    := $(LIB_SRC:%.c=build/fuzzobj/%.o)
-build/fuzzobj/%.o: %.c
+build/fuzzobj/%.o: %.c | build/gen/pod-build-info.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/libpod.a: $(FUZZ_OBJ)
@@ -147,4 +156,4 @@ lint:
 clean:
 	rm -rf build
 
-.PHONY: all units fuzzers check unit fuzz deps quickstart bench install uninstall fmt lint clean
+.PHONY: FORCE all units fuzzers check unit fuzz deps quickstart bench install uninstall fmt lint clean

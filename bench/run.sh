@@ -1,0 +1,8 @@
+#!/bin/bash
+# bench/run.sh - run every benchmark in bench/ (or those named) in turn.
+set -euo pipefail
+cd "$(dirname "$0")"
+for b in ${*:-startup}; do
+    echo "== bench/$b"
+    "./$b"
+done
