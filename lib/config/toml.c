@@ -787,7 +787,7 @@ parse_float(struct parser *p, const char *s, size_t n, size_t at)
 	v = strtod(clean, &end);
 	if (*end)
 		goto bad;
-	if (!isfinite(v) || (errno == ERANGE && fabs(v) > 1.0)) {
+	if (!isfinite(v) || (errno == ERANGE && (v > 1.0 || v < -1.0))) {
 		perr(p, at, "float out of range");
 		return NULL;
 	}
