@@ -95,8 +95,12 @@ parse_location(const char *prefix, const char *in, char **ret, struct pod_err **
 		return pod_err_set(err, POD_E_INVALID, 0,
 				   "%s: invalid location '%s': URI schemes are not supported", prefix,
 				   in);
-	free(*ret);
-	*ret = xstrndup(in, n);
+	{
+		char *out = xstrndup(in, n); /* IN may be *RET */
+
+		free(*ret);
+		*ret = out;
+	}
 	return 0;
 }
 
