@@ -19,9 +19,30 @@
 #include "config/toml.h"
 #include "core/strbuf.h"
 
-#ifndef DATA_DIR
-#define DATA_DIR "tests/unit/data/toml"
-#endif
+/* relative to the source tree; found from the binary's location when run elsewhere */
+static char data_dir[4096] = "tests/unit/data/toml";
+#define DATA_DIR data_dir
+
+static void
+find_data_dir(void)
+{
+	char exe[2048];
+	ssize_t n;
+	char *slash;
+
+	if (access(data_dir, R_OK) == 0)
+		return;
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return;
+	exe[n] = '\0';
+	slash = strrchr(exe, '/');
+	if (!slash)
+		return;
+	*slash = '\0';
+	/* build/tests/test-toml -> tests/unit/data/toml */
+	snprintf(data_dir, sizeof(data_dir), "%s/../../tests/unit/data/toml", exe);
+}
 
 static char *
 read_all(const char *path, size_t *ret_len)
@@ -258,5 +279,6 @@ main(void)
 		cmocka_unit_test(test_type_names),
 	};
 
+	find_data_dir();
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
