@@ -55,6 +55,7 @@ struct parser {
 	json_t *root;
 	json_t *cur;		 /* table that key/value pairs go into */
 	unsigned long section;	 /* counts headers */
+	size_t nvalues;
 	struct pod_strbuf path; /* printable path of cur */
 };
 
@@ -565,6 +566,12 @@ new_container(struct parser *p, json_t *v, unsigned depth, unsigned flags, size_
 		perr(p, at, "nesting too deep (max %d levels)", POD_TOML_MAX_DEPTH);
 		return NULL;
 	}
+	/* tables made by headers and dotted keys count too */
+	if (++p->nvalues > POD_TOML_MAX_VALUES) {
+		json_decref(v);
+		perr(p, at, "too many values (max %zu)", POD_TOML_MAX_VALUES);
+		return NULL;
+	}
 	m = meta_add(&p->meta, v);
 	m->flags = flags;
 	m->depth = depth;
@@ -1029,6 +1036,11 @@ static json_t *
 parse_value(struct parser *p, unsigned depth, const char *path)
 {
 	int c = cur(p);
+
+	if (++p->nvalues > POD_TOML_MAX_VALUES) {
+		perr(p, p->pos, "too many values (max %zu)", POD_TOML_MAX_VALUES);
+		return NULL;
+	}
 
 	if (c == '"' || c == '\'') {
 		struct pod_strbuf sb = POD_STRBUF_INIT;

@@ -10,8 +10,8 @@
  * bad escapes or numbers, control characters, invalid UTF-8, two key/value
  * pairs on one line. Errors are POD_E_INVALID with the message
  * "FILE:LINE:COL: message" (columns count characters, both start at 1).
- * Input is bounded to POD_TOML_MAX_SIZE bytes and POD_TOML_MAX_DEPTH levels
- * of nested tables and arrays.
+ * Input is bounded to POD_TOML_MAX_SIZE bytes, POD_TOML_MAX_DEPTH levels
+ * of nested tables and arrays, and POD_TOML_MAX_VALUES values.
  *
  * The returned object is the caller's: json_decref() it.
  */
@@ -24,6 +24,8 @@
 
 #define POD_TOML_MAX_SIZE ((size_t) 16 << 20)
 #define POD_TOML_MAX_DEPTH 64
+/* values of any kind in one document; bounds memory (jansson values are large) */
+#define POD_TOML_MAX_VALUES ((size_t) 1 << 20)
 
 json_t *pod_toml_parse(const char *buf, size_t len, const char *filename, struct pod_err **err);
 

@@ -208,6 +208,18 @@ test_limits(void **state)
 	assert_string_equal(err->msg, "nul.toml:1:7: control character U+0000 is not allowed");
 	pod_err_free(&err);
 
+	/* the value count is bounded */
+	pod_strbuf_adds(&sb, "a = [");
+	for (i = 0; i < POD_TOML_MAX_VALUES; i++)
+		pod_strbuf_adds(&sb, "1,");
+	pod_strbuf_adds(&sb, "]\n");
+	j = pod_toml_parse(sb.buf, sb.len, "many.toml", &err);
+	assert_null(j);
+	assert_true(pod_str_has_prefix(err->msg, "many.toml:1:"));
+	assert_true(pod_str_has_suffix(err->msg, ": too many values (max 1048576)"));
+	pod_err_free(&err);
+	pod_strbuf_reset(&sb);
+
 	/* 10000 array-of-tables entries stay fast and ordered */
 	for (i = 0; i < 10000; i++)
 		pod_strbuf_addf(&sb, "[[r]]\nn = %zu\n", i);
