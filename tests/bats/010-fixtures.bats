@@ -2,6 +2,7 @@
 # The test fixtures themselves: the image builder (fixtures/mkimages.sh) and
 # the local registry helper (fixtures/registry.sh).
 
+# shellcheck source-path=SCRIPTDIR/fixtures
 FIXDIR=$BATS_TEST_DIRNAME/fixtures
 
 setup_file() {
@@ -430,7 +431,7 @@ raw() { # REPO[:TAG|@DIGEST] in the plain registry
 	[ -z "$(ss -Hltn "sport = :$port")" ] || fail "port $port still listening"
 
 	# A pid file naming some other process is not acted upon.
-	sleep 60 </dev/null >/dev/null 2>&1 3>&- &
+	sleep 60 >/dev/null 2>&1 3>&- &
 	local other=$!
 	echo "$other" >"$d/pid"
 	registry_stop "$d"
