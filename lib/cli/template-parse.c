@@ -645,6 +645,7 @@ struct parser {
 	jmp_buf jb;
 	char *errmsg;
 	size_t line_pos, line_no; /* line_at() cache */
+	struct pod_strbuf tmp;	  /* scratch that survives a longjmp, released by the caller */
 };
 
 static size_t
@@ -665,13 +666,15 @@ static _Noreturn void parse_fail(struct parser *p, const char *fmt, ...) POD_PRI
 static _Noreturn void
 parse_fail(struct parser *p, const char *fmt, ...)
 {
-	cleanup_free char *msg = NULL;
+	char *msg;
 	va_list ap;
 
+	/* no cleanup attributes here or in callers: longjmp skips them */
 	va_start(ap, fmt);
 	msg = pod_xvasprintf(fmt, ap);
 	va_end(ap);
 	p->errmsg = xasprintf("template: %s:%zu: %s", p->t->name, line_at(p, p->last.pos), msg);
+	free(msg);
 	longjmp(p->jb, 1);
 }
 
@@ -768,21 +771,22 @@ item_string(struct pod_strbuf *sb, const struct item *it)
 static _Noreturn void
 unexpected(struct parser *p, const struct item *it, const char *context)
 {
-	cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
+	struct pod_strbuf *sb = &p->tmp;
 
-	item_string(&sb, it);
+	pod_strbuf_reset(sb);
+	item_string(sb, it);
 	if (it->type == I_ERROR) {
 		size_t line = line_at(p, it->pos);
 
 		if (p->action_line && p->action_line != line) {
-			bool action = pod_str_has_suffix(sb.buf, " action");
+			bool action = pod_str_has_suffix(sb->buf, " action");
 
-			parse_fail(p, "%s%s started at %s:%zu", sb.buf, action ? "" : " in action",
+			parse_fail(p, "%s%s started at %s:%zu", sb->buf, action ? "" : " in action",
 				   p->t->name, p->action_line);
 		}
-		parse_fail(p, "%s", sb.buf);
+		parse_fail(p, "%s", sb->buf);
 	}
-	parse_fail(p, "unexpected %s in %s", sb.buf, context);
+	parse_fail(p, "unexpected %s in %s", sb->buf, context);
 }
 
 static struct item
@@ -994,14 +998,15 @@ new_number(struct parser *p, const struct item *it)
 
 	a->text = text;
 	if (it->type == I_CHARCONST) {
-		cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
+		struct pod_strbuf *sb = &p->tmp;
 		size_t sz;
 
-		if (!unquote(&sb, it->val, it->len, '\'') || sb.len == 0)
+		pod_strbuf_reset(sb);
+		if (!unquote(sb, it->val, it->len, '\'') || sb->len == 0)
 			parse_fail(p, "malformed character constant: %s", text);
-		int32_t r = pod_utf8_decode(sb.buf, sb.len, &sz);
+		int32_t r = pod_utf8_decode(sb->buf, sb->len, &sz);
 
-		if (sz != sb.len)
+		if (sz != sb->len)
 			parse_fail(p, "malformed character constant: %s", text);
 		a->is_int = true;
 		a->ival = r;
@@ -1100,14 +1105,15 @@ term(struct parser *p)
 		return a;
 	case I_STRING:
 	case I_RAW: {
-		cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
+		struct pod_strbuf *sb = &p->tmp;
 
-		if (!unquote(&sb, it.val, it.len, it.type == I_RAW ? '`' : '"'))
+		pod_strbuf_reset(sb);
+		if (!unquote(sb, it.val, it.len, it.type == I_RAW ? '`' : '"'))
 			parse_fail(p, "invalid syntax");
 		a = new_arg(p, TA_STRING, it.pos);
 		a->text = item_dup(p, &it);
-		a->str = pod_tarena_strndup(p->a, sb.buf, sb.len);
-		a->slen = sb.len;
+		a->str = pod_tarena_strndup(p->a, sb->buf, sb->len);
+		a->slen = sb->len;
 		return a;
 	}
 	default:
@@ -1132,10 +1138,11 @@ operand(struct parser *p)
 	case TA_NUMBER:
 	case TA_NIL:
 	case TA_DOT: {
-		cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
+		struct pod_strbuf *sb = &p->tmp;
 
-		pod_targ_string(&sb, node);
-		parse_fail(p, "unexpected . after term \"%s\"", sb.buf);
+		pod_strbuf_reset(sb);
+		pod_targ_string(sb, node);
+		parse_fail(p, "unexpected . after term \"%s\"", sb->buf);
 	}
 	default: {
 		struct targ *chain = new_arg(p, TA_CHAIN, peek(p).pos);
@@ -1483,13 +1490,16 @@ pod_template_parse(const char *name, const char *src, unsigned flags, struct pod
 	p->lx.arena = &t->arena;
 	p->line_no = 1;
 	push_var(p, "$");
+	pod_strbuf_init(&p->tmp);
 	if (setjmp(p->jb)) {
 		pod_err_set(err, POD_E_INVALID, 0, "%s", p->errmsg);
 		free(p->errmsg);
+		pod_strbuf_release(&p->tmp);
 		free(p);
 		return pod_template_free(t);
 	}
 	t->root = parse_root(p);
+	pod_strbuf_release(&p->tmp);
 	free(p);
 	return t;
 }

@@ -17,7 +17,7 @@ static const char doc[] =
 	"\"Size\":1024,\"Ratio\":0.5,\"Running\":true,\"Nil\":null,"
 	"\"Labels\":{\"app\":\"web\",\"env\":\"prod\"},\"L\":[0,1,2,3,4,5,6,7,8,9],"
 	"\"Ports\":[{\"host\":8080,\"ctr\":80}],\"State\":{\"Status\":\"up\",\"Pid\":7},"
-	"\"Deep\":{\"a\":{\"b\":{\"c\":[[1,[2,[3]]]]}}},\"Uni\":\"h\xc3\xa9\xff\"}";
+	"\"Deep\":{\"a\":{\"b\":{\"c\":[[1,[2,[3]]]]}}},\"Uni\":\"h\xc3\xa9\"}";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
