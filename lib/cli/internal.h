@@ -161,4 +161,102 @@ void pod_targ_string(struct pod_strbuf *sb, const struct targ *a);
 void pod_tcmd_string(struct pod_strbuf *sb, const struct tcmd *c);
 void pod_tpipe_string(struct pod_strbuf *sb, const struct tpipe *p);
 
+/* ---- lexer (template-lex.c) ---- */
+
+enum itype {
+	I_ERROR,
+	I_BOOL,
+	I_CHAR,
+	I_CHARCONST,
+	I_ASSIGN,
+	I_DECLARE,
+	I_EOF,
+	I_FIELD,
+	I_IDENT,
+	I_LEFT,
+	I_LPAREN,
+	I_NUMBER,
+	I_PIPE,
+	I_RAW,
+	I_RIGHT,
+	I_RPAREN,
+	I_SPACE,
+	I_STRING,
+	I_TEXT,
+	I_VAR,
+	I_KEYWORD, /* keywords follow */
+	I_BLOCK,
+	I_BREAK,
+	I_CONTINUE,
+	I_DOT,
+	I_DEFINE,
+	I_ELSE,
+	I_END,
+	I_IF,
+	I_NIL,
+	I_RANGE,
+	I_TEMPLATE,
+	I_WITH,
+};
+
+struct item {
+	enum itype type;
+	size_t pos;
+	const char *val;
+	size_t len;
+};
+
+enum lstate { L_TEXT, L_LEFT, L_ACTION, L_DONE };
+
+struct lexer {
+	const char *in;
+	size_t len, pos;
+	enum lstate state;
+	int paren_depth;
+	struct tarena *arena;
+};
+
+/* Podman's NormalizeFormat; sets *ret_table for a "table " template */
+void pod_tnormalize(const char *src, bool *ret_table, struct pod_strbuf *out);
+/* Podman's EnforceRange test: does the text contain {{range .}}...{{end}}? */
+bool pod_thas_list_range(const char *s);
+/* the next item; after an error or EOF it keeps returning it */
+void pod_tlex_next(struct lexer *l, struct item *it);
+
+/* ---- execution (template-exec.c, template-funcs.c) ---- */
+
+struct tvar {
+	const char *name;
+	json_t *value;
+};
+
+enum tflow { FLOW_NONE, FLOW_BREAK, FLOW_CONTINUE };
+
+enum tat { AT_NONE, AT_ARG, AT_CMD, AT_PIPE };
+
+struct texec {
+	const struct pod_template *t;
+	struct pod_strbuf *out;
+	size_t out_start;
+	struct tvar *vars;
+	size_t nvars, vars_cap;
+	bool header;
+	json_t *header_root;
+	uint64_t steps;
+	enum tat at_kind;
+	const void *at;
+	size_t at_pos;
+	enum tflow flow;
+	struct pod_err **err;
+	char *fn_err; /* set by a function that fails */
+};
+
+/* Go's view of JSON values */
+bool pod_tval_all_strings(const json_t *v);
+const char *pod_tval_type(const json_t *v); /* "string", "int", "[]string", ... */
+bool pod_tval_truth(const json_t *v);	    /* NULL is false */
+/* object keys sorted bytewise (Go's map order); free only the array */
+const char **pod_tval_sorted_keys(const json_t *o, size_t *ret_n);
+void pod_tval_print(struct pod_strbuf *sb, const json_t *v); /* fmt's %v */
+
 #endif

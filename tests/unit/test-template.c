@@ -301,6 +301,12 @@ test_errors(void **state)
 		{ "{{upper .Size}}", "template: x:1:19: executing \"x\" at <.Size>: wrong type for "
 				     "value; expected string; got int", true },
 		{ "{{upper .Missing}}", "invalid value; expected string", true },
+		/* piped values are checked like the others */
+		{ "{{.Size | upper}}", "at <upper>: wrong type for value; expected string; got int", true },
+		{ "{{.Missing | upper}}", "invalid value; expected string", true },
+		{ "{{.ID | truncate 2}}", "expected string; found 2", true },
+		{ "{{2 | truncate .ID}}", "ab\n" },
+		{ "{{.Size | printf \"%d\"}}", "42\n" },
 		{ "{{upper .Names}}", "expected string; got []string", true },
 		{ "{{truncate .ID \"x\"}}", "expected integer; found \"x\"", true },
 		{ "{{upper}}", "wrong number of args for upper: want 1 got 0", true },
@@ -454,7 +460,14 @@ test_predicates(void **state)
 	assert_null(err);
 }
 
-/* ---- data-driven cases: tests/unit/data/template/{valid,invalid}/NAME ---- */
+/*
+ * Data-driven cases: tests/unit/data/template/{valid,invalid}/NAME holds
+ * input (the template; one trailing newline of the file is dropped),
+ * data.json (dot; {} when absent), expected (exact output) or error (a
+ * substring of the message), and optionally mode: "raw" parses with
+ * POD_TEMPLATE_RAW, "header" renders the header row with data.json as the
+ * titles. POD_TEST_DATA overrides the data directory.
+ */
 
 static char *
 slurp(const char *dir, const char *name, size_t *ret_len)
