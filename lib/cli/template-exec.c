@@ -14,6 +14,27 @@
 #include <inttypes.h>
 #include <limits.h>
 
+
+/*
+ * A field of a JSON object. Podman's templates name Go struct fields
+ * ({{.Host.Arch}}) while its JSON uses the json tags ("host", "arch"):
+ * an exact key wins, else the one key that matches ignoring case.
+ */
+static json_t *
+field_get(json_t *obj, const char *name)
+{
+	json_t *v = json_object_get(obj, name);
+	const char *k;
+	json_t *val;
+
+	if (v)
+		return v;
+	json_object_foreach(obj, k, val)
+		if (strcasecmp(k, name) == 0)
+			return val;
+	return NULL;
+}
+
 static void
 at_arg(struct texec *s, const struct targ *a)
 {
@@ -206,7 +227,7 @@ eval_field_chain(struct texec *s, json_t *receiver, const char **fields, size_t 
 				json_decref(cur);
 				return exec_fail(s, "%s is not a method but has arguments", fields[i]);
 			}
-			nextv = ref(json_object_get(cur, fields[i]));
+			nextv = ref(field_get(cur, fields[i]));
 		} else {
 			int r = exec_fail(s, "can't evaluate field %s in type %s", fields[i],
 					  pod_tval_type(cur));
