@@ -31,7 +31,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
 	pod_yaml_emit(info, &sb);
-	fputs(sb.buf, stdout);
+	/* Podman's YAML ends with an empty line */
+	printf("%s\n", sb.buf);
 	return 0;
 }
 

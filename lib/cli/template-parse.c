@@ -164,11 +164,12 @@ unexpected(struct parser *p, const struct item *it, const char *context)
 	if (it->type == I_ERROR) {
 		size_t line = line_at(p, it->pos);
 
+		/* Go 1.19 (Podman 4.3's) reports a lexer error at the line where
+		 * the unfinished action started, with no "started at" suffix */
 		if (p->action_line && p->action_line != line) {
-			bool action = pod_str_has_suffix(sb->buf, " action");
-
-			parse_fail(p, "%s%s started at %s:%zu", sb->buf, action ? "" : " in action",
-				   p->t->name, p->action_line);
+			p->errmsg = xasprintf("template: %s:%zu: %s", p->t->name, p->action_line,
+					      sb->buf);
+			longjmp(p->jb, 1);
 		}
 		parse_fail(p, "%s", sb->buf);
 	}

