@@ -5,6 +5,9 @@
 #include <ctype.h>
 #include <errno.h>
 
+static int err_vset(struct pod_err **err, enum pod_err_kind kind, int errnum, const char *fmt,
+		    va_list ap) POD_PRINTF(4, 0);
+
 static int
 err_vset(struct pod_err **err, enum pod_err_kind kind, int errnum, const char *fmt, va_list ap)
 {

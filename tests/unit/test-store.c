@@ -153,7 +153,8 @@ test_paths_resolve(void **state)
 			struct pod_paths q = { 0 };
 			struct pod_err *ce = NULL;
 
-			if (setresgid(65534, 65534, 65534) < 0 || setresuid(65534, 65534, 65534) < 0)
+			if (setresgid(65534, 65534, 65534) < 0 ||
+			    setresuid(65534, 65534, 65534) < 0)
 				_exit(77);
 			setenv("XDG_DATA_HOME", "/xdg/data", 1);
 			setenv("XDG_RUNTIME_DIR", "/xdg/run", 1);
@@ -242,7 +243,8 @@ test_newer_schema_refused(void **state)
 	struct fixture *f = *state;
 	struct pod_store *s = open_store(f, 0);
 	struct pod_err *e = NULL;
-	cleanup_free char *sql = xasprintf("PRAGMA user_version = %d", pod_store_schema_latest() + 1);
+	cleanup_free char *sql =
+		xasprintf("PRAGMA user_version = %d", pod_store_schema_latest() + 1);
 	cleanup_free char *want = NULL;
 	cleanup_free char *db = pod_path_join(f->paths.root, "db.sqlite");
 
@@ -428,7 +430,8 @@ test_resolve(void **state)
 		{ POD_OBJ_NETWORK, "podman", "podman", 0, NULL },
 		{ POD_OBJ_NETWORK, "abc1", "podman", 0, NULL },
 		{ POD_OBJ_NETWORK, ID_A2, "net2", 0, NULL },
-		{ POD_OBJ_NETWORK, "abc", NULL, POD_E_INVALID, "more than one result for network ID abc" },
+		{ POD_OBJ_NETWORK, "abc", NULL, POD_E_INVALID,
+		  "more than one result for network ID abc" },
 		{ POD_OBJ_NETWORK, "pod", NULL, POD_E_NOTFOUND,
 		  "unable to find network with name or ID pod: network not found" },
 		/* images: full ID, sha256:ID, name, unique prefix; ambiguous is unknown */
@@ -447,8 +450,8 @@ test_resolve(void **state)
 		   "INSERT INTO pods (id, name) VALUES ('" ID_A1 "', 'mypod'), ('" ID_A2
 		   "', 'pod2');"
 		   "INSERT INTO volumes (name) VALUES ('data1'), ('data2'), ('logs'), ('50%');"
-		   "INSERT INTO networks (name, id) VALUES ('podman', '" ID_A1 "'), ('net2', '" ID_A2
-		   "');"
+		   "INSERT INTO networks (name, id) VALUES ('podman', '" ID_A1 "'),"
+		   " ('net2', '" ID_A2 "');"
 		   "INSERT INTO images (id) VALUES ('" ID_A1 "'), ('" ID_A2 "'), ('" ID_E "');"
 		   "INSERT INTO image_names (name, image_id) VALUES "
 		   "('docker.io/library/busybox:latest', '" ID_A1 "');");
