@@ -100,11 +100,12 @@ pod_read_file(const char *path, char **ret, size_t *ret_len, size_t max, struct 
 		}
 		if (n == 0)
 			break;
-		if ((size_t) n > max - sb.len || sb.len + (size_t) n > max) {
+		if ((size_t) n > max - sb.len) {
 			errno = EFBIG;
 			return pod_err_sys(err, "reading %s", path);
 		}
-		pod_strbuf_truncate(&sb, sb.len + (size_t) n);
+		sb.len += (size_t) n;
+		sb.buf[sb.len] = '\0';
 	}
 	if (ret_len)
 		*ret_len = sb.len;

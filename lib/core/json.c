@@ -252,11 +252,11 @@ parse_record(struct pod_record_reader *r, const char *text, size_t len, const ch
 				   r->line, json_string_value(type), want_type);
 	target = record_target(obj);
 	if (!target)
-		return pod_err_set(err, POD_E_INVALID, 0, "%s:%zu: record has no \"Id\" or \"Name\"",
-				   r->name, r->line);
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "%s:%zu: record has no \"Id\" or \"Name\"", r->name, r->line);
 	if (!pod_record_is_name(target))
-		return pod_err_set(err, POD_E_INVALID, 0, "%s:%zu: record has an invalid name or ID",
-				   r->name, r->line);
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "%s:%zu: record has an invalid name or ID", r->name, r->line);
 	*ret_target = xstrdup(target);
 	return 1;
 }
@@ -293,6 +293,6 @@ pod_record_reader_next(struct pod_record_reader *r, const char *want_type, char 
 		*ret_target = xstrdup(sb.buf + start);
 		return 1;
 	}
-	return pod_err_set(err, POD_E_INVALID, 0, "%s:%zu: line is neither a JSON record nor a name",
-			   r->name, r->line);
+	return pod_err_set(err, POD_E_INVALID, 0,
+			   "%s:%zu: line is neither a JSON record nor a name", r->name, r->line);
 }

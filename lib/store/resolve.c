@@ -71,7 +71,8 @@ not_found(enum pod_object kind, const char *q, struct pod_err **err)
 	switch (kind) {
 	case POD_OBJ_CONTAINER:
 		return pod_err_set(err, POD_E_NOTFOUND, 0,
-				   "no container with name or ID \"%s\" found: no such container", q);
+				   "no container with name or ID \"%s\" found: no such container",
+				   q);
 	case POD_OBJ_POD:
 		return pod_err_set(err, POD_E_NOTFOUND, 0,
 				   "no pod with name or ID %s found: no such pod", q);
@@ -159,7 +160,8 @@ resolve_image(struct pod_store *s, const char *q, char **ret, struct pod_err **e
 	if (rc < 0)
 		return -1;
 	if (rc != 1)
-		return rc == 0 ? not_found(POD_OBJ_IMAGE, q, err) : ambiguous(POD_OBJ_IMAGE, q, err);
+		return rc == 0 ? not_found(POD_OBJ_IMAGE, q, err)
+			       : ambiguous(POD_OBJ_IMAGE, q, err);
 	return 0;
 }
 

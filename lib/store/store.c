@@ -318,7 +318,8 @@ int
 pod_store_begin(struct pod_store *s, bool immediate, struct pod_err **err)
 {
 	if (s->in_tx || !sqlite3_get_autocommit(s->db))
-		return pod_err_set(err, POD_E_GENERIC, 0, "database: a transaction is already open");
+		return pod_err_set(err, POD_E_GENERIC, 0,
+				   "database: a transaction is already open");
 	if (sqlite3_exec(s->db, immediate ? "BEGIN IMMEDIATE" : "BEGIN", NULL, NULL, NULL) !=
 	    SQLITE_OK)
 		return pod_store_sqlite_err(s, err, "starting a database transaction");

@@ -120,7 +120,8 @@ static void
 test_json_string(void **state)
 {
 	check_sanitised("plain", "plain");
-	check_sanitised("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3", "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3");
+	check_sanitised("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3",
+			"caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x90\xb3");
 	check_sanitised("a\xff" "b", "a\xef\xbf\xbd" "b");
 	/* overlong "/" is two bad bytes */
 	check_sanitised("\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd");
@@ -150,7 +151,8 @@ test_json_print_line(void **state)
 	rewind(f);
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_string_equal(buf,
-			    "{\"Type\":\"container\",\"Id\":7,\"Names\":[\"web\"],\"Path\":\"/a/b\xc3\xa9\"}\n");
+			    "{\"Type\":\"container\",\"Id\":7,\"Names\":[\"web\"],"
+			    "\"Path\":\"/a/b\xc3\xa9\"}\n");
 	assert_non_null(fgets(buf, sizeof(buf), f));
 	assert_null(fgets(buf, sizeof(buf), f));
 	fclose(f);
@@ -391,7 +393,8 @@ test_openat_in_root(void **state)
 	}
 	/* creating a file through the root */
 	{
-		int fd = pod_openat_in_root(rootfd, "/../new", O_WRONLY | O_CREAT | O_EXCL, 0600, &e);
+		int fd = pod_openat_in_root(rootfd, "/../new", O_WRONLY | O_CREAT | O_EXCL, 0600,
+					    &e);
 		cleanup_free char *created = pod_path_join(dir, "new");
 		struct stat st;
 
@@ -525,7 +528,8 @@ test_rm_rf_mount_point(void **state)
 		struct pod_err *e = NULL;
 		struct stat st;
 
-		if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		if (unshare(CLONE_NEWNS) < 0 ||
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 			_exit(77);
 		if (pod_mkdir_p(mnt, 0755, &e) < 0 || mount("tmpfs", mnt, "tmpfs", 0, NULL) < 0)
 			_exit(77);
@@ -897,7 +901,8 @@ test_log_format(void **state)
 		cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
 
 		pod_log_format(&sb, POD_LOG_WARN, "x", false, t, 0);
-		assert_string_equal(sb.buf, "time=\"2026-11-28T07:00:00-05:00\" level=warning msg=x\n");
+		assert_string_equal(sb.buf,
+				    "time=\"2026-11-28T07:00:00-05:00\" level=warning msg=x\n");
 	}
 	{
 		cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
