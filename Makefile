@@ -123,7 +123,8 @@ install: all
 	install -m 0755 build/bin/podman $(DESTDIR)$(BINDIR)/podman
 	for b in $(filter-out build/bin/podman,$(BINS)); do \
 		install -m 0755 $$b $(DESTDIR)$(LIBEXECDIR)/; \
-		ln -sf $(LIBEXECDIR)/$${b##*/} $(DESTDIR)$(BINDIR)/$${b##*/}; done
+		ln -sf $$(realpath -m --relative-to=$(BINDIR) $(LIBEXECDIR))/$${b##*/} \
+			$(DESTDIR)$(BINDIR)/$${b##*/}; done
 	install -m 0644 build/libpod.a $(DESTDIR)$(LIBDIR)/libpod.a
 	cd lib && find . -name '*.h' ! -name internal.h ! -name '*-internal.h' -exec install -D -m 0644 {} \
 		$(DESTDIR)$(INCDIR)/{} \;

@@ -52,3 +52,34 @@ load helpers
     echo "$output"
     is "$status" 0 "lint"
 }
+
+@test "make install honours DESTDIR and PREFIX; the installed podman finds its tools; uninstall removes them" {
+    local d=$PODUTILS_TMP/inst
+    run make -s -C "$PODUTILS_SRC" install DESTDIR="$d" PREFIX=/opt/pu
+    is "$status" 0 "make install"
+    [ -x "$d/opt/pu/bin/podman" ]
+    [ -x "$d/opt/pu/libexec/podutils/pod-version" ]
+    [ -f "$d/opt/pu/lib/libpod.a" ]
+    [ -f "$d/opt/pu/lib/pkgconfig/libpod.pc" ]
+    [ -f "$d/opt/pu/include/podutils/core/err.h" ]
+    [ -f "$d/opt/pu/share/man/man1/podman.1" ]
+    [ -f "$d/opt/pu/share/bash-completion/completions/podman" ]
+    # a program built against the installed library and headers
+    cat > "$PODUTILS_TMP/t.c" <<'EOC'
+#include "core/strbuf.h"
+int main(void) { struct pod_strbuf sb = POD_STRBUF_INIT; pod_strbuf_addf(&sb, "%d", 42); return sb.len == 2 ? 0 : 1; }
+EOC
+    run cc -D_GNU_SOURCE -I"$d/opt/pu/include/podutils" "$PODUTILS_TMP/t.c" "$d/opt/pu/lib/libpod.a" -o "$PODUTILS_TMP/t"
+    is "$status" 0 "compile against the installed library: $output"
+    run "$PODUTILS_TMP/t"
+    is "$status" 0 "run it"
+    # the dispatcher finds tools beside itself (here through the bin/ symlinks)
+    PATH=/usr/bin:/bin run "$d/opt/pu/bin/podman" version --format '{{.Client.APIVersion}}'
+    is "$output" "4.3.1" "installed podman version"
+    PATH=/usr/bin:/bin run "$d/opt/pu/bin/pod-version" --version
+    assert "$output" =~ "^pod-version version " "bin/ symlink to libexec"
+    run make -s -C "$PODUTILS_SRC" uninstall DESTDIR="$d" PREFIX=/opt/pu
+    is "$status" 0 "make uninstall"
+    run find "$d" -type f -o -type l
+    is "$output" "" "nothing left after uninstall"
+}
