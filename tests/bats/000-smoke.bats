@@ -5,8 +5,9 @@ load helpers
 
 @test "podman version prints Podman's layout" {
     run_pod version
-    assert "${lines[0]}" =~ "^Version: +[0-9]+\.[0-9]+\.[0-9]+$" "Version line"
-    assert "${lines[1]}" == "API Version:  4.3.1" "API Version line"
+    is "${lines[0]}" "Client:       Podman Engine" "first line"
+    assert "${lines[1]}" =~ "^Version: +[0-9]+\.[0-9]+\.[0-9]+$" "Version line"
+    is "${lines[2]}" "API Version:  4.3.1" "API Version line"
     assert "$output" =~ "OS/Arch: +linux/[a-z0-9]+" "OS/Arch line"
 }
 
