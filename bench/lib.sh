@@ -1,24 +1,20 @@
 # bench/lib.sh - shared helpers: time whole commands, medians, peak RSS,
 # and writing a results section into docs/performance.md.
-# Source it; needs /usr/bin/time (package `time`).
+# Source it; needs hyperfine and /usr/bin/time (packages hyperfine, time).
 
 BENCH_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BENCH_BIN=${PODUTILS_BUILD:-$BENCH_SRC/build}/bin
 BENCH_RUNS=${BENCH_RUNS:-30}
 
-# median_ms CMD...: runs CMD BENCH_RUNS times (after one warm-up), prints
-# the median wall time in milliseconds with two decimals.
+# median_ms CMD...: the median wall time of BENCH_RUNS runs (after warm-up
+# runs), in milliseconds, measured by hyperfine without a shell in between.
 median_ms() {
-    local i t0 t1 times=()
-    "$@" >/dev/null 2>&1 || true
-    for ((i = 0; i < BENCH_RUNS; i++)); do
-        t0=$(date +%s%N)
-        "$@" >/dev/null 2>&1 || true
-        t1=$(date +%s%N)
-        times+=($(( (t1 - t0) / 1000 )))
-    done
-    printf '%s\n' "${times[@]}" | sort -n |
-        awk '{a[NR]=$1} END { m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.2f\n", m/1000 }'
+    local json
+    json=$(mktemp)
+    hyperfine -N -i --warmup 3 --runs "$BENCH_RUNS" --export-json "$json" \
+        "$(printf '%q ' "$@")" >/dev/null 2>&1
+    jq -r '.results[0].median * 1000 | . * 100 | round / 100' "$json"
+    rm -f "$json"
 }
 
 # peak_rss_kib CMD...: maximum resident set size of one run, in KiB
@@ -47,3 +43,15 @@ write_section() {
 
 # podman from Debian, for comparison; its store is its own, never ours
 have_podman() { [ -x /usr/bin/podman ]; }
+
+# the tools a benchmark needs, from Debian
+bench_deps() {
+    local missing=""
+    command -v hyperfine >/dev/null || missing="$missing hyperfine"
+    [ -x /usr/bin/time ] || missing="$missing time"
+    [ -x /usr/bin/podman ] || missing="$missing podman runc"
+    if [ -n "$missing" ]; then
+        echo "bench: installing$missing" >&2
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing >/dev/null
+    fi
+}

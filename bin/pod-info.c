@@ -24,14 +24,15 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	if (!info)
 		return -1;
 	if (opt.format && *opt.format)
-		return pod_output_one(opt.format, info, stdout, err);
+		return pod_output_one("info", opt.format, info, stdout, err);
 	if (!ctx->g.dispatched) {
 		json_object_set_new(info, "Type", json_string("info"));
 		return pod_json_print_line(stdout, info, err);
 	}
 	cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
 	pod_yaml_emit(info, &sb);
-	fputs(sb.buf, stdout);
+	/* Podman's YAML ends with an empty line */
+	printf("%s\n", sb.buf);
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* pod-version - display the podutils version (`podman version`) */
 #include "cli/output.h"
 #include "cli/sysinfo.h"
+#include "cli/table.h"
 #include "cli/tool.h"
 #include "core/json.h"
 #include "core/strbuf.h"
@@ -21,13 +22,18 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_json json_t *v = json_pack("{s:o}", "Client", pod_version_json());
 
-	if (opt.format && *opt.format)
-		return pod_output_one(opt.format, v, stdout, err);
+	if (opt.format && *opt.format) {
+		/* Podman prints version's JSON on one line */
+		if (pod_format_is_json(opt.format))
+			return pod_json_print_line(stdout, v, err);
+		return pod_output_one("version", opt.format, v, stdout, err);
+	}
 	if (!ctx->g.dispatched) {
 		json_object_set_new(v, "Type", json_string("version"));
 		return pod_json_print_line(stdout, v, err);
 	}
 	json_t *c = json_object_get(v, "Client");
+	printf("Client:       Podman Engine\n");
 	printf("Version:      %s\n", json_string_value(json_object_get(c, "Version")));
 	printf("API Version:  %s\n", json_string_value(json_object_get(c, "APIVersion")));
 	printf("Go Version:   %s\n", json_string_value(json_object_get(c, "GoVersion")));

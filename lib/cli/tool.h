@@ -83,8 +83,10 @@ int pod_tool_main(const struct pod_tool *tool, int argc, char **argv);
 /* exit code for an error under a tool's table */
 int pod_tool_exit_code(const struct pod_tool *tool, const struct pod_err *e);
 
-/* the option tables shared by every tool (global engine options) */
+/* the option table shared by every tool (global engine options), and the
+ * values it parses into */
 extern const struct pod_opt pod_global_options[];
+extern struct pod_globals pod_globals_slots;
 
 /* prints a line to stdout; write errors become POD_E_IO */
 int pod_print_line(const char *s, struct pod_err **err);

@@ -34,8 +34,26 @@ needs_single_quotes(const char *s)
 }
 
 static void
-emit_string(const char *s, struct pod_strbuf *out)
+emit_string_at(const char *s, int indent, struct pod_strbuf *out)
 {
+	if (indent >= 0 && strchr(s, '\n') && !strchr(s, '\r')) {
+		/* yaml.v2 writes multi-line text as a literal block, "|-" when it
+		 * does not end with a newline */
+		size_t n = strlen(s);
+		bool trail = s[n - 1] == '\n';
+		pod_strbuf_adds(out, trail ? "|" : "|-");
+		for (const char *p = s; *p;) {
+			const char *nl = strchrnul(p, '\n');
+			pod_strbuf_addch(out, '\n');
+			if (nl > p) {
+				for (int i = 0; i < indent + 2; i++)
+					pod_strbuf_addch(out, ' ');
+				pod_strbuf_add(out, p, (size_t) (nl - p));
+			}
+			p = *nl ? nl + 1 : nl;
+		}
+		return;
+	}
 	if (!*s) {
 		pod_strbuf_adds(out, "\"\"");
 		return;
@@ -75,11 +93,17 @@ emit_string(const char *s, struct pod_strbuf *out)
 }
 
 static void
-emit_scalar(json_t *v, struct pod_strbuf *out)
+emit_string(const char *s, struct pod_strbuf *out)
+{
+	emit_string_at(s, -1, out);
+}
+
+static void
+emit_scalar_at(json_t *v, int indent, struct pod_strbuf *out)
 {
 	switch (json_typeof(v)) {
 	case JSON_STRING:
-		emit_string(json_string_value(v), out);
+		emit_string_at(json_string_value(v), indent, out);
 		break;
 	case JSON_INTEGER:
 		pod_strbuf_addf(out, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
@@ -108,6 +132,12 @@ emit_scalar(json_t *v, struct pod_strbuf *out)
 		pod_strbuf_adds(out, "[]");
 		break;
 	}
+}
+
+static void
+emit_scalar(json_t *v, struct pod_strbuf *out)
+{
+	emit_scalar_at(v, -1, out);
 }
 
 static bool
@@ -156,7 +186,7 @@ emit_map(json_t *v, int indent, bool first_inline, struct pod_strbuf *out)
 			emit_node(c, json_is_array(c) ? indent : indent + 2, out);
 		} else {
 			pod_strbuf_addch(out, ' ');
-			emit_scalar(c, out);
+			emit_scalar_at(c, indent, out);
 			pod_strbuf_addch(out, '\n');
 		}
 	}

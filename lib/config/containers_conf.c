@@ -475,7 +475,7 @@ pod_config_load_files(const struct pod_config_dirs *d, char *const *files,
 
 	c->files = xcalloc(1, sizeof(char *));
 	for (i = 0; files && files[i]; i++) {
-		cleanup_cfg_json json_t *root = NULL;
+		cleanup_json json_t *root = NULL;
 		bool missing = false;
 
 		root = pod_cfg_parse(files[i], &missing, err);

@@ -21,8 +21,7 @@ struct pod_cfg_field {
 	size_t offset; /* into the destination struct */
 };
 
-void pod_cfg_json_decrefp(json_t **j);
-#define cleanup_cfg_json cleanup_(pod_cfg_json_decrefp)
+#include "core/json.h"
 
 bool pod_cfg_exists(const char *path);
 /* XDG_CONFIG_HOME, else HOME/.config */

@@ -1,5 +1,6 @@
 /* paths.c - where the containers-* files live, and typed access to parsed TOML */
 #include "config/internal.h"
+#include "core/json.h"
 #include "config/toml.h"
 
 #include <dirent.h>
@@ -17,13 +18,6 @@ pod_config_dirs_default(struct pod_config_dirs *d)
 		.home = NULL,
 		.rootless = geteuid() != 0,
 	};
-}
-
-void
-pod_cfg_json_decrefp(json_t **j)
-{
-	if (*j)
-		json_decref(*j);
 }
 
 bool

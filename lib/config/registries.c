@@ -629,7 +629,7 @@ merge(struct pod_registries *r, struct partial *p)
 static int
 load_one(struct pod_registries *r, const char *path, bool dropin, struct pod_err **err)
 {
-	cleanup_cfg_json json_t *root = NULL;
+	cleanup_json json_t *root = NULL;
 	struct partial p = { .has_search = false };
 	bool missing = false;
 	int ret;

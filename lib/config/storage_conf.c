@@ -108,7 +108,7 @@ pod_storage_conf_load_file(const struct pod_config_dirs *d, const char *path,
 			   struct pod_storage_conf **ret, struct pod_err **err)
 {
 	cleanup_(pod_storage_conf_freep) struct pod_storage_conf *s = xcalloc(1, sizeof(*s));
-	cleanup_cfg_json json_t *root = NULL;
+	cleanup_json json_t *root = NULL;
 	cleanup_free char *prefix = NULL;
 	const json_t *storage = NULL, *options = NULL, *overlay = NULL;
 	bool missing = true;

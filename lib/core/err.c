@@ -5,7 +5,10 @@
 #include <ctype.h>
 #include <errno.h>
 
-static int POD_PRINTF(4, 0)
+static int err_vset(struct pod_err **err, enum pod_err_kind kind, int errnum, const char *fmt,
+		    va_list ap) POD_PRINTF(4, 0);
+
+static int
 err_vset(struct pod_err **err, enum pod_err_kind kind, int errnum, const char *fmt, va_list ap)
 {
 	struct pod_err *e;

@@ -51,7 +51,6 @@ run_pod() {
         '?') expect='?'; shift ;;
     esac
     run "$PODMAN" "$@"
-    echo "# \$ podman $*" >&3 2>/dev/null || true
     if [[ "$expect" != '?' && "$status" -ne "$expect" ]]; then
         echo "# podman $*"
         echo "# expected exit $expect, got $status; output:"
