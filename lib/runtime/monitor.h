@@ -108,7 +108,8 @@ char **pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int 
 /*
  * Starts pod-monitor detached: setsid, double fork (the monitor is
  * re-parented away from the caller), stdio on /dev/null (kept with
- * passthrough), every other fd closed, the sync pipe's write end as fd 3.
+ * passthrough), every other fd closed, the sync pipe's write end as fd 3,
+ * LC_ALL=C (it keeps locale files out of the monitor's memory).
  * Returns the monitor's pid and the sync pipe's read end (O_CLOEXEC), for
  * pod_monitor_wait_sync(). An exec failure of the monitor is reported here.
  */

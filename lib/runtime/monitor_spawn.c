@@ -188,6 +188,8 @@ exec_monitor(const struct pod_monitor_opts *o, char **argv, int sync_w, int stat
 	for (int s = 1; s < NSIG; s++)
 		if (s != SIGKILL && s != SIGSTOP)
 			signal(s, SIG_DFL);
+	/* the monitor copies bytes: no locale files mapped into every monitor */
+	setenv("LC_ALL", "C", 1);
 	if (o->log_driver != POD_MONITOR_LOG_PASSTHROUGH) {
 		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
 		if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
