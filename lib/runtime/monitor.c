@@ -1,4 +1,4 @@
-/* monitor.c - pod-monitor's life: create and start through the runtime, copy I/O, record the exit */
+/* monitor.c - pod-monitor: create and start through the runtime, copy I/O, record the exit */
 #include "runtime/monitor_priv.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -220,17 +220,17 @@ runtime_argv(const struct pod_monitor_opts *o, const char *verb)
 }
 
 /*
- * Runs one runtime command and waits for it, keeping the signal fd, the
+ * Runs one runtime command (takes take_argv) and waits for it, keeping the signal fd, the
  * console socket and the runtime's stderr serviced. errfd < 0: its stderr
  * goes to a private pipe; else to errfd, and cap_fd (the read end) is
  * captured. Returns the exit code (128+signal), or -1.
  */
 static int
-run_runtime(struct mon *m, char **argv, int in, int out, int errfd, int cap_fd,
+run_runtime(struct mon *m, char **take_argv, int in, int out, int errfd, int cap_fd,
 	    struct pod_err **err)
 {
+	cleanup_strv char **argv = take_argv;
 	int pipefd[2] = { -1, -1 };
-	cleanup_strv char **freeme = argv;
 
 	pod_strbuf_reset(&m->rt_err);
 	if (errfd < 0) {
