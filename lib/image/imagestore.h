@@ -225,6 +225,18 @@ void pod_layer_writer_freep(struct pod_layer_writer **w);
 int pod_imagestore_add_layer_fd(struct pod_imagestore *is, const struct pod_layer_add_opts *opts,
 				int fd, struct pod_layer_info *ret, struct pod_err **err);
 
+typedef int (*pod_imagestore_out_fn)(void *ctx, const void *buf, size_t len,
+				     struct pod_err **err);
+/*
+ * Streams the layer's original uncompressed tar to out, byte for byte (from
+ * the tar-split kept at extraction and the files in diff/): its digest is
+ * the layer's DiffID, its length pod_layer_info.size. A layer changed on
+ * disk since is an error (detected by size or by the final digest, so out
+ * may have received bytes before the error).
+ */
+int pod_imagestore_layer_tar(struct pod_imagestore *is, const char *layer_id,
+			     pod_imagestore_out_fn out, void *ctx, struct pod_err **err);
+
 /* ---- images ---- */
 
 struct pod_image_commit {
