@@ -8,6 +8,7 @@
 #include "core/json.h"
 #include "core/lock.h"
 #include "core/log.h"
+#include "core/strbuf.h"
 #include "image/digest.h"
 #include "image/imagestore-int.h"
 #include "image/manifest.h"

@@ -175,8 +175,14 @@ json_t *pod_image_history_json(struct pod_imagestore *is, const struct pod_image
  */
 json_t *pod_image_repo_tags(const struct pod_image *img);
 json_t *pod_image_repo_digests(const struct pod_image *img);
-/* labels of the config (borrowed), or NULL */
+/* labels of the config (borrowed), or NULL when none */
 json_t *pod_image_labels(const struct pod_image *img);
+/*
+ * One `podman images --format json` entry plus "Type": "image": Id,
+ * ParentId, RepoTags, RepoDigests, Size, SharedSize, VirtualSize, Labels,
+ * Containers, Names, Digest, History, Created (unix s), CreatedAt.
+ */
+json_t *pod_image_summary_json(const struct pod_image *img, int64_t containers);
 
 /* ---- layers ---- */
 
