@@ -263,6 +263,16 @@ cache_drop(struct pod_tar_extract *x)
 	x->cache_fd = -1;
 }
 
+/* After a removal the cached parent may be gone (or reached through a
+ * symlink that is gone): forget its path, but keep the fd open, the entry
+ * being extracted may still be using it; get_parent() closes it. */
+static void
+cache_forget(struct pod_tar_extract *x)
+{
+	free(x->cache_path);
+	x->cache_path = NULL;
+}
+
 /* ---- removal without following symlinks ---- */
 
 /* Empties the directory fd (taken). Walks down by name with O_NOFOLLOW and
@@ -540,8 +550,7 @@ prepare_target(struct pod_tar_extract *x, int pfd, const char *base, const char 
 	}
 	if (want_dir && S_ISDIR(st.st_mode))
 		return 1;
-	/* a removal may take a cached parent (or a symlink leading to it) away */
-	cache_drop(x);
+	cache_forget(x);
 	if (pod_layer_remove_tree(pfd, base, err) < 0)
 		return pod_err_wrap(err, "replacing \"%s\"", rel);
 	return 0;
@@ -903,7 +912,7 @@ do_whiteout(struct pod_tar_extract *x, int pfd, const char *dir, const char *bas
 	if (STREQ(base, ".wh..wh..opq")) {
 		const char *key = x->o.userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque";
 
-		cache_drop(x);
+		cache_forget(x);
 		if (x->o.apply_whiteouts_by_delete)
 			return opaque_delete(x, pfd, dir, 0, err);
 		if (fsetxattr(pfd, key, "y", 1, 0) < 0)
@@ -915,7 +924,7 @@ do_whiteout(struct pod_tar_extract *x, int pfd, const char *dir, const char *bas
 				   *dir ? "/" : "", base);
 	rel = *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	if (x->o.apply_whiteouts_by_delete) {
-		cache_drop(x);
+		cache_forget(x);
 		return pod_layer_remove_tree(pfd, name, err);
 	}
 	if (prepare_target(x, pfd, name, rel, false, err) < 0)
@@ -1355,6 +1364,7 @@ on_header(struct pod_tar_extract *x, struct pod_err **err)
 	}
 	e.xattrs = TAKE_PTR(x->pend.xattrs);
 	e.n_xattrs = x->pend.n_xattrs;
+	x->pend.n_xattrs = 0;
 	pending_release(&x->pend);
 	/* v7/old GNU: a regular file whose name ends in "/" is a directory */
 	if (type == '0' && *e.path && e.path[strlen(e.path) - 1] == '/')
