@@ -1217,6 +1217,156 @@ test_sniff_and_misuse(void **state)
 	fx_free(&f);
 }
 
+/* ---- table-driven cases: tests/unit/data/tar/{valid,invalid}/NAME/ ---- */
+
+#define DATA_DIR "tests/unit/data/tar"
+
+static int
+cmp_strp(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/* one line per entry, sorted: "d PATH MODE[ opaque]", "f PATH MODE SIZE[ user.K=V]",
+ * "l PATH TARGET", "c|b PATH MAJ:MIN", "p PATH MODE" */
+static void
+listing(int dfd, const char *rel, struct tb *out)
+{
+	int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY);
+	DIR *d = fdopendir(fd);
+	struct dirent *de;
+	char **names = xcalloc(1, sizeof(char *));
+
+	assert_non_null(d);
+	while ((de = readdir(d)))
+		if (!STREQ(de->d_name, ".") && !STREQ(de->d_name, ".."))
+			names = pod_strv_push(names, xstrdup(de->d_name));
+	closedir(d);
+	qsort(names, pod_strv_len(names), sizeof(char *), cmp_strp);
+	for (char **n = names; *n; n++) {
+		cleanup_free char *path = *rel ? xasprintf("%s/%s", rel, *n) : xstrdup(*n);
+		cleanup_free char *line = NULL;
+		struct stat st;
+
+		assert_int_equal(fstatat(dfd, *n, &st, AT_SYMLINK_NOFOLLOW), 0);
+		if (S_ISDIR(st.st_mode)) {
+			int cfd = openat(dfd, *n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+			char v[4];
+			bool opq = fgetxattr(cfd, "trusted.overlay.opaque", v, sizeof(v)) == 1;
+
+			line = xasprintf("d %s %04o%s\n", path, st.st_mode & 07777,
+					 opq ? " opaque" : "");
+			tb_add(out, line, strlen(line));
+			listing(cfd, path, out);
+			close(cfd);
+			continue;
+		} else if (S_ISREG(st.st_mode)) {
+			int ffd = openat(dfd, *n, O_RDONLY | O_NOFOLLOW);
+			char v[256] = { 0 };
+			ssize_t vl = fgetxattr(ffd, "user.k", v, sizeof(v) - 1);
+
+			close(ffd);
+			line = xasprintf("f %s %04o %lld%s%s\n", path, st.st_mode & 07777,
+					 (long long) st.st_size, vl >= 0 ? " user.k=" : "",
+					 vl >= 0 ? v : "");
+		} else if (S_ISLNK(st.st_mode)) {
+			char tgt[4096] = { 0 };
+
+			assert_true(readlinkat(dfd, *n, tgt, sizeof(tgt) - 1) > 0);
+			line = xasprintf("l %s %s\n", path, tgt);
+		} else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+			line = xasprintf("%c %s %u:%u\n", S_ISCHR(st.st_mode) ? 'c' : 'b', path,
+					 major(st.st_rdev), minor(st.st_rdev));
+		} else {
+			line = xasprintf("p %s %04o\n", path, st.st_mode & 07777);
+		}
+		tb_add(out, line, strlen(line));
+	}
+	pod_strv_free(names);
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	int fd = open(path, O_RDONLY);
+	struct tb t = { 0 };
+	char buf[65536];
+	ssize_t n;
+
+	if (fd < 0)
+		return NULL;
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		tb_add(&t, buf, (size_t) n);
+	close(fd);
+	tb_add(&t, "", 1);
+	*len = t.len - 1;
+	return (char *) t.buf;
+}
+
+static void
+run_cases(const char *kind)
+{
+	cleanup_free char *dir = xasprintf("%s/%s", DATA_DIR, kind);
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d))) {
+		cleanup_free char *in = NULL, *want = NULL, *p = NULL, *q = NULL;
+		size_t len, wlen;
+		struct fx f;
+		struct pod_layer_result r;
+		struct pod_err *e;
+
+		if (de->d_name[0] == '.')
+			continue;
+		p = xasprintf("%s/%s/input", dir, de->d_name);
+		q = xasprintf("%s/%s/%s", dir, de->d_name, STREQ(kind, "valid") ? "expected" : "error");
+		in = slurp(p, &len);
+		want = slurp(q, &wlen);
+		assert_non_null(in);
+		assert_non_null(want);
+		f = fx_new();
+		e = extract(f.rootfd, in, len, 777, NULL, &r);
+		if (STREQ(kind, "valid")) {
+			struct tb got = { 0 };
+
+			if (e)
+				fail_msg("%s: %s", de->d_name, e->msg);
+			listing(f.rootfd, "", &got);
+			tb_add(&got, "", 1);
+			if (!STREQ((char *) got.buf, want))
+				fail_msg("%s: got\n%s\nwant\n%s", de->d_name, (char *) got.buf, want);
+			free(got.buf);
+		} else {
+			while (wlen && want[wlen - 1] == '\n')
+				want[--wlen] = '\0';
+			if (!e)
+				fail_msg("%s: extraction succeeded", de->d_name);
+			if (!strstr(e->msg, want))
+				fail_msg("%s: \"%s\" lacks \"%s\"", de->d_name, e->msg, want);
+			pod_err_free(&e);
+		}
+		fx_free(&f);
+		n++;
+	}
+	closedir(d);
+	assert_true(n >= 5);
+}
+
+static void
+test_table_valid(void **state)
+{
+	run_cases("valid");
+}
+
+static void
+test_table_invalid(void **state)
+{
+	run_cases("invalid");
+}
+
 int
 main(void)
 {
@@ -1231,6 +1381,8 @@ main(void)
 		cmocka_unit_test(test_overlay_upper),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sniff_and_misuse),
+		cmocka_unit_test(test_table_valid),
+		cmocka_unit_test(test_table_invalid),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
