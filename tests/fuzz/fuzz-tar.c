@@ -19,6 +19,12 @@ static char *sentinel;
 static int sentinel_fd = -1;
 
 static void
+teardown(void)
+{
+	(void) pod_layer_remove_tree(AT_FDCWD, sentinel, NULL);
+}
+
+static void
 setup(void)
 {
 	char tmpl[] = "/tmp/fuzz-tar-XXXXXX";
@@ -29,6 +35,7 @@ setup(void)
 	sentinel_fd = open(sentinel, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (sentinel_fd < 0)
 		abort();
+	atexit(teardown);
 }
 
 static void
