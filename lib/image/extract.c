@@ -65,12 +65,6 @@ struct dirmeta {
 	struct timespec ts[2];
 };
 
-/* a set of cleaned paths this layer created (only for apply_whiteouts_by_delete) */
-struct pathset {
-	char **slot;
-	size_t cap, n;
-};
-
 enum state { ST_HEADER, ST_FILE, ST_META, ST_SKIP, ST_PAD, ST_END };
 
 struct pod_tar_extract {
@@ -94,7 +88,7 @@ struct pod_tar_extract {
 	uint64_t n_headers;
 	char *cache_path; /* the last parent directory resolved, and its fd */
 	int cache_fd;
-	struct pathset made;
+	struct pod_pathset made;
 	uint64_t entries, skipped_devices, skipped_xattrs;
 	bool failed, finished;
 };
@@ -145,112 +139,11 @@ xlog(struct pod_tar_extract *x, const char *fmt, ...)
 	x->o.log(x->o.log_ctx, msg);
 }
 
-static int
-open_in_root(int rootfd, const char *path, int flags)
-{
-	struct open_how how = {
-		.flags = (uint64_t) (flags | O_CLOEXEC),
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-	};
-	int tries = 0;
-
-	if (!*path)
-		path = ".";
-	for (;;) {
-		long fd = syscall(SYS_openat2, rootfd, path, &how, sizeof(how));
-
-		if (fd >= 0)
-			return (int) fd;
-		/* EAGAIN: a concurrent rename made the kernel give up; retry */
-		if ((errno == EAGAIN || errno == EINTR) && ++tries < 32)
-			continue;
-		return -1;
-	}
-}
-
-static uint64_t
-str_hash(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (uint8_t) *s) * 1099511628211ull;
-	return h;
-}
-
-static bool
-pathset_has(const struct pathset *s, const char *p)
-{
-	if (!s->cap)
-		return false;
-	for (size_t i = str_hash(p) & (s->cap - 1);; i = (i + 1) & (s->cap - 1)) {
-		if (!s->slot[i])
-			return false;
-		if (STREQ(s->slot[i], p))
-			return true;
-	}
-}
-
-static void
-pathset_add1(struct pathset *s, const char *p)
-{
-	size_t i;
-
-	if (pathset_has(s, p))
-		return;
-	if ((s->n + 1) * 2 > s->cap) {
-		struct pathset n = { .cap = s->cap ? s->cap * 2 : 64 };
-
-		n.slot = xcalloc(n.cap, sizeof(char *));
-		for (i = 0; i < s->cap; i++) {
-			size_t j;
-
-			if (!s->slot[i])
-				continue;
-			for (j = str_hash(s->slot[i]) & (n.cap - 1); n.slot[j]; j = (j + 1) & (n.cap - 1))
-				;
-			n.slot[j] = s->slot[i];
-		}
-		n.n = s->n;
-		free(s->slot);
-		*s = n;
-	}
-	for (i = str_hash(p) & (s->cap - 1); s->slot[i]; i = (i + 1) & (s->cap - 1))
-		;
-	s->slot[i] = xstrdup(p);
-	s->n++;
-}
-
-/* the path and all its parents */
-static void
-pathset_add(struct pathset *s, const char *p)
-{
-	cleanup_free char *c = xstrdup(p);
-	char *slash;
-
-	if (!*c)
-		return;
-	pathset_add1(s, c);
-	while ((slash = strrchr(c, '/'))) {
-		*slash = '\0';
-		pathset_add1(s, c);
-	}
-}
-
-static void
-pathset_release(struct pathset *s)
-{
-	for (size_t i = 0; i < s->cap; i++)
-		free(s->slot[i]);
-	free(s->slot);
-	memset(s, 0, sizeof(*s));
-}
-
 static void
 mark_made(struct pod_tar_extract *x, const char *rel)
 {
 	if (x->o.apply_whiteouts_by_delete)
-		pathset_add(&x->made, rel);
+		pod_pathset_add(&x->made, rel);
 }
 
 static void
@@ -263,110 +156,14 @@ cache_drop(struct pod_tar_extract *x)
 	x->cache_fd = -1;
 }
 
-/* ---- removal without following symlinks ---- */
-
-/* Empties the directory fd (taken). Walks down by name with O_NOFOLLOW and
- * back up through "..", so only two descriptors are open at any depth. */
-static int
-empty_dir(int fd, struct pod_err **err)
+/* After a removal the cached parent may be gone (or reached through a
+ * symlink that is gone): forget its path, but keep the fd open, the entry
+ * being extracted may still be using it; get_parent() closes it. */
+static void
+cache_forget(struct pod_tar_extract *x)
 {
-	size_t depth = 0;
-
-	for (;;) {
-		int dfd = fcntl(fd, F_DUPFD_CLOEXEC, 3);
-		bool descended = false;
-		struct dirent *de;
-		DIR *d;
-
-		if (dfd < 0 || !(d = fdopendir(dfd))) {
-			if (dfd >= 0)
-				close(dfd);
-			close(fd);
-			return pod_err_sys(err, "reading directory");
-		}
-		rewinddir(d);
-		while ((errno = 0, de = readdir(d))) {
-			const char *n = de->d_name;
-			bool isdir = de->d_type == DT_DIR;
-
-			if (STREQ(n, ".") || STREQ(n, ".."))
-				continue;
-			if (de->d_type == DT_UNKNOWN) {
-				struct stat st;
-
-				if (fstatat(fd, n, &st, AT_SYMLINK_NOFOLLOW) == 0)
-					isdir = S_ISDIR(st.st_mode);
-			}
-			if (!isdir) {
-				if (unlinkat(fd, n, 0) < 0 && errno != ENOENT)
-					goto fail_name;
-				continue;
-			}
-			if (unlinkat(fd, n, AT_REMOVEDIR) == 0 || errno == ENOENT)
-				continue;
-			if (errno != ENOTEMPTY && errno != EEXIST)
-				goto fail_name;
-			dfd = openat(fd, n, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (dfd < 0)
-				goto fail_name;
-			close(fd);
-			fd = dfd;
-			depth++;
-			descended = true;
-			break;
-		}
-		if (!descended && errno) {
-			pod_err_sys(err, "reading directory");
-			closedir(d);
-			close(fd);
-			return -1;
-		}
-		closedir(d);
-		if (descended)
-			continue;
-		if (depth == 0) {
-			close(fd);
-			return 0;
-		}
-		dfd = openat(fd, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		close(fd);
-		if (dfd < 0)
-			return pod_err_sys(err, "removing directory tree");
-		fd = dfd;
-		depth--;
-		continue;
-fail_name:
-		pod_err_sys(err, "removing \"%s\"", de->d_name);
-		closedir(d);
-		close(fd);
-		return -1;
-	}
-}
-
-int
-pod_layer_remove_tree(int dirfd, const char *name, struct pod_err **err)
-{
-	struct stat st;
-	int fd;
-
-	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		return pod_err_sys(err, "removing \"%s\"", name);
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		if (unlinkat(dirfd, name, 0) < 0 && errno != ENOENT)
-			return pod_err_sys(err, "removing \"%s\"", name);
-		return 0;
-	}
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return pod_err_sys(err, "removing \"%s\"", name);
-	if (empty_dir(fd, err) < 0)
-		return pod_err_wrap(err, "removing \"%s\"", name);
-	if (unlinkat(dirfd, name, AT_REMOVEDIR) < 0 && errno != ENOENT)
-		return pod_err_sys(err, "removing \"%s\"", name);
-	return 0;
+	free(x->cache_path);
+	x->cache_path = NULL;
 }
 
 /* ---- paths ---- */
@@ -475,7 +272,7 @@ get_parent(struct pod_tar_extract *x, const char *dir, struct pod_err **err)
 	if (x->cache_path && STREQ(x->cache_path, dir))
 		return x->cache_fd;
 	cache_drop(x);
-	fd = open_in_root(x->rootfd, dir, O_RDONLY | O_DIRECTORY);
+	fd = pod_image_open_in_root(x->rootfd, dir, O_RDONLY | O_DIRECTORY);
 	if (fd < 0 && errno != ENOENT)
 		return pod_err_sys(err, "opening directory \"%s\"", dir);
 	if (fd < 0) {
@@ -497,7 +294,7 @@ get_parent(struct pod_tar_extract *x, const char *dir, struct pod_err **err)
 			int nfd;
 
 			prefix[plen] = '\0';
-			nfd = open_in_root(x->rootfd, prefix, O_RDONLY | O_DIRECTORY);
+			nfd = pod_image_open_in_root(x->rootfd, prefix, O_RDONLY | O_DIRECTORY);
 			if (nfd < 0 && errno == ENOENT) {
 				if (mkdirat(cur, comp, 0755) == 0) {
 					mark_made(x, prefix);
@@ -507,7 +304,7 @@ get_parent(struct pod_tar_extract *x, const char *dir, struct pod_err **err)
 				} else if (errno != EEXIST) {
 					return pod_err_sys(err, "creating directory \"%s\"", prefix);
 				}
-				nfd = open_in_root(x->rootfd, prefix, O_RDONLY | O_DIRECTORY);
+				nfd = pod_image_open_in_root(x->rootfd, prefix, O_RDONLY | O_DIRECTORY);
 			}
 			if (nfd < 0)
 				return pod_err_sys(err, "opening directory \"%s\"", prefix);
@@ -540,8 +337,7 @@ prepare_target(struct pod_tar_extract *x, int pfd, const char *base, const char 
 	}
 	if (want_dir && S_ISDIR(st.st_mode))
 		return 1;
-	/* a removal may take a cached parent (or a symlink leading to it) away */
-	cache_drop(x);
+	cache_forget(x);
 	if (pod_layer_remove_tree(pfd, base, err) < 0)
 		return pod_err_wrap(err, "replacing \"%s\"", rel);
 	return 0;
@@ -700,7 +496,7 @@ do_hardlink(struct pod_tar_extract *x, const struct ent *e, int pfd, const char 
 	if (STREQ(target, rel))
 		return 0;
 	split_path(target, &tdir, &tbase);
-	tpfd = open_in_root(x->rootfd, tdir, O_PATH | O_DIRECTORY);
+	tpfd = pod_image_open_in_root(x->rootfd, tdir, O_PATH | O_DIRECTORY);
 	if (tpfd < 0 || fstatat(tpfd, tbase, &tst, AT_SYMLINK_NOFOLLOW) < 0) {
 		if (errno == ENOENT || errno == ENOTDIR)
 			return pod_err_set(err, POD_E_INVALID, errno,
@@ -877,7 +673,7 @@ opaque_delete(struct pod_tar_extract *x, int dfd, const char *dirpath, unsigned 
 		cleanup_close int cfd = -1;
 		struct stat st;
 
-		if (!pathset_has(&x->made, child)) {
+		if (!pod_pathset_has(&x->made, child)) {
 			if (pod_layer_remove_tree(dfd, *n, err) < 0)
 				return -1;
 			continue;
@@ -903,7 +699,7 @@ do_whiteout(struct pod_tar_extract *x, int pfd, const char *dir, const char *bas
 	if (STREQ(base, ".wh..wh..opq")) {
 		const char *key = x->o.userxattr ? "user.overlay.opaque" : "trusted.overlay.opaque";
 
-		cache_drop(x);
+		cache_forget(x);
 		if (x->o.apply_whiteouts_by_delete)
 			return opaque_delete(x, pfd, dir, 0, err);
 		if (fsetxattr(pfd, key, "y", 1, 0) < 0)
@@ -915,7 +711,7 @@ do_whiteout(struct pod_tar_extract *x, int pfd, const char *dir, const char *bas
 				   *dir ? "/" : "", base);
 	rel = *dir ? xasprintf("%s/%s", dir, name) : xstrdup(name);
 	if (x->o.apply_whiteouts_by_delete) {
-		cache_drop(x);
+		cache_forget(x);
 		return pod_layer_remove_tree(pfd, name, err);
 	}
 	if (prepare_target(x, pfd, name, rel, false, err) < 0)
@@ -1254,7 +1050,6 @@ on_header(struct pod_tar_extract *x, struct pod_err **err)
 {
 	const uint8_t *h = x->hdr;
 	struct ent e = { 0 };
-	cleanup_free char *name = NULL;
 	bool ustar, gnu;
 	int64_t num;
 	char type;
@@ -1355,6 +1150,7 @@ on_header(struct pod_tar_extract *x, struct pod_err **err)
 	}
 	e.xattrs = TAKE_PTR(x->pend.xattrs);
 	e.n_xattrs = x->pend.n_xattrs;
+	x->pend.n_xattrs = 0;
 	pending_release(&x->pend);
 	/* v7/old GNU: a regular file whose name ends in "/" is a directory */
 	if (type == '0' && *e.path && e.path[strlen(e.path) - 1] == '/')
@@ -1502,7 +1298,7 @@ pod_tar_extract_finish(struct pod_tar_extract *x, struct pod_layer_result *ret,
 	cache_drop(x);
 	for (size_t i = 0; i < x->n_dirs; i++) {
 		struct dirmeta *d = &x->dirs[i];
-		cleanup_close int fd = open_in_root(x->rootfd, d->path,
+		cleanup_close int fd = pod_image_open_in_root(x->rootfd, d->path,
 						    O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
 
 		if (fd < 0) {
@@ -1565,7 +1361,7 @@ pod_tar_extract_free(struct pod_tar_extract *x)
 		free(x->dirs[i].path);
 	free(x->dirs);
 	cache_drop(x);
-	pathset_release(&x->made);
+	pod_pathset_release(&x->made);
 	close(x->rootfd);
 	free(x);
 	return NULL;

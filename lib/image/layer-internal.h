@@ -18,6 +18,19 @@ void pod_sha256_update(struct pod_sha256 *h, const void *buf, size_t len);
 void pod_sha256_final(struct pod_sha256 *h, char out[POD_DIGEST_LEN]);
 void pod_sha256_release(struct pod_sha256 *h);
 
+/* openat2(dirfd, path, RESOLVE_IN_ROOT|RESOLVE_NO_MAGICLINKS), "" is the root
+ * itself; flags get O_CLOEXEC; retried on EAGAIN */
+int pod_image_open_in_root(int rootfd, const char *path, int flags);
+
+/* a set of relative paths; adding "a/b/c" adds "a/b" and "a" too */
+struct pod_pathset {
+	char **slot;
+	size_t cap, n;
+};
+bool pod_pathset_has(const struct pod_pathset *s, const char *p);
+void pod_pathset_add(struct pod_pathset *s, const char *p);
+void pod_pathset_release(struct pod_pathset *s);
+
 /* the tar extractor: a push state machine over the uncompressed stream */
 struct pod_tar_extract;
 struct pod_tar_extract *pod_tar_extract_new(int dirfd, const struct pod_layer_opts *o,
