@@ -366,6 +366,7 @@ add_image(struct pod_imagestore *is, struct unpacked *u, const char *config, siz
 static void
 report_loaded(char ***ret, char *const *names, const char *id)
 {
+	ret[1] = pod_strv_push(ret[1], xstrdup(id));
 	if (names && names[0]) {
 		for (size_t i = 0; names[i]; i++)
 			*ret = pod_strv_push(*ret, xstrdup(names[i]));
@@ -558,30 +559,33 @@ load_oci(struct pod_imagestore *is, struct unpacked *u, char ***ret, struct pod_
 
 int
 pod_image_load(struct pod_imagestore *is, int fd, const char *tmpdir, char ***ret,
-	       struct pod_err **err)
+	       char ***ret_ids, struct pod_err **err)
 {
 	struct unpacked u = { .dirfd = -1 };
-	cleanup_strv char **loaded = xcalloc(1, sizeof(char *));
+	char **loaded[2] = { xcalloc(1, sizeof(char *)), xcalloc(1, sizeof(char *)) };
 	int rc;
 
-	if (pod_imagestore_writing(is, err) < 0)
-		return -1;
-	if (unpack(fd, tmpdir, &u, err) < 0) {
-		unpacked_release(&u);
-		return -1;
-	}
-	if (member_exists(&u, "manifest.json"))
-		rc = load_docker(is, &u, &loaded, err);
+	if (pod_imagestore_writing(is, err) < 0 || unpack(fd, tmpdir, &u, err) < 0)
+		rc = -1;
+	else if (member_exists(&u, "manifest.json"))
+		rc = load_docker(is, &u, loaded, err);
 	else if (member_exists(&u, "index.json") && member_exists(&u, "oci-layout"))
-		rc = load_oci(is, &u, &loaded, err);
+		rc = load_oci(is, &u, loaded, err);
 	else
 		rc = pod_err_set(err, POD_E_INVALID, 0,
 				 "payload does not match any of the supported image formats "
 				 "(oci-archive, docker-archive)");
 	unpacked_release(&u);
-	if (rc < 0)
+	if (rc < 0) {
+		pod_strv_free(loaded[0]);
+		pod_strv_free(loaded[1]);
 		return -1;
-	*ret = TAKE_PTR(loaded);
+	}
+	*ret = loaded[0];
+	if (ret_ids)
+		*ret_ids = loaded[1];
+	else
+		pod_strv_free(loaded[1]);
 	return 0;
 }
 

@@ -19,12 +19,12 @@
  * Loads every image in the archive read from fd. tmpdir: where to unpack
  * (NULL: $TMPDIR or /var/tmp). *ret (NULL-terminated) gets what Podman
  * prints after "Loaded image: ": each image's names, or "sha256:ID" for an
- * image without a name. Errors for data that is neither format:
+ * image without a name; *ret_ids (may be NULL) one image ID per image. Errors for data that is neither format:
  * POD_E_INVALID "payload does not match any of the supported image formats
  * (oci-archive, docker-archive)".
  */
 int pod_image_load(struct pod_imagestore *is, int fd, const char *tmpdir, char ***ret,
-		   struct pod_err **err);
+		   char ***ret_ids, struct pod_err **err);
 
 enum pod_save_format {
 	POD_SAVE_DOCKER_ARCHIVE = 0,

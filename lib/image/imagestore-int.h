@@ -7,7 +7,8 @@
 #include "image/imagestore.h"
 
 struct pod_imagestore {
-	struct pod_store *store; /* borrowed */
+	struct pod_store *store; /* borrowed, unless owned_store */
+	struct pod_store *owned_store;
 	char *root;
 	char *layers_dir; /* $ROOT/layers */
 	char *locks_dir;  /* $ROOT/layers/.locks */

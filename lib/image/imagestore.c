@@ -86,12 +86,35 @@ pod_imagestore_open(struct pod_store *s, const char *driver, struct pod_imagesto
 	return 0;
 }
 
+int
+pod_imagestore_open_root(const char *root, const char *runroot, const char *driver,
+			 bool readonly, struct pod_imagestore **ret, struct pod_err **err)
+{
+	struct pod_paths p = { 0 };
+	struct pod_store *s = NULL;
+	int rc;
+
+	if (pod_paths_resolve(root, runroot, &p, err) < 0)
+		return -1;
+	rc = pod_store_open(&p, readonly ? POD_STORE_READONLY : 0, &s, err);
+	pod_paths_release(&p);
+	if (rc < 0)
+		return -1;
+	if (pod_imagestore_open(s, driver, ret, err) < 0) {
+		pod_store_close(s);
+		return -1;
+	}
+	(*ret)->owned_store = s;
+	return 0;
+}
+
 struct pod_imagestore *
 pod_imagestore_close(struct pod_imagestore *is)
 {
 	if (!is)
 		return NULL;
 	pod_lock_release(is->gc_lock);
+	pod_store_close(is->owned_store);
 	free(is->root);
 	free(is->layers_dir);
 	free(is->locks_dir);

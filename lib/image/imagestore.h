@@ -97,6 +97,13 @@ struct pod_layer_info {
  */
 int pod_imagestore_open(struct pod_store *s, const char *driver, struct pod_imagestore **ret,
 			struct pod_err **err);
+/*
+ * For tools: resolves the paths (pod_paths_resolve), opens the store
+ * (read-only: nothing is created, see POD_STORE_READONLY) and an
+ * imagestore that owns it: pod_imagestore_close() closes both.
+ */
+int pod_imagestore_open_root(const char *root, const char *runroot, const char *driver,
+			     bool readonly, struct pod_imagestore **ret, struct pod_err **err);
 struct pod_imagestore *pod_imagestore_close(struct pod_imagestore *is);
 void pod_imagestore_closep(struct pod_imagestore **is);
 #define cleanup_imagestore cleanup_(pod_imagestore_closep)
