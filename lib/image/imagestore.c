@@ -1225,9 +1225,8 @@ pod_image_rm_report_release(struct pod_image_rm_report *r)
 	r->layers_removed = 0;
 }
 
-/* the stored name of img that `given` refers to, NULL when none */
-static const char *
-name_for(const struct pod_image *img, const char *given)
+const char *
+pod_image_name_for(const struct pod_image *img, const char *given)
 {
 	cleanup_free char *n = NULL, *dn = NULL;
 	struct pod_ref r = { 0 };
@@ -1411,7 +1410,7 @@ pod_image_remove(struct pod_imagestore *is, const struct pod_image *img, const c
 	if (pod_imagestore_writing(is, err) < 0)
 		return -1;
 	if (!by_id && n_names > 1) {
-		const char *name = name_for(img, given);
+		const char *name = pod_image_name_for(img, given);
 
 		if (name) {
 			if (pod_image_untag(is, img, name, err) < 0)

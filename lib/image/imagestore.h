@@ -282,6 +282,13 @@ int pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_imag
  */
 int pod_image_normalize_name(const char *name, char **ret, struct pod_err **err);
 
+/*
+ * Which of img's names the user meant by `given` (exact, normalized, or
+ * short-name match); borrowed from img, NULL when given is an ID or no name
+ * matches.
+ */
+const char *pod_image_name_for(const struct pod_image *img, const char *given);
+
 /* adds a name (normalized as above), moving it from another image */
 int pod_image_tag(struct pod_imagestore *is, const struct pod_image *img, const char *name,
 		  struct pod_err **err);
