@@ -12,7 +12,7 @@ static struct {
 	char *sort;
 	char **filter;
 	char *format;
-} opt = { .sort = "created" };
+} opt;
 
 static const struct pod_opt options[] = {
 	POD_OPT_BOOL('a', "all", &opt.all, "Show all images (default hides intermediate images)"),
@@ -243,6 +243,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	static const char *const sorts[] = { "created", "id", "repository", "size", "tag", NULL };
 	bool ok_sort = false;
 	int rc = -1;
+
+	if (!opt.sort || !*opt.sort)
+		opt.sort = "created";
 
 	for (size_t i = 0; sorts[i]; i++)
 		if (STREQ(opt.sort, sorts[i]))

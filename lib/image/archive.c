@@ -577,6 +577,11 @@ pod_image_load(struct pod_imagestore *is, int fd, const char *tmpdir, char ***re
 				 "(oci-archive, docker-archive)");
 	unpacked_release(&u);
 	if (rc < 0) {
+		struct pod_err *e = NULL;
+
+		/* layers stored for an image that did not make it are garbage now */
+		if (pod_imagestore_gc(is, &e) < 0)
+			pod_err_free(&e);
 		pod_strv_free(loaded[0]);
 		pod_strv_free(loaded[1]);
 		return -1;
