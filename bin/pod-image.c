@@ -294,6 +294,15 @@ static const struct pod_subverb subverbs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static int
+group_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	if (ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "unrecognized command `%s %s`", ctx->g.prog,
+				   ctx->args[0]);
+	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'", ctx->g.prog);
+}
+
 static const struct pod_tool tool = {
 	.name = "pod-image",
 	.verb = "image",
@@ -306,7 +315,9 @@ static const struct pod_tool tool = {
 	.examples = "podman image inspect busybox\npodman image exists busybox",
 	.options = (const struct pod_opt[]){ POD_OPT_END },
 	.flags = POD_TOOL_SUBVERBS,
+	.max_args = -1,
 	.subverbs = subverbs,
+	.run = group_run,
 };
 
 int

@@ -1246,6 +1246,10 @@ pod_image_name_for(const struct pod_image *img, const char *given)
 	for (size_t i = 0; img->names[i] && !hit; i++)
 		if ((n && STREQ(img->names[i], n)) || (dn && STREQ(img->names[i], dn)))
 			hit = img->names[i];
+	/* short-name matching uses the path as typed, not docker.io's "library/" form */
+	pod_ref_release(&r);
+	if (pod_ref_parse(given, &r, &e) < 0)
+		pod_err_free(&e);
 	if (!hit && r.path) {
 		cleanup_free char *suffix = xasprintf("/%s", r.path);
 		const char *tag = r.tag ? r.tag : "latest";
