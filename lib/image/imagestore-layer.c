@@ -658,7 +658,7 @@ int
 pod_layer_writer_commit(struct pod_layer_writer *w, struct pod_layer_info *ret,
 			struct pod_err **err)
 {
-	cleanup_(pod_layer_writer_freep) struct pod_layer_writer *owned = w;
+	cleanup_(pod_layer_writer_freep) POD_UNUSED struct pod_layer_writer *owned = w;
 	struct pod_layer_result r = { 0 };
 	char diff_id[POD_DIGEST_LEN], cdigest[POD_DIGEST_LEN];
 	struct pod_layer_info info = { 0 };

@@ -167,6 +167,8 @@ test_lookup_order(void **state)
 	cleanup_free char *loc = add_image(f->is, "loc", "localhost/busybox:latest");
 	cleanup_free char *q1 = add_image(f->is, "q1", "quay.io/a/tool:1");
 	cleanup_free char *q2 = add_image(f->is, "q2", "quay.io/b/tool:1");
+
+	assert_string_not_equal(q1, q2);
 	cleanup_free char *none = add_image(f->is, "none", NULL);
 	cleanup_free char *sha = xasprintf("sha256:%s", none);
 	char prefix[13];
