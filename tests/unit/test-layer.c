@@ -703,7 +703,6 @@ test_hostile(void **state)
 	struct tb t;
 	struct stat pw_before, pw_after;
 	char pw_hash_before[72], pw_hash_after[72];
-	cleanup_free char *pw = NULL;
 	char *bigname;
 
 	assert_int_equal(stat("/etc/passwd", &pw_before), 0);
