@@ -469,7 +469,7 @@ one(struct tw *t, int dfd, const char *name, const char *rel, unsigned depth,
 		const char *first = link_seen(t, &st, path);
 
 		if (first) {
-			r = write_header(t, path, first, '1', &st, 0, xa, nxa, err);
+			r = write_header(t, path, first, '1', &st, 0, NULL, 0, err);
 			goto out;
 		}
 	}
