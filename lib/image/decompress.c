@@ -1,0 +1,593 @@
+/* decompress.c - layer codecs (igzip, zstd), sha256 streams and the push sink */
+#include "image/decompress.h"
+#include "image/layer-internal.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <isa-l/igzip_lib.h>
+#include <limits.h>
+#include <unistd.h>
+#include <zstd.h>
+
+#define CODEC_BUF (256u * 1024)
+
+/* ---- sha256 ---- */
+
+void
+pod_sha256_init(struct pod_sha256 *h)
+{
+	h->ctx = EVP_MD_CTX_new();
+	if (!h->ctx || EVP_DigestInit_ex(h->ctx, EVP_sha256(), NULL) != 1)
+		abort(); /* only fails on allocation */
+}
+
+void
+pod_sha256_update(struct pod_sha256 *h, const void *buf, size_t len)
+{
+	if (len && EVP_DigestUpdate(h->ctx, buf, len) != 1)
+		abort();
+}
+
+void
+pod_sha256_final(struct pod_sha256 *h, char out[POD_DIGEST_LEN])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int n = 0, i;
+	char *p = out;
+
+	if (EVP_DigestFinal_ex(h->ctx, md, &n) != 1 || n != 32)
+		abort();
+	memcpy(p, "sha256:", 7);
+	p += 7;
+	for (i = 0; i < n; i++) {
+		*p++ = hex[md[i] >> 4];
+		*p++ = hex[md[i] & 15];
+	}
+	*p = '\0';
+	pod_sha256_release(h);
+}
+
+void
+pod_sha256_release(struct pod_sha256 *h)
+{
+	EVP_MD_CTX_free(h->ctx);
+	h->ctx = NULL;
+}
+
+/* ---- sniffing ---- */
+
+enum pod_compression
+pod_compression_sniff(const void *buf, size_t len)
+{
+	const uint8_t *b = buf;
+
+	if (len >= 2 && b[0] == 0x1f && b[1] == 0x8b)
+		return POD_COMPRESSION_GZIP;
+	if (len >= 4 && b[0] == 0x28 && b[1] == 0xb5 && b[2] == 0x2f && b[3] == 0xfd)
+		return POD_COMPRESSION_ZSTD;
+	return POD_COMPRESSION_NONE;
+}
+
+const char *
+pod_compression_name(enum pod_compression c)
+{
+	switch (c) {
+	case POD_COMPRESSION_GZIP:
+		return "gzip";
+	case POD_COMPRESSION_ZSTD:
+		return "zstd";
+	case POD_COMPRESSION_NONE:
+		break;
+	}
+	return "none";
+}
+
+/* ---- decompression ---- */
+
+struct pod_decompressor {
+	enum pod_compression kind;
+	pod_codec_out_fn out;
+	void *ctx;
+	uint8_t *obuf;
+	struct inflate_state *gz;
+	bool gz_member_done; /* the last member ended: the next byte starts another */
+	bool gz_any;	     /* some gzip input was seen */
+	ZSTD_DStream *zs;
+	size_t zs_hint; /* last ZSTD_decompressStream() result: 0 at a frame end */
+	bool zs_any;
+	bool failed;
+};
+
+struct pod_decompressor *
+pod_decompressor_new(enum pod_compression kind, pod_codec_out_fn out, void *ctx)
+{
+	struct pod_decompressor *d = xcalloc(1, sizeof(*d));
+
+	d->kind = kind;
+	d->out = out;
+	d->ctx = ctx;
+	if (kind == POD_COMPRESSION_GZIP) {
+		d->obuf = xmalloc(CODEC_BUF);
+		d->gz = xcalloc(1, sizeof(*d->gz));
+		isal_inflate_init(d->gz);
+		d->gz->crc_flag = ISAL_GZIP;
+	} else if (kind == POD_COMPRESSION_ZSTD) {
+		d->obuf = xmalloc(CODEC_BUF);
+		d->zs = ZSTD_createDStream();
+		if (!d->zs)
+			abort();
+		ZSTD_initDStream(d->zs);
+	}
+	return d;
+}
+
+static const char *
+isal_error_text(int r)
+{
+	switch (r) {
+	case ISAL_INVALID_BLOCK:
+		return "invalid deflate block";
+	case ISAL_INVALID_SYMBOL:
+		return "invalid deflate symbol";
+	case ISAL_INVALID_LOOKBACK:
+		return "invalid lookback distance";
+	case ISAL_INVALID_WRAPPER:
+		return "invalid gzip header";
+	case ISAL_UNSUPPORTED_METHOD:
+		return "unsupported compression method";
+	case ISAL_INCORRECT_CHECKSUM:
+		return "checksum mismatch";
+	default:
+		return "invalid data";
+	}
+}
+
+static int
+gz_feed(struct pod_decompressor *d, const uint8_t *buf, size_t len, struct pod_err **err)
+{
+	struct inflate_state *st = d->gz;
+
+	while (len > 0) {
+		uint32_t chunk = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t) len;
+		bool full;
+
+		st->next_in = (uint8_t *) buf;
+		st->avail_in = chunk;
+		do {
+			size_t produced;
+			int r;
+
+			if (d->gz_member_done) {
+				/* multi-member gzip: the next member starts here */
+				isal_inflate_reset(st);
+				st->crc_flag = ISAL_GZIP;
+				d->gz_member_done = false;
+			}
+			d->gz_any = true;
+			st->next_out = d->obuf;
+			st->avail_out = CODEC_BUF;
+			r = isal_inflate(st);
+			if (r < 0)
+				return pod_err_set(err, POD_E_INVALID, 0,
+						   "decompressing gzip layer: %s",
+						   isal_error_text(r));
+			produced = CODEC_BUF - st->avail_out;
+			full = st->avail_out == 0;
+			if (produced && d->out(d->ctx, d->obuf, produced, err) < 0)
+				return -1;
+			if (st->block_state == ISAL_BLOCK_FINISH)
+				d->gz_member_done = true;
+		} while (st->avail_in > 0 || full);
+		buf += chunk;
+		len -= chunk;
+	}
+	return 0;
+}
+
+static int
+zs_feed(struct pod_decompressor *d, const uint8_t *buf, size_t len, struct pod_err **err)
+{
+	ZSTD_inBuffer in = { buf, len, 0 };
+	bool full;
+
+	do {
+		ZSTD_outBuffer o = { d->obuf, CODEC_BUF, 0 };
+		size_t r = ZSTD_decompressStream(d->zs, &o, &in);
+
+		if (ZSTD_isError(r))
+			return pod_err_set(err, POD_E_INVALID, 0, "decompressing zstd layer: %s",
+					   ZSTD_getErrorName(r));
+		d->zs_any = true;
+		d->zs_hint = r;
+		full = o.pos == o.size;
+		if (o.pos && d->out(d->ctx, d->obuf, o.pos, err) < 0)
+			return -1;
+	} while (in.pos < in.size || full);
+	return 0;
+}
+
+int
+pod_decompressor_feed(struct pod_decompressor *d, const void *buf, size_t len,
+		      struct pod_err **err)
+{
+	int r;
+
+	if (d->failed)
+		return pod_err_set(err, POD_E_STATE, 0, "decompressor used after an error");
+	if (!len)
+		return 0;
+	switch (d->kind) {
+	case POD_COMPRESSION_GZIP:
+		r = gz_feed(d, buf, len, err);
+		break;
+	case POD_COMPRESSION_ZSTD:
+		r = zs_feed(d, buf, len, err);
+		break;
+	default:
+		r = d->out(d->ctx, buf, len, err);
+		break;
+	}
+	if (r < 0)
+		d->failed = true;
+	return r;
+}
+
+int
+pod_decompressor_finish(struct pod_decompressor *d, struct pod_err **err)
+{
+	if (d->failed)
+		return pod_err_set(err, POD_E_STATE, 0, "decompressor used after an error");
+	if (d->kind == POD_COMPRESSION_GZIP && (!d->gz_any || !d->gz_member_done)) {
+		d->failed = true;
+		return pod_err_set(err, POD_E_INVALID, 0, "unexpected EOF in gzip stream");
+	}
+	if (d->kind == POD_COMPRESSION_ZSTD && (!d->zs_any || d->zs_hint != 0)) {
+		d->failed = true;
+		return pod_err_set(err, POD_E_INVALID, 0, "unexpected EOF in zstd stream");
+	}
+	return 0;
+}
+
+struct pod_decompressor *
+pod_decompressor_free(struct pod_decompressor *d)
+{
+	if (!d)
+		return NULL;
+	free(d->gz);
+	if (d->zs)
+		ZSTD_freeDStream(d->zs);
+	free(d->obuf);
+	free(d);
+	return NULL;
+}
+
+/* ---- compression ---- */
+
+struct pod_compressor {
+	enum pod_compression kind;
+	pod_codec_out_fn out;
+	void *ctx;
+	uint8_t *obuf;
+	struct isal_zstream *gz;
+	uint8_t *gz_level_buf;
+	ZSTD_CCtx *zs;
+	bool failed;
+};
+
+struct pod_compressor *
+pod_compressor_new(enum pod_compression kind, int level, pod_codec_out_fn out, void *ctx,
+		   struct pod_err **err)
+{
+	struct pod_compressor *c;
+	static const uint32_t isal_lvl_size[] = { ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
+						  ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT };
+
+	if (kind == POD_COMPRESSION_GZIP && (level < 0 || level > ISAL_DEF_MAX_LEVEL)) {
+		pod_err_set(err, POD_E_INVALID, 0, "invalid gzip level %d (0-%d)", level,
+			    ISAL_DEF_MAX_LEVEL);
+		return NULL;
+	}
+	if (kind == POD_COMPRESSION_ZSTD && (level < 0 || level > ZSTD_maxCLevel())) {
+		pod_err_set(err, POD_E_INVALID, 0, "invalid zstd level %d (0-%d)", level,
+			    ZSTD_maxCLevel());
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->kind = kind;
+	c->out = out;
+	c->ctx = ctx;
+	if (kind == POD_COMPRESSION_GZIP) {
+		if (!level)
+			level = 1;
+		c->obuf = xmalloc(CODEC_BUF);
+		c->gz = xcalloc(1, sizeof(*c->gz));
+		isal_deflate_init(c->gz);
+		c->gz->gzip_flag = IGZIP_GZIP;
+		c->gz->level = (uint32_t) level;
+		c->gz->level_buf_size = isal_lvl_size[level];
+		c->gz_level_buf = xmalloc(isal_lvl_size[level]);
+		c->gz->level_buf = c->gz_level_buf;
+		c->gz->flush = NO_FLUSH;
+		c->gz->end_of_stream = 0;
+	} else if (kind == POD_COMPRESSION_ZSTD) {
+		c->obuf = xmalloc(CODEC_BUF);
+		c->zs = ZSTD_createCCtx();
+		if (!c->zs)
+			abort();
+		ZSTD_CCtx_setParameter(c->zs, ZSTD_c_compressionLevel,
+				       level ? level : ZSTD_CLEVEL_DEFAULT);
+		ZSTD_CCtx_setParameter(c->zs, ZSTD_c_checksumFlag, 1);
+	}
+	return c;
+}
+
+static int
+gz_deflate(struct pod_compressor *c, const uint8_t *buf, size_t len, bool end,
+	   struct pod_err **err)
+{
+	struct isal_zstream *zs = c->gz;
+
+	for (;;) {
+		uint32_t chunk = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t) len;
+		bool last = end && chunk == len;
+		bool full;
+
+		zs->next_in = (uint8_t *) buf;
+		zs->avail_in = chunk;
+		zs->end_of_stream = last ? 1 : 0;
+		do {
+			size_t produced;
+			int r;
+
+			zs->next_out = c->obuf;
+			zs->avail_out = CODEC_BUF;
+			r = isal_deflate(zs);
+			if (r != COMP_OK)
+				return pod_err_set(err, POD_E_GENERIC, 0,
+						   "gzip compression failed (%d)", r);
+			produced = CODEC_BUF - zs->avail_out;
+			full = zs->avail_out == 0;
+			if (produced && c->out(c->ctx, c->obuf, produced, err) < 0)
+				return -1;
+		} while (zs->avail_in > 0 || full ||
+			 (last && zs->internal_state.state != ZSTATE_END));
+		buf += chunk;
+		len -= chunk;
+		if (!len)
+			return 0;
+	}
+}
+
+static int
+zs_compress(struct pod_compressor *c, const uint8_t *buf, size_t len, bool end,
+	    struct pod_err **err)
+{
+	ZSTD_inBuffer in = { buf, len, 0 };
+	ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
+	size_t r;
+
+	do {
+		ZSTD_outBuffer o = { c->obuf, CODEC_BUF, 0 };
+
+		r = ZSTD_compressStream2(c->zs, &o, &in, mode);
+		if (ZSTD_isError(r))
+			return pod_err_set(err, POD_E_GENERIC, 0, "zstd compression failed: %s",
+					   ZSTD_getErrorName(r));
+		if (o.pos && c->out(c->ctx, c->obuf, o.pos, err) < 0)
+			return -1;
+	} while (in.pos < in.size || (end && r != 0));
+	return 0;
+}
+
+static int
+compress_step(struct pod_compressor *c, const void *buf, size_t len, bool end,
+	      struct pod_err **err)
+{
+	int r;
+
+	if (c->failed)
+		return pod_err_set(err, POD_E_STATE, 0, "compressor used after an error");
+	switch (c->kind) {
+	case POD_COMPRESSION_GZIP:
+		r = gz_deflate(c, buf, len, end, err);
+		break;
+	case POD_COMPRESSION_ZSTD:
+		r = zs_compress(c, buf, len, end, err);
+		break;
+	default:
+		r = len ? c->out(c->ctx, buf, len, err) : 0;
+		break;
+	}
+	if (r < 0)
+		c->failed = true;
+	return r;
+}
+
+int
+pod_compressor_feed(struct pod_compressor *c, const void *buf, size_t len, struct pod_err **err)
+{
+	if (!len)
+		return 0;
+	return compress_step(c, buf, len, false, err);
+}
+
+int
+pod_compressor_finish(struct pod_compressor *c, struct pod_err **err)
+{
+	return compress_step(c, NULL, 0, true, err);
+}
+
+struct pod_compressor *
+pod_compressor_free(struct pod_compressor *c)
+{
+	if (!c)
+		return NULL;
+	free(c->gz);
+	free(c->gz_level_buf);
+	if (c->zs)
+		ZSTD_freeCCtx(c->zs);
+	free(c->obuf);
+	free(c);
+	return NULL;
+}
+
+/* ---- the push sink: compressed bytes -> hash, inflate, hash, extract ---- */
+
+struct pod_layer_sink {
+	struct pod_sha256 chash, uhash;
+	uint64_t csize, usize, max_total;
+	uint8_t head[4]; /* first bytes, kept until the compression is known */
+	size_t nhead;
+	enum pod_compression kind;
+	struct pod_decompressor *dec;
+	struct pod_tar_extract *x;
+	bool failed, done;
+};
+
+static int
+sink_tar(void *ctx, const void *buf, size_t len, struct pod_err **err)
+{
+	struct pod_layer_sink *s = ctx;
+
+	s->usize += len;
+	if (s->max_total && s->usize > s->max_total)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "layer is larger than the limit of %" PRIu64 " bytes",
+				   s->max_total);
+	pod_sha256_update(&s->uhash, buf, len);
+	return pod_tar_extract_feed(s->x, buf, len, err);
+}
+
+struct pod_layer_sink *
+pod_layer_sink_new(int dirfd, const struct pod_layer_opts *o, struct pod_err **err)
+{
+	struct pod_layer_sink *s;
+	struct pod_tar_extract *x = pod_tar_extract_new(dirfd, o, err);
+
+	if (!x)
+		return NULL;
+	s = xcalloc(1, sizeof(*s));
+	s->x = x;
+	s->max_total = o ? o->max_total_size : 0;
+	pod_sha256_init(&s->chash);
+	pod_sha256_init(&s->uhash);
+	return s;
+}
+
+static int
+sink_start(struct pod_layer_sink *s, struct pod_err **err)
+{
+	s->kind = pod_compression_sniff(s->head, s->nhead);
+	s->dec = pod_decompressor_new(s->kind, sink_tar, s);
+	return pod_decompressor_feed(s->dec, s->head, s->nhead, err);
+}
+
+int
+pod_layer_sink_write(struct pod_layer_sink *s, const void *buf, size_t len, struct pod_err **err)
+{
+	const uint8_t *p = buf;
+
+	if (s->failed || s->done)
+		return pod_err_set(err, POD_E_STATE, 0, "layer sink used after %s",
+				   s->failed ? "an error" : "finish");
+	if (!len)
+		return 0;
+	pod_sha256_update(&s->chash, buf, len);
+	s->csize += len;
+	if (!s->dec) {
+		size_t n = sizeof(s->head) - s->nhead;
+
+		if (n > len)
+			n = len;
+		memcpy(s->head + s->nhead, p, n);
+		s->nhead += n;
+		p += n;
+		len -= n;
+		if (s->nhead < sizeof(s->head))
+			return 0;
+		if (sink_start(s, err) < 0)
+			goto fail;
+	}
+	if (pod_decompressor_feed(s->dec, p, len, err) < 0)
+		goto fail;
+	return 0;
+fail:
+	s->failed = true;
+	return pod_err_wrap(err, "extracting layer");
+}
+
+int
+pod_layer_sink_finish(struct pod_layer_sink *s, struct pod_layer_result *ret,
+		      struct pod_err **err)
+{
+	struct pod_layer_result r = { 0 };
+
+	if (s->failed || s->done)
+		return pod_err_set(err, POD_E_STATE, 0, "layer sink used after %s",
+				   s->failed ? "an error" : "finish");
+	if (!s->dec && sink_start(s, err) < 0)
+		goto fail;
+	if (pod_decompressor_finish(s->dec, err) < 0)
+		goto fail;
+	if (pod_tar_extract_finish(s->x, &r, err) < 0)
+		goto fail;
+	s->done = true;
+	pod_sha256_final(&s->chash, r.compressed_digest);
+	pod_sha256_final(&s->uhash, r.diff_id);
+	r.compressed_size = s->csize;
+	r.uncompressed_size = s->usize;
+	r.compression = s->kind;
+	if (ret)
+		*ret = r;
+	return 0;
+fail:
+	s->failed = true;
+	return pod_err_wrap(err, "extracting layer");
+}
+
+struct pod_layer_sink *
+pod_layer_sink_free(struct pod_layer_sink *s)
+{
+	if (!s)
+		return NULL;
+	pod_sha256_release(&s->chash);
+	pod_sha256_release(&s->uhash);
+	pod_decompressor_free(s->dec);
+	pod_tar_extract_free(s->x);
+	free(s);
+	return NULL;
+}
+
+void
+pod_layer_sink_freep(struct pod_layer_sink **s)
+{
+	*s = pod_layer_sink_free(*s);
+}
+
+int
+pod_layer_extract_fd(int blob_fd, int dirfd, const struct pod_layer_opts *o,
+		     struct pod_layer_result *ret, struct pod_err **err)
+{
+	cleanup_(pod_layer_sink_freep) struct pod_layer_sink *s = NULL;
+	cleanup_free uint8_t *buf = NULL;
+	const size_t bufsize = 1u << 20;
+
+	s = pod_layer_sink_new(dirfd, o, err);
+	if (!s)
+		return -1;
+	buf = xmalloc(bufsize);
+	for (;;) {
+		ssize_t n = read(blob_fd, buf, bufsize);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return pod_err_sys(err, "reading layer");
+		if (n == 0)
+			break;
+		if (pod_layer_sink_write(s, buf, (size_t) n, err) < 0)
+			return -1;
+	}
+	return pod_layer_sink_finish(s, ret, err);
+}
