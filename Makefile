@@ -83,6 +83,7 @@ build/fuzzobj/%.o: %.c | build/gen/pod-build-info.h
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -MMD -MP -c $< -o $@
 build/fuzz/libpod.a: $(FUZZ_OBJ)
+	@mkdir -p $(@D)
 	@rm -f $@
 	ar rcs $@ $^
 build/fuzz/%: tests/fuzz/%.c build/fuzz/libpod.a

@@ -261,7 +261,9 @@ store_json(const struct pod_paths *p, struct pod_store *st, const char *driver)
 	json_int_t alloc = 0, used = 0;
 	const char *backing = "unknown";
 	cleanup_free char *vol = xasprintf("%s/volumes", p->root);
-	cleanup_free char *conf = pod_storage_conf_path();
+	struct pod_config_dirs dirs;
+	pod_config_dirs_default(&dirs);
+	cleanup_free char *conf = pod_storage_conf_path(&dirs);
 
 	/* the root may not exist yet: measure the nearest existing parent */
 	cleanup_free char *probe = xstrdup(p->root);

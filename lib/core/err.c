@@ -5,7 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 
-static int
+static int POD_PRINTF(4, 0)
 err_vset(struct pod_err **err, enum pod_err_kind kind, int errnum, const char *fmt, va_list ap)
 {
 	struct pod_err *e;
