@@ -125,7 +125,7 @@ install: all
 		install -m 0755 $$b $(DESTDIR)$(LIBEXECDIR)/; \
 		ln -sf $(LIBEXECDIR)/$${b##*/} $(DESTDIR)$(BINDIR)/$${b##*/}; done
 	install -m 0644 build/libpod.a $(DESTDIR)$(LIBDIR)/libpod.a
-	cd lib && find . -name '*.h' ! -name internal.h -exec install -D -m 0644 {} \
+	cd lib && find . -name '*.h' ! -name internal.h ! -name '*-internal.h' -exec install -D -m 0644 {} \
 		$(DESTDIR)$(INCDIR)/{} \;
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|' \
 		-e 's|@VERSION@|$(VERSION)|; s|@REQUIRES@|$(PKGS)|' mk/libpod.pc.in \

@@ -24,7 +24,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	if (!info)
 		return -1;
 	if (opt.format && *opt.format)
-		return pod_output_one(opt.format, info, stdout, err);
+		return pod_output_one("info", opt.format, info, stdout, err);
 	if (!ctx->g.dispatched) {
 		json_object_set_new(info, "Type", json_string("info"));
 		return pod_json_print_line(stdout, info, err);

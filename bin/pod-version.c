@@ -22,7 +22,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_json json_t *v = json_pack("{s:o}", "Client", pod_version_json());
 
 	if (opt.format && *opt.format)
-		return pod_output_one(opt.format, v, stdout, err);
+		return pod_output_one("version", opt.format, v, stdout, err);
 	if (!ctx->g.dispatched) {
 		json_object_set_new(v, "Type", json_string("version"));
 		return pod_json_print_line(stdout, v, err);

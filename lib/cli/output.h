@@ -12,7 +12,12 @@
 
 #include "core/err.h"
 
-/* one object: "json" -> indented JSON; otherwise a template, newline-terminated */
-int pod_output_one(const char *format, json_t *obj, FILE *out, struct pod_err **err);
+/*
+ * One object: "json" (or "{{json .}}") -> indented JSON; otherwise a
+ * template executed on the object, newline-terminated. name is the
+ * command name for template error messages ("version").
+ */
+int pod_output_one(const char *name, const char *format, json_t *obj, FILE *out,
+		   struct pod_err **err);
 
 #endif

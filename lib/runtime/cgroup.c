@@ -1,5 +1,5 @@
 /* cgroup.c - host detection, paths, and the back-end independent parts of a cgroup */
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup-internal.h"
 #include "core/strbuf.h"
 
 #include <dirent.h>

@@ -1,5 +1,5 @@
 /* cgroup_bpf.c - the cgroup v2 device filter: a BPF_PROG_TYPE_CGROUP_DEVICE program */
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

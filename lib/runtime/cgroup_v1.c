@@ -1,5 +1,5 @@
 /* cgroup_v1.c - the cgroup v1 back-end: one directory per hierarchy */
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup-internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -1,5 +1,5 @@
 /* cgroup_v2.c - the cgroup v2 back-end: one directory in the unified tree */
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup-internal.h"
 
 #include <errno.h>
 #include <inttypes.h>

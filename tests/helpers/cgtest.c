@@ -15,7 +15,7 @@
  */
 #include "core/err.h"
 #include "runtime/cgroup.h"
-#include "runtime/cgroup_internal.h"
+#include "runtime/cgroup-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /*
- * cgroup_internal.h - shared between cgroup.c and the v1/v2 back-ends.
+ * cgroup-internal.h - shared between cgroup.c and the v1/v2 back-ends.
  * Private to lib/runtime's cgroup code.
  */
 #ifndef POD_RUNTIME_CGROUP_INTERNAL_H

@@ -1,0 +1,84 @@
+/* schema.c - the ordered schema migrations */
+#include "store/internal.h"
+
+const struct pod_store_migration pod_store_migrations[] = {
+	{
+		.what = "initial schema",
+		.sql = "CREATE TABLE layers ("
+		       " id TEXT PRIMARY KEY,"
+		       " parent TEXT REFERENCES layers(id),"
+		       " diff_id TEXT NOT NULL,"
+		       " compressed_digest TEXT,"
+		       " size INTEGER NOT NULL DEFAULT 0,"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " state TEXT NOT NULL DEFAULT 'incomplete'"
+		       "  CHECK (state IN ('incomplete', 'ready')),"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+		       "CREATE INDEX layers_parent ON layers(parent);"
+		       "CREATE INDEX layers_diff_id ON layers(diff_id);"
+
+		       "CREATE TABLE images ("
+		       " id TEXT PRIMARY KEY,"
+		       " digest TEXT,"
+		       " manifest_type TEXT,"
+		       " config_digest TEXT,"
+		       " top_layer TEXT REFERENCES layers(id),"
+		       " size INTEGER NOT NULL DEFAULT 0,"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+		       "CREATE INDEX images_digest ON images(digest);"
+		       "CREATE INDEX images_top_layer ON images(top_layer);"
+
+		       "CREATE TABLE image_names ("
+		       " name TEXT PRIMARY KEY,"
+		       " image_id TEXT NOT NULL REFERENCES images(id) ON DELETE CASCADE);"
+		       "CREATE INDEX image_names_image ON image_names(image_id);"
+
+		       "CREATE TABLE pods ("
+		       " id TEXT PRIMARY KEY,"
+		       " name TEXT NOT NULL UNIQUE,"
+		       " infra_id TEXT,"
+		       " state TEXT NOT NULL DEFAULT 'created',"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+
+		       "CREATE TABLE containers ("
+		       " id TEXT PRIMARY KEY,"
+		       " name TEXT NOT NULL UNIQUE,"
+		       " image_id TEXT REFERENCES images(id),"
+		       " pod_id TEXT REFERENCES pods(id),"
+		       " state TEXT NOT NULL DEFAULT 'configured',"
+		       " pid INTEGER NOT NULL DEFAULT 0,"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " started INTEGER NOT NULL DEFAULT 0,"
+		       " finished INTEGER NOT NULL DEFAULT 0,"
+		       " exit_code INTEGER,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+		       "CREATE INDEX containers_image ON containers(image_id);"
+		       "CREATE INDEX containers_pod ON containers(pod_id);"
+		       "CREATE INDEX containers_state ON containers(state);"
+
+		       "CREATE TABLE volumes ("
+		       " name TEXT PRIMARY KEY,"
+		       " driver TEXT NOT NULL DEFAULT 'local',"
+		       " mountpoint TEXT NOT NULL DEFAULT '',"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+
+		       "CREATE TABLE networks ("
+		       " name TEXT PRIMARY KEY,"
+		       " id TEXT NOT NULL UNIQUE,"
+		       " driver TEXT NOT NULL DEFAULT 'bridge',"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+
+		       "CREATE TABLE exec_sessions ("
+		       " id TEXT PRIMARY KEY,"
+		       " container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE,"
+		       " created INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+		       "CREATE INDEX exec_sessions_container ON exec_sessions(container_id);",
+	},
+};
+
+const size_t pod_store_n_migrations = ARRAY_SIZE(pod_store_migrations);
