@@ -1,5 +1,5 @@
 /* capset.c - capabilities, user and groups of the container process (libcap) */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <errno.h>
 #include <grp.h>

@@ -1,5 +1,5 @@
 /* console.c - the pty of a terminal container and runc's console socket */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

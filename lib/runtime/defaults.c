@@ -1,6 +1,6 @@
 /* defaults.c - `spec` (a default config.json) and `features` */
 #include "runtime/oci.h"
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <unistd.h>
 

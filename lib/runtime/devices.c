@@ -1,5 +1,5 @@
 /* devices.c - /dev inside the container: the default nodes, linux.devices, links */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,5 +1,5 @@
 /* hooks.c - runtime-spec hooks: state JSON on stdin, timeout, exit status */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
 #include <errno.h>

@@ -4,7 +4,7 @@
  * child; errors go back to the runtime over the sync socket while it
  * listens, to stderr after that.
  */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "runtime/oci.h"
 #include "core/strbuf.h"
 

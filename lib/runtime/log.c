@@ -1,6 +1,7 @@
 /* log.c - the runtime's debug log (runc's --log / --log-format / --debug) */
 #include "runtime/oci.h"
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -53,12 +54,15 @@ oci_debug(const char *fmt, ...)
 	cleanup_free char *msg = NULL;
 	va_list ap;
 
-	if (!log_debug || log_fd < 0)
+	if (!(log_debug && log_fd >= 0) && !pod_log_enabled(POD_LOG_DEBUG))
 		return;
 	va_start(ap, fmt);
 	msg = pod_xvasprintf(fmt, ap);
 	va_end(ap);
-	log_line("debug", msg);
+	if (log_debug && log_fd >= 0)
+		log_line("debug", msg);
+	else
+		pod_debug("%s", msg);
 }
 
 void

@@ -1,5 +1,5 @@
 /* mounts.c - the container's root file system: mounts resolved inside it, pivot_root */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* oci.c - the runtime side of the lifecycle: create, start, kill, delete, run, exec */
 #include "runtime/oci.h"
 #include "runtime/cgroup.h"
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
 #include <errno.h>

@@ -1,5 +1,5 @@
 /* rlimit.c - process.rlimits and oomScoreAdj */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <errno.h>
 #include <fcntl.h>

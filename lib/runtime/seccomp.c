@@ -1,5 +1,5 @@
 /* seccomp.c - the OCI linux.seccomp object as a libseccomp filter */
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 
 #include <errno.h>
 #include <linux/seccomp.h>

@@ -1,6 +1,6 @@
 /* spec.c - parse and check config.json (runtime-spec 1.0/1.1) */
 #include "runtime/spec.h"
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
 #include <errno.h>

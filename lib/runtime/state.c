@@ -1,6 +1,6 @@
 /* state.c - the per-container state directory and process liveness */
 #include "runtime/oci.h"
-#include "runtime/internal.h"
+#include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
 #include <dirent.h>
@@ -232,7 +232,7 @@ int
 oci_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **err)
 {
 	cleanup_ojson json_t *j = json_pack(
-		"{s:s,s:s,s:i,s:s,s:s,s:I,s:s,s:O,s:s?,s:I}", "ociVersion", POD_OCI_VERSION, "id",
+		"{s:s,s:s,s:i,s:s,s:s,s:I,s:s,s:O,s:s*,s:I}", "ociVersion", POD_OCI_VERSION, "id",
 		s->id, "pid", (json_int_t) s->pid, "bundle", s->bundle, "rootfs", s->rootfs,
 		"created", (json_int_t) s->created_ns, "owner", s->owner ? s->owner : "",
 		"annotations", s->annotations, "cgroupsPath", s->cgroups_path, "startTime",

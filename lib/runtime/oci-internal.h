@@ -1,5 +1,5 @@
 /*
- * internal.h - private to lib/runtime: the pieces the OCI runtime is made of.
+ * oci-internal.h - private to the OCI runtime in lib/runtime: the pieces the OCI runtime is made of.
  *
  * Functions prefixed oci_ run either in the runtime process (state, hooks,
  * console) or in the container's init before exec (mounts, devices, caps,
