@@ -29,4 +29,26 @@ int ctr_vfs_copy(char *const *layer_dirs_top_first, const char *dest, struct pod
 int ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret,
 			 struct pod_err **err);
 
+/*
+ * The k8s-file log reader (ctr_logs.c): prints entries from byte offset
+ * of path as opts say; with f (follow), waits (inotify) for more until
+ * f->done() says no more will come, then drains. The watched fds are
+ * polled too and their callbacks run when readable (a callback may set a
+ * watch's fd to -1 to drop it). Returns 1 when a
+ * callback stopped it, else 0. path NULL: only the watches run.
+ */
+struct ctr_log_watch {
+	int fd; /* -1: skipped */
+	/* -1 error, 0 go on, 1 stop (detach) */
+	int (*cb)(void *data, struct pod_err **err);
+};
+struct ctr_log_follow {
+	bool (*done)(void *data);
+	struct ctr_log_watch watch[4];
+	size_t n_watch;
+	void *data;
+};
+int ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
+		   struct ctr_log_follow *f, struct pod_err **err);
+
 #endif

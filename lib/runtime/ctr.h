@@ -251,12 +251,16 @@ struct pod_attach_opts {
 	bool stdout_on, stderr_on;
 };
 /*
- * Streams a running container's output to our stdout/stderr (the log,
- * from its start when from_start) and our stdin to it through attach_fd
- * (or a new connection when -1) until it exits or the user detaches.
- * Returns 1 when detached, 0 when the container ended.
+ * Streams a running container's output to our stdout/stderr and our stdin
+ * to it through attach_fd (or a new connection when -1) until it exits or
+ * the user detaches. Output comes from the k8s-file log from byte
+ * log_offset (< 0: its current end), so nothing written before the
+ * attach socket was served is lost; with another log driver it comes from
+ * the attach socket. Returns 1 when detached, 0 when the container ended.
  */
 int pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
-		   const struct pod_attach_opts *o, bool from_start, struct pod_err **err);
+		   const struct pod_attach_opts *o, int64_t log_offset, struct pod_err **err);
+/* the current size of the container's log (where a new attach starts) */
+int64_t pod_ctr_log_size(struct pod_engine *e, const struct pod_ctr *c);
 
 #endif
