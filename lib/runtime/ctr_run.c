@@ -10,6 +10,7 @@
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
+#include <elf.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <fcntl.h>
@@ -245,6 +246,32 @@ fail_dir:
 
 /* --- start ------------------------------------------------------------- */
 
+/* the init is bound into images that have no dynamic loader: it must be static */
+static int
+check_static(const char *path, struct pod_err **err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr eh;
+
+	if (fd < 0)
+		return pod_err_sys(err, "container init %s", path);
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t) sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return 0; /* not ELF64: a script or another format, the kernel decides */
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t) (eh.e_phoff + i * eh.e_phentsize)) !=
+		    (ssize_t) sizeof(ph))
+			break;
+		if (ph.p_type == PT_INTERP)
+			return pod_err_set(err, POD_E_GENERIC, 0,
+					   "container init %s is dynamically linked and cannot run "
+					   "inside the container: use a static build (--init-path)",
+					   path);
+	}
+	return 0;
+}
+
 static char *
 runtime_root(struct pod_engine *e, const char *runtime)
 {
@@ -334,8 +361,15 @@ ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 
 	if (ctr_rootfs_mount(e, c, err) < 0)
 		return -1;
-	if (pod_ctr_setting_bool(c, "Init"))
-		init_path = pod_engine_tool_path(e, "pod-init");
+	if (pod_ctr_setting_bool(c, "Init")) {
+		const char *ip = pod_ctr_setting_str(c, "InitPath");
+		if ((!ip || !*ip) && e->conf && e->conf->init_path && *e->conf->init_path &&
+		    access(e->conf->init_path, X_OK) == 0)
+			ip = e->conf->init_path;
+		init_path = ip && *ip ? xstrdup(ip) : pod_engine_tool_path(e, "pod-init");
+		if (check_static(init_path, err) < 0)
+			goto fail;
+	}
 	sc.id = c->id;
 	sc.name = c->name;
 	sc.settings = c->settings;
