@@ -32,6 +32,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (o->cidfile && pod_cli_write_cidfile(o->cidfile, c->id, err) < 0)
 		goto fail_remove;
+	if (!o->detach && o->rm && pod_ctr_set_runner(e, c, err) < 0)
+		goto fail_remove;
 	if (pod_ctr_start(e, c, o->detach ? NULL : &attach_fd, err) < 0)
 		goto fail_remove;
 	if (o->detach) {

@@ -532,8 +532,16 @@ ctr_reload(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	struct pod_ctr *n = NULL;
 
-	if (pod_ctr_load(e, c->id, &n, err) < 0)
+	if (pod_ctr_load(e, c->id, &n, err) < 0) {
+		if ((*err)->kind == POD_E_NOTFOUND) {
+			/* removed meanwhile: taking its lock made its run dir again */
+			cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
+			struct pod_err *e2 = NULL;
+			if (pod_rm_rf(rundir, &e2) < 0)
+				pod_err_free(&e2);
+		}
 		return -1;
+	}
 	free(c->id);
 	free(c->name);
 	free(c->image_id);

@@ -163,6 +163,13 @@ int pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 int pod_ctr_start(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 		  struct pod_err **err);
 
+/*
+ * Marks the calling process as the container's attached runner (`run`
+ * without -d): while it lives, cleanup leaves --rm removal to it, so it
+ * can read the exit code first.
+ */
+int pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+
 /* Signals the container's process; POD_E_STATE when it does not run. */
 int pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **err);
 

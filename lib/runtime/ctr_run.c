@@ -651,6 +651,19 @@ should_restart(struct pod_ctr *c)
 	return false;
 }
 
+static bool
+runner_alive(const struct pod_ctr *c)
+{
+	json_t *p = json_object_get(c->data, "RunnerPid");
+	json_t *st = json_object_get(c->data, "RunnerStartTime");
+	uint64_t now;
+
+	if (!json_is_integer(p))
+		return false;
+	now = ctr_proc_start_time((pid_t) json_integer_value(p));
+	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
+}
+
 int
 ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
@@ -729,9 +742,22 @@ ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 		}
 		return 0;
 	}
-	if (pod_ctr_setting_bool(c, "Rm"))
+	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
 		return ctr_remove_locked(e, c, err);
 	return 0;
+}
+
+int
+pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || ctr_reload(e, c, err) < 0)
+		return -1;
+	json_object_set_new(c->data, "RunnerPid", json_integer(getpid()));
+	json_object_set_new(c->data, "RunnerStartTime",
+			    json_integer((json_int_t) ctr_proc_start_time(getpid())));
+	return pod_ctr_save(e, c, err);
 }
 
 int
