@@ -14,7 +14,7 @@ static struct {
 
 static struct pod_engine *engine;
 static json_t *results;
-static bool any_missing;
+static char **missing; /* errors printed after the output, as Podman does */
 
 static json_t *
 image_json(const struct pod_ctr_image *img)
@@ -95,12 +95,14 @@ inspect_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 		}
 	}
 	if (!obj) {
-		any_missing = true;
 		if (opt.type && STREQ(opt.type, "container"))
-			return pod_err_set(err, POD_E_NOTFOUND, 0, "no such container %s", target);
-		if (opt.type && STREQ(opt.type, "image"))
-			return pod_err_set(err, POD_E_NOTFOUND, 0, "%s: image not known", target);
-		return pod_err_set(err, POD_E_NOTFOUND, 0, "no such object: \"%s\"", target);
+			missing = pod_strv_push(missing, xasprintf("no such container %s", target));
+		else if (opt.type && STREQ(opt.type, "image"))
+			missing = pod_strv_push(missing, xasprintf("%s: image not known", target));
+		else
+			missing = pod_strv_push(missing,
+						xasprintf("no such object: \"%s\"", target));
+		return 0;
 	}
 	if (!ctx->g.dispatched && !(opt.format && *opt.format)) {
 		int r = pod_json_print_line(stdout, obj, err);
@@ -143,6 +145,12 @@ finish(struct pod_ctx *ctx, struct pod_err **err)
 				}
 		}
 	}
+	fflush(stdout);
+	for (size_t i = 0; missing && missing[i]; i++) {
+		fprintf(stderr, "Error: %s\n", missing[i]);
+		ctx->status = 125;
+	}
+	pod_strv_free(missing);
 	json_decref(results);
 	engine = pod_engine_free(engine);
 	return r;

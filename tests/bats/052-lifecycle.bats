@@ -55,8 +55,8 @@ TRAPPER='trap "exit 0" TERM; echo ready; while :; do sleep 0.1; done'
     run_pod run -d --name busy busybox sleep 100
     run_pod 2 rm busy
     assert "$output" =~ "cannot remove container .* as it is running" "rm running"
-    run_pod rm -f -t 0 busy
     run_pod container exists busy
+    run_pod rm -f -t 0 busy
     run_pod 1 container exists busy
 }
 
