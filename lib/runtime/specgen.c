@@ -8,6 +8,7 @@
 
 #include <fcntl.h>
 #include <inttypes.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -175,6 +176,18 @@ build_caps(const struct pod_specgen_ctx *ctx, bool root_user, json_t *process, c
 	}
 	if (pod_caps_compute(base, add, drop, sbool(ctx->settings, "Privileged"), &caps, err) < 0)
 		return -1;
+	if (sbool(ctx->settings, "Privileged") || pod_strv_contains(add, "ALL") ||
+	    pod_strv_contains(add, "all")) {
+		/* "all" is what we have: a capability outside our bounding set cannot be given */
+		char **kept = pod_strv_push(NULL, NULL);
+		for (size_t i = 0; caps && caps[i]; i++) {
+			int n = pod_cap_from_name(caps[i]);
+			if (n >= 0 && prctl(PR_CAPBSET_READ, (unsigned long) n, 0, 0, 0) == 1)
+				kept = pod_strv_push(kept, xstrdup(caps[i]));
+		}
+		pod_strv_free(caps);
+		caps = kept;
+	}
 	json_t *c = json_object();
 	json_object_set_new(c, "bounding", caps_array(caps));
 	if (root_user) {

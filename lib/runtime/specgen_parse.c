@@ -185,6 +185,30 @@ tmpfs_options(char *const *opts, json_t *out, struct pod_err **err)
 	return 0;
 }
 
+/* Podman's tmpfs defaults for what the options leave open: rw, noexec, nosuid, nodev */
+static void
+tmpfs_defaults(json_t *options)
+{
+	static const char *const pairs[][3] = {
+		{ "rw", "ro", "rw" },
+		{ "exec", "noexec", "noexec" },
+		{ "suid", "nosuid", "nosuid" },
+		{ "dev", "nodev", "nodev" },
+	};
+
+	for (size_t p = 0; p < ARRAY_SIZE(pairs); p++) {
+		bool seen = false;
+		json_t *v;
+		size_t i;
+		json_array_foreach(options, i, v) {
+			const char *o = json_string_value(v);
+			seen |= STREQ(o, pairs[p][0]) || STREQ(o, pairs[p][1]);
+		}
+		if (!seen)
+			json_array_append_new(options, json_string(pairs[p][2]));
+	}
+}
+
 json_t *
 pod_specgen_parse_tmpfs(const char *spec, struct pod_err **err)
 {
@@ -197,9 +221,7 @@ pod_specgen_parse_tmpfs(const char *spec, struct pod_err **err)
 		json_decref(options);
 		return NULL;
 	}
-	if (!opts)
-		json_array_extend(options, json_pack("[s,s,s]", "rw", "noexec", "nosuid"));
-	json_array_append_new(options, json_string("nodev"));
+	tmpfs_defaults(options);
 	return json_pack("{s:s, s:s, s:s, s:o}", "destination", dest, "type", "tmpfs", "source",
 			 "tmpfs", "options", options);
 }
@@ -296,8 +318,7 @@ pod_specgen_parse_mount(const char *spec, struct pod_err **err)
 	}
 	if (STREQ(type, "tmpfs")) {
 		json_array_append_new(options, json_string(ro ? "ro" : "rw"));
-		json_array_extend(options, json_pack("[s,s]", "noexec", "nosuid"));
-		json_array_append_new(options, json_string("nodev"));
+		tmpfs_defaults(options);
 		return json_pack("{s:s, s:s, s:s, s:o}", "destination", dst, "type", "tmpfs",
 				 "source", "tmpfs", "options", options);
 	}

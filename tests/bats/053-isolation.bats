@@ -16,8 +16,8 @@ teardown() {
 }
 
 @test "own processes, hostname, network, mounts" {
-    run_pod run --rm busybox sh -c 'ls -d /proc/[0-9]* | wc -l; hostname; ls /sys/class/net | tr "\n" " "'
-    is "${lines[0]}" "3" "sh, ls and wc are all it sees"
+    run_pod run --rm busybox sh -c 'n=0; for p in /proc/[0-9]*; do n=$((n+1)); done; echo $n; hostname; ls /sys/class/net | tr "\n" " "'
+    is "${lines[0]}" "1" "only its own shell (the loop forks nothing)"
     assert "${lines[1]}" =~ "^[0-9a-f]{12}$" "own hostname"
     is "${lines[2]}" "lo " "private network namespace with loopback only"
     run_pod run --rm --network host busybox hostname
@@ -32,11 +32,11 @@ teardown() {
     run_pod run --rm busybox grep CapEff /proc/self/status
     is "$output" "CapEff:	00000000800405fb" "default"
     run_pod run --rm --cap-drop chown --cap-add net_admin busybox grep CapEff /proc/self/status
-    is "$output" "CapEff:	00000000800414fa" "drop CHOWN, add NET_ADMIN"
+    is "$output" "CapEff:	00000000800415fa" "drop CHOWN, add NET_ADMIN"
     run_pod run --rm --user 1000 busybox grep CapEff /proc/self/status
     is "$output" "CapEff:	0000000000000000" "non-root user"
     run_pod run --rm --privileged busybox grep -E 'CapEff|Seccomp:' /proc/self/status
-    assert "${lines[0]}" =~ "CapEff:	000001ffffffffff|CapEff:	0000003fffffffff|CapEff:	000000ffffffffff" "privileged"
+    is "${lines[0]}" "CapEff:	$(awk '/^CapBnd/ { print $2 }' /proc/self/status)" "privileged: all we have"
     is "${lines[1]}" "Seccomp:	0" "no seccomp when privileged"
 }
 
@@ -52,25 +52,25 @@ teardown() {
 }
 
 @test "--read-only holds, with writable tmpfs unless --read-only-tmpfs=false" {
-    run_pod '?' run --rm --read-only busybox sh -c 'touch /x; echo $?; touch /tmp/x; echo $?'
-    is "${lines[1]}" "1" "rootfs is read-only"
-    is "${lines[2]}" "0" "/tmp is writable"
-    run_pod '?' run --rm --read-only --read-only-tmpfs=false busybox sh -c 'touch /tmp/x; echo $?'
-    is "${lines[1]}" "1" "no tmpfs"
+    run_pod run --rm --read-only busybox sh -c 'touch /x 2>/dev/null; echo $?; touch /tmp/x; echo $?'
+    is "${lines[0]}" "1" "rootfs is read-only"
+    is "${lines[1]}" "0" "/tmp is writable"
+    run_pod run --rm --read-only --read-only-tmpfs=false busybox sh -c 'touch /tmp/x 2>/dev/null; echo $?'
+    is "$output" "1" "no tmpfs"
 }
 
 @test "bind mounts: where asked, read-only when asked; --tmpfs; --mount" {
     mkdir -p "$PODUTILS_TMP/h"
     echo data > "$PODUTILS_TMP/h/f"
-    run_pod '?' run --rm -v "$PODUTILS_TMP/h:/data:ro" busybox sh -c 'cat /data/f; echo x > /data/g; echo $?'
+    run_pod '?' run --rm -v "$PODUTILS_TMP/h:/data:ro" busybox sh -c 'cat /data/f; echo x 2>/dev/null > /data/g; echo $?'
     is "${lines[0]}" "data" "visible"
-    is "${lines[2]}" "1" "ro"
+    is "${lines[-1]}" "1" "ro"
     run_pod run --rm -v "$PODUTILS_TMP/h:/data" busybox sh -c 'echo x > /data/g'
     is "$(cat "$PODUTILS_TMP/h/g")" "x" "rw reaches the host"
     run_pod run --rm --mount "type=bind,src=$PODUTILS_TMP/h,dst=/m,ro=true" busybox cat /m/f
     is "$output" "data" "--mount type=bind"
     run_pod run --rm --tmpfs /scratch:size=1m busybox sh -c 'grep " /scratch " /proc/mounts'
-    assert "$output" =~ "^tmpfs /scratch tmpfs rw,nosuid,nodev" "--tmpfs"
+    assert "$output" =~ "^tmpfs /scratch tmpfs rw,nosuid,nodev,noexec,relatime,size=1024k" "--tmpfs"
     run_pod 125 run --rm -v /no/such/dir:/x busybox true
     assert "$output" =~ "no such file or directory" "missing host path"
 }
@@ -90,14 +90,24 @@ teardown() {
     is "$output" "67108864 512 2048" "limits"
 }
 
-@test "--init reaps and forwards signals" {
+@test "--init: an init is pid 1 and passes the stop signal on" {
+    run_pod run --rm --init busybox cat /proc/1/comm
+    is "$output" "podman-init" "init is pid 1"
+    # sleep as pid 1 would ignore SIGTERM; under the init it dies of it at once
+    run_pod run -d --init --name i busybox sleep 100
+    local t0=$SECONDS
+    run_pod stop -t 10 i
+    assert $((SECONDS - t0)) -lt 5 "the init forwarded SIGTERM"
+    run_pod inspect i --format '{{.State.ExitCode}}'
+    is "$output" "143" "sleep died of SIGTERM"
+    # our own init: usable when built static, refused clearly when not
     if ldd "$PODUTILS_BIN/pod-init" >/dev/null 2>&1; then
-        run_pod 125 run --rm --init busybox true
+        run_pod 125 run --rm --init --init-path "$PODUTILS_BIN/pod-init" busybox true
         assert "$output" =~ "dynamically linked" "a dynamic init is refused clearly"
-        skip "pod-init is not a static build"
+    else
+        run_pod run --rm --init --init-path "$PODUTILS_BIN/pod-init" busybox sleep 0
+        is "$output" "" "pod-init runs the command"
     fi
-    run_pod run --rm --init busybox sh -c 'cat /proc/1/cmdline | tr "\0" " "'
-    is "$output" "/run/podman-init -- sh -c cat /proc/1/cmdline | tr \"\\0\" \" \" " "init is pid 1"
 }
 
 @test "nothing is left behind: mounts, cgroups, processes, run files" {
