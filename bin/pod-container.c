@@ -196,6 +196,13 @@ static const struct pod_subverb subverbs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static int
+no_subverb(struct pod_ctx *ctx, struct pod_err **err)
+{
+	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'",
+			   ctx->g.dispatched ? "podman container" : "pod-container");
+}
+
 static const struct pod_tool tool = {
 	.name = "pod-container",
 	.verb = "container",
@@ -207,6 +214,7 @@ static const struct pod_tool tool = {
 	.options = no_options,
 	.flags = POD_TOOL_SUBVERBS,
 	.subverbs = subverbs,
+	.run = no_subverb,
 };
 
 int

@@ -10,23 +10,23 @@
 #include "runtime/monitor.h"
 
 /* /proc/PID/stat start time; 0 when gone or a zombie */
-uint64_t ctr_proc_start_time(pid_t pid);
-bool ctr_process_alive(const struct pod_ctr *c);
-bool ctr_monitor_alive(const struct pod_ctr *c);
-int ctr_reload(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+uint64_t pod_ctr_proc_start_time(pid_t pid);
+bool pod_ctr_process_alive(const struct pod_ctr *c);
+bool pod_ctr_monitor_alive(const struct pod_ctr *c);
+int pod_ctr_reload(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 
-int ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
-int ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
+int pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+int pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 		     struct pod_err **err);
-int ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+int pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 
 /* rootfs (ctr_rootfs.c) */
-int ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
-int ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
-int ctr_vfs_copy(char *const *layer_dirs_top_first, const char *dest, struct pod_err **err);
+int pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+int pod_ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+int pod_ctr_vfs_copy(char *const *layer_dirs_top_first, const char *dest, struct pod_err **err);
 
 /* the lower dirs of an image by ID, top first (ctr_image.c) */
-int ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret,
+int pod_ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret,
 			 struct pod_err **err);
 
 /*
@@ -48,7 +48,7 @@ struct ctr_log_follow {
 	size_t n_watch;
 	void *data;
 };
-int ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
+int pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
 		   struct ctr_log_follow *f, struct pod_err **err);
 
 #endif

@@ -467,7 +467,7 @@ pod_ctr_lock(struct pod_engine *e, const char *id, struct pod_err **err)
 
 /* field 22 of /proc/PID/stat (the start time); 0 when the process is gone or a zombie */
 uint64_t
-ctr_proc_start_time(pid_t pid)
+pod_ctr_proc_start_time(pid_t pid)
 {
 	char path[64], buf[1024];
 	cleanup_fclose FILE *f = NULL;
@@ -491,10 +491,10 @@ ctr_proc_start_time(pid_t pid)
 }
 
 bool
-ctr_process_alive(const struct pod_ctr *c)
+pod_ctr_process_alive(const struct pod_ctr *c)
 {
 	json_t *st = json_object_get(c->data, "PidStartTime");
-	uint64_t now = ctr_proc_start_time(c->pid);
+	uint64_t now = pod_ctr_proc_start_time(c->pid);
 
 	if (!now)
 		return false;
@@ -505,12 +505,12 @@ ctr_process_alive(const struct pod_ctr *c)
 }
 
 bool
-ctr_monitor_alive(const struct pod_ctr *c)
+pod_ctr_monitor_alive(const struct pod_ctr *c)
 {
 	json_t *mp = json_object_get(c->data, "MonitorPid");
 	json_t *st = json_object_get(c->data, "MonitorStartTime");
 	pid_t pid = json_is_integer(mp) ? (pid_t) json_integer_value(mp) : 0;
-	uint64_t now = ctr_proc_start_time(pid);
+	uint64_t now = pod_ctr_proc_start_time(pid);
 
 	if (!now)
 		return false;
@@ -528,7 +528,7 @@ is_active(enum pod_ctr_state s)
 
 /* reloads c from the row (under the lock) */
 int
-ctr_reload(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+pod_ctr_reload(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	struct pod_ctr *n = NULL;
 
@@ -556,7 +556,7 @@ pod_ctr_sync(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_close int lock = -1;
 
-	if (!is_active(c->state) || ctr_process_alive(c))
+	if (!is_active(c->state) || pod_ctr_process_alive(c))
 		return 0;
 	if (pod_store_is_readonly(e->store)) {
 		/* a read-only look cannot write; report what is true all the same */
@@ -578,7 +578,7 @@ pod_ctr_sync(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 	lock = pod_ctr_lock(e, c->id, err);
 	if (lock < 0)
 		return -1;
-	if (ctr_reload(e, c, err) < 0)
+	if (pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	return ctr_cleanup_locked(e, c, err);
+	return pod_ctr_cleanup_locked(e, c, err);
 }

@@ -70,7 +70,7 @@ att_done(void *data)
 
 	if (access(exit_file, F_OK) == 0)
 		return true;
-	return !ctr_process_alive(a->c) && !ctr_monitor_alive(a->c);
+	return !pod_ctr_process_alive(a->c) && !pod_ctr_monitor_alive(a->c);
 }
 
 static int
@@ -179,7 +179,7 @@ on_signal(void *data, struct pod_err **err)
 			send_winsize(a);
 			continue;
 		}
-		if (a->o->sig_proxy && a->c->pid > 0 && ctr_process_alive(a->c))
+		if (a->o->sig_proxy && a->c->pid > 0 && pod_ctr_process_alive(a->c))
 			(void) kill(a->c->pid, (int) si.ssi_signo);
 	}
 	return 0;
@@ -240,7 +240,7 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 	a.stdin_watch = f.n_watch;
 	if (o->stdin_open)
 		f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = STDIN_FILENO, .cb = on_stdin };
-	rc = ctr_log_stream(a.from_socket ? NULL : logpath, log_offset, &lo, &f, err);
+	rc = pod_ctr_log_stream(a.from_socket ? NULL : logpath, log_offset, &lo, &f, err);
 	if (raw)
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	if (a.sigfd >= 0)

@@ -119,7 +119,7 @@ short_name_lookup(struct pod_engine *e, const char *tagged, char **ret_id, char 
 }
 
 int
-ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret,
+pod_ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret,
 		     struct pod_err **err)
 {
 	cleanup_stmt sqlite3_stmt *st = NULL;
@@ -244,7 +244,7 @@ pod_ctr_image_lookup(struct pod_engine *e, const char *ref, struct pod_ctr_image
 		img->name = xstrdup(json_string_value(json_array_get(img->names, 0)));
 	else
 		img->name = TAKE_PTR(name);
-	if (ctr_image_layer_dirs(e, id, &img->layer_dirs, err) < 0)
+	if (pod_ctr_image_layer_dirs(e, id, &img->layer_dirs, err) < 0)
 		return -1;
 	img->id = TAKE_PTR(id);
 	*ret = TAKE_PTR(img);

@@ -329,7 +329,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		cleanup_free char *upper = pod_path_join(dir, "upper");
 		cleanup_free char *work = pod_path_join(dir, "work");
 		json_t *data = json_object();
-		if (c->image_id && ctr_image_layer_dirs(e, c->image_id, &lowers, &e2) == 0) {
+		if (c->image_id && pod_ctr_image_layer_dirs(e, c->image_id, &lowers, &e2) == 0) {
 			struct pod_strbuf sb = POD_STRBUF_INIT;
 			for (size_t i = 0; lowers[i]; i++) {
 				if (i)

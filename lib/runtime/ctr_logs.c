@@ -221,7 +221,7 @@ read_more(int fd, struct reader *r, struct pod_err **err)
 }
 
 int
-ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
+pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
 	       struct ctr_log_follow *f, struct pod_err **err)
 {
 	struct reader r = { .o = o, .pending = POD_STRBUF_INIT };
@@ -370,5 +370,5 @@ pod_ctr_logs(struct pod_engine *e, const struct pod_ctr *c, const struct pod_log
 				   "using the '%s' log driver, cannot read logs: this container is "
 				   "not logging output",
 				   c->id, driver);
-	return ctr_log_stream(path, 0, o, o->follow ? &f : NULL, err) < 0 ? -1 : 0;
+	return pod_ctr_log_stream(path, 0, o, o->follow ? &f : NULL, err) < 0 ? -1 : 0;
 }

@@ -52,7 +52,7 @@ mount_overlay_fd(char *const *lowers, const char *upper, const char *work, const
 }
 
 int
-ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_free char *dir = pod_ctr_dir(e, c->id);
 	cleanup_free char *merged = pod_path_join(dir, "merged");
@@ -72,7 +72,7 @@ ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 	if (!c->image_id) {
 		return pod_err_set(err, POD_E_GENERIC, 0, "container %s has no image", c->id);
 	}
-	if (ctr_image_layer_dirs(e, c->image_id, &lowers, err) < 0)
+	if (pod_ctr_image_layer_dirs(e, c->image_id, &lowers, err) < 0)
 		return pod_err_wrap(err, "mounting the rootfs of %s", c->id);
 	if (!lowers[0]) {
 		/* overlay wants a lower dir: an image without layers gets an empty one */
@@ -103,7 +103,7 @@ ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 }
 
 int
-ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+pod_ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_free char *dir = pod_ctr_dir(e, c->id);
 	cleanup_free char *merged = pod_path_join(dir, "merged");
@@ -279,7 +279,7 @@ copy_tree(int sfd, int dfd, struct pod_err **err)
 }
 
 int
-ctr_vfs_copy(char *const *layer_dirs_top_first, const char *dest, struct pod_err **err)
+pod_ctr_vfs_copy(char *const *layer_dirs_top_first, const char *dest, struct pod_err **err)
 {
 	size_t n = pod_strv_len(layer_dirs_top_first);
 	cleanup_close int dfd = -1;

@@ -47,7 +47,7 @@ wait_pid_gone(pid_t pid, uint64_t start_time, int64_t timeout_ns)
 	cleanup_close int pfd = (int) syscall(SYS_pidfd_open, pid, 0);
 
 	for (;;) {
-		uint64_t st = ctr_proc_start_time(pid);
+		uint64_t st = pod_ctr_proc_start_time(pid);
 		int64_t left;
 		if (!st || (start_time && st != start_time))
 			return true;
@@ -184,7 +184,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		goto fail_dir;
 	if (STREQ(e->storage_driver, "vfs")) {
 		cleanup_free char *rootfs = pod_path_join(dir, "rootfs");
-		if (ctr_vfs_copy(img->layer_dirs, rootfs, err) < 0)
+		if (pod_ctr_vfs_copy(img->layer_dirs, rootfs, err) < 0)
 			goto fail_dir;
 	}
 
@@ -309,7 +309,7 @@ attach_early(const char *rundir, int sync_fd, struct pod_err **err)
 }
 
 int
-ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
+pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 		 struct pod_err **err)
 {
 	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
@@ -333,7 +333,7 @@ ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 	pid_t monitor = -1, pid = -1;
 	int cgv;
 
-	if (is_active(c->state) && ctr_process_alive(c))
+	if (is_active(c->state) && pod_ctr_process_alive(c))
 		return 0;
 	if (c->state == POD_CTR_REMOVING)
 		return pod_err_set(err, POD_E_STATE, 0, "container %s is being removed: container "
@@ -359,7 +359,7 @@ ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 		return -1;
 	remove_in(exit_dir, c->id);
 
-	if (ctr_rootfs_mount(e, c, err) < 0)
+	if (pod_ctr_rootfs_mount(e, c, err) < 0)
 		return -1;
 	if (pod_ctr_setting_bool(c, "Init")) {
 		const char *ip = pod_ctr_setting_str(c, "InitPath");
@@ -448,9 +448,9 @@ ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 	c->exit_code = 0;
 	json_object_set_new(c->data, "MonitorPid", json_integer(monitor));
 	json_object_set_new(c->data, "MonitorStartTime",
-			    json_integer((json_int_t) ctr_proc_start_time(monitor)));
+			    json_integer((json_int_t) pod_ctr_proc_start_time(monitor)));
 	json_object_set_new(c->data, "PidStartTime",
-			    json_integer((json_int_t) ctr_proc_start_time(pid)));
+			    json_integer((json_int_t) pod_ctr_proc_start_time(pid)));
 	json_object_set_new(c->data, "OOMKilled", json_false());
 	json_object_set_new(c->data, "StoppedByUser", json_false());
 	json_object_set_new(c->data, "RuntimeRoot", json_string(rt_root));
@@ -468,12 +468,12 @@ ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
 
 fail_monitor:
 	/* the monitor has deleted what the runtime made; make sure it is gone */
-	if (monitor > 0 && ctr_proc_start_time(monitor))
+	if (monitor > 0 && pod_ctr_proc_start_time(monitor))
 		(void) wait_pid_gone(monitor, 0, 2LL * 1000000000);
 fail:
 	{
 		struct pod_err *u = NULL;
-		if (ctr_rootfs_unmount(e, c, &u) < 0)
+		if (pod_ctr_rootfs_unmount(e, c, &u) < 0)
 			pod_err_free(&u);
 		if (cgpath) {
 			struct pod_cgroup *cg = NULL;
@@ -499,11 +499,11 @@ pod_ctr_start(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret, struc
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	if (is_active(c->state) && !ctr_process_alive(c) && ctr_cleanup_locked(e, c, err) < 0)
+	if (is_active(c->state) && !pod_ctr_process_alive(c) && pod_ctr_cleanup_locked(e, c, err) < 0)
 		return -1;
-	return ctr_start_locked(e, c, attach_fd_ret, err);
+	return pod_ctr_start_locked(e, c, attach_fd_ret, err);
 }
 
 /* --- kill / stop --------------------------------------------------------- */
@@ -513,9 +513,9 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	if (!is_active(c->state) || !ctr_process_alive(c))
+	if (!is_active(c->state) || !pod_ctr_process_alive(c))
 		return pod_err_set(err, POD_E_STATE, 0,
 				   "can only kill running containers. %s is in state %s: container "
 				   "state improper",
@@ -537,7 +537,7 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 	int sig;
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
 	if (!is_active(c->state))
 		return 0;
@@ -546,7 +546,7 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 	sig = (int) pod_ctr_setting_int(c, "StopSignal", SIGTERM);
 	if (sig <= 0)
 		sig = SIGTERM;
-	if (ctr_process_alive(c)) {
+	if (pod_ctr_process_alive(c)) {
 		json_object_set_new(c->data, "StoppedByUser", json_true());
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
@@ -569,14 +569,14 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 					 " seconds, resorting to SIGKILL", signame, c->name, timeout);
 			}
 		}
-		if (ctr_process_alive(c)) {
+		if (pod_ctr_process_alive(c)) {
 			(void) kill(c->pid, SIGKILL);
 			if (!wait_pid_gone(c->pid, pid_start_of(c), 30LL * 1000000000))
 				return pod_err_set(err, POD_E_GENERIC, 0,
 						   "given PID did not die within timeout");
 		}
 	}
-	return ctr_cleanup_locked(e, c, err);
+	return pod_ctr_cleanup_locked(e, c, err);
 }
 
 /* --- cleanup ------------------------------------------------------------- */
@@ -660,12 +660,12 @@ runner_alive(const struct pod_ctr *c)
 
 	if (!json_is_integer(p))
 		return false;
-	now = ctr_proc_start_time((pid_t) json_integer_value(p));
+	now = pod_ctr_proc_start_time((pid_t) json_integer_value(p));
 	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
 }
 
 int
-ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
 	cleanup_free char *cgpath = NULL;
@@ -678,7 +678,7 @@ ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 		bool got = false;
 		int64_t deadline = pod_mono_ns() + EXIT_FILE_WAIT_NS;
 
-		if (ctr_process_alive(c))
+		if (pod_ctr_process_alive(c))
 			return 0;
 		for (;;) {
 			if (pod_monitor_read_exit(rundir, &x, &e2) == 0) {
@@ -686,7 +686,7 @@ ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 				break;
 			}
 			pod_err_free(&e2);
-			if (!ctr_monitor_alive(c) || pod_mono_ns() > deadline)
+			if (!pod_ctr_monitor_alive(c) || pod_mono_ns() > deadline)
 				break;
 			sleep_ns(2000000);
 		}
@@ -705,9 +705,9 @@ ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 		c->pid = 0;
 		transition = true;
 	}
-	if (!ctr_monitor_alive(c))
+	if (!pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
-	if (ctr_rootfs_unmount(e, c, err) < 0)
+	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
 	if (cgp && *cgp) {
 		struct pod_cgroup *cg = NULL;
@@ -736,14 +736,14 @@ ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 						 1));
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
-		if (ctr_start_locked(e, c, NULL, &e2) < 0) {
+		if (pod_ctr_start_locked(e, c, NULL, &e2) < 0) {
 			pod_warn("restarting container %s: %s", c->id, e2->msg);
 			pod_err_free(&e2);
 		}
 		return 0;
 	}
 	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
-		return ctr_remove_locked(e, c, err);
+		return pod_ctr_remove_locked(e, c, err);
 	return 0;
 }
 
@@ -752,11 +752,11 @@ pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
 	json_object_set_new(c->data, "RunnerPid", json_integer(getpid()));
 	json_object_set_new(c->data, "RunnerStartTime",
-			    json_integer((json_int_t) ctr_proc_start_time(getpid())));
+			    json_integer((json_int_t) pod_ctr_proc_start_time(getpid())));
 	return pod_ctr_save(e, c, err);
 }
 
@@ -765,15 +765,15 @@ pod_ctr_cleanup(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	return ctr_cleanup_locked(e, c, err);
+	return pod_ctr_cleanup_locked(e, c, err);
 }
 
 /* --- remove, rename ------------------------------------------------------ */
 
 int
-ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_free char *dir = pod_ctr_dir(e, c->id);
 	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
@@ -781,7 +781,7 @@ ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 	cleanup_stmt sqlite3_stmt *st = NULL;
 	struct pod_err *e2 = NULL;
 
-	if (ctr_rootfs_unmount(e, c, err) < 0)
+	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
 	if (pod_store_begin(e->store, true, err) < 0)
 		return -1;
@@ -819,9 +819,9 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	if (is_active(c->state) && !ctr_process_alive(c) && ctr_cleanup_locked(e, c, err) < 0)
+	if (is_active(c->state) && !pod_ctr_process_alive(c) && pod_ctr_cleanup_locked(e, c, err) < 0)
 		return -1;
 	if (c->state == POD_CTR_REMOVING)
 		return 0;
@@ -841,10 +841,10 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		lock = pod_ctr_lock(e, c->id, err);
 		if (lock < 0)
 			return -1;
-		if (ctr_reload(e, c, err) < 0)
+		if (pod_ctr_reload(e, c, err) < 0)
 			return -1;
 	}
-	return ctr_remove_locked(e, c, err);
+	return pod_ctr_remove_locked(e, c, err);
 }
 
 int
@@ -855,7 +855,7 @@ pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name,
 	cleanup_free char *owner = NULL;
 	int r;
 
-	if (lock < 0 || ctr_reload(e, c, err) < 0)
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
 	if (!valid_name(new_name))
 		return pod_err_set(err, POD_E_INVALID, 0,
