@@ -128,3 +128,15 @@ teardown() {
     is "$(jq -r .Type <<< "$output")" "container" "record type"
     assert "$id" =~ "^[0-9a-f]{64}$" "record Id"
 }
+
+@test "--storage-driver vfs: a copied rootfs, writes stay in the container" {
+    run_pod --storage-driver vfs run --name v busybox sh -c 'echo x > /newfile; ls /bin/sh'
+    is "$output" "/bin/sh" "the image's files are there"
+    run_pod inspect v --format '{{.Driver}}'
+    is "$output" "vfs" "driver"
+    local id
+    id=$("$PODMAN" inspect v --format '{{.Id}}')
+    [ -f "$POD_ROOT/containers/$id/rootfs/newfile" ]
+    [ ! -e "$POD_ROOT/layers/$BUSYBOX_ID/diff/newfile" ]
+    run_pod rm v
+}
