@@ -81,10 +81,30 @@ resolv_conf(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct po
 		pod_err_free(&e);
 		text = xstrdup("");
 	}
+	json_t *dns = json_object_get(ctx->settings, "Dns");
+	json_t *search = json_object_get(ctx->settings, "DnsSearch");
+	json_t *opts = json_object_get(ctx->settings, "DnsOptions");
+	json_t *v;
+	size_t i;
+
+	/* --dns, --dns-search, --dns-option replace the host's lines of their kind */
+	json_array_foreach(search, i, v)
+		pod_strbuf_addf(out, "search %s\n", json_string_value(v));
+	json_array_foreach(dns, i, v) {
+		pod_strbuf_addf(out, "nameserver %s\n", json_string_value(v));
+		have_ns = true;
+	}
+	json_array_foreach(opts, i, v)
+		pod_strbuf_addf(out, "options %s\n", json_string_value(v));
 	for (const char *p = text; p && *p;) {
 		const char *nl = strchrnul(p, '\n');
 		cleanup_free char *line = xstrndup(p, (size_t) (nl - p));
 		p = *nl ? nl + 1 : NULL;
+		if ((json_array_size(dns) && pod_str_has_prefix(line, "nameserver")) ||
+		    (json_array_size(search) && (pod_str_has_prefix(line, "search") ||
+						 pod_str_has_prefix(line, "domain"))) ||
+		    (json_array_size(opts) && pod_str_has_prefix(line, "options")))
+			continue;
 		if (pod_str_has_prefix(line, "nameserver")) {
 			if (!host && loopback_nameserver(line))
 				continue;
@@ -95,6 +115,23 @@ resolv_conf(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct po
 	}
 	if (!have_ns && !host)
 		pod_strbuf_adds(out, "nameserver 8.8.8.8\nnameserver 8.8.4.4\n");
+	return 0;
+}
+
+/* --add-host HOST:IP lines */
+static int
+add_hosts(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct pod_err **err)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(ctx->settings, "AddHosts"), i, v) {
+		const char *s = json_string_value(v), *colon = s ? strchr(s, ':') : NULL;
+		if (!colon || colon == s || !colon[1])
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid add-host \"%s\": must be HOST:IP", s ? s : "");
+		pod_strbuf_addf(out, "%s\t%.*s\n", colon + 1, (int) (colon - s), s);
+	}
 	return 0;
 }
 
@@ -118,7 +155,7 @@ hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_s
 			pod_strbuf_adds(out, text);
 			if (*text && text[strlen(text) - 1] != '\n')
 				pod_strbuf_addch(out, '\n');
-			return 0;
+			return add_hosts(ctx, out, err);
 		}
 	}
 	pod_strbuf_adds(out, "127.0.0.1\tlocalhost localhost.localdomain localhost4 "
@@ -129,7 +166,7 @@ hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_s
 	if (ctx->name && !STREQ(ctx->name, hostname))
 		pod_strbuf_addf(out, " %s", ctx->name);
 	pod_strbuf_addch(out, '\n');
-	return 0;
+	return add_hosts(ctx, out, err);
 }
 
 int

@@ -123,3 +123,10 @@ $POD_RUNROOT/containers:" "no container files"
     run bash -c "ls -d /sys/fs/cgroup/*/libpod_parent/libpod-* 2>/dev/null | wc -l"
     is "$output" "0" "no container cgroups"
 }
+
+@test "--dns, --dns-search, --add-host shape the run files" {
+    run_pod run --rm --dns 1.2.3.4 --dns-search example.com --add-host db:10.0.0.5 busybox sh -c 'cat /etc/resolv.conf; tail -1 /etc/hosts'
+    is "$output" "search example.com
+nameserver 1.2.3.4
+10.0.0.5	db" "run files"
+}
