@@ -1,0 +1,421 @@
+/* pod-ps - list containers (`podman ps`) */
+#include "cli/ctr_opts.h"
+#include "cli/filter.h"
+#include "cli/table.h"
+#include "cli/tool.h"
+#include "core/human.h"
+#include "core/id.h"
+#include "core/json.h"
+
+#include <unistd.h>
+
+static struct {
+	bool all, quiet, latest, no_trunc, noheading, size, external, namespace_;
+	int64_t last;
+	char *sort, *format;
+	char **filter;
+	bool last_set;
+} opt = { .last = -1 };
+
+static const char *const filter_keys[] = { "id",     "name",  "label", "label!", "status",
+					    "ancestor", "exited", "before", "since", "volume",
+					    "pod",    "network", "health", "until", NULL };
+
+#define DEFAULT_FORMAT                                                                             \
+	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t"   \
+	"{{.Names}}"
+
+struct row {
+	struct pod_ctr *c;
+	json_t *rec; /* the JSON record */
+};
+
+static bool
+match_any(char *const *values, bool (*fn)(const struct pod_ctr *, const char *),
+	  const struct pod_ctr *c)
+{
+	for (size_t i = 0; values && values[i]; i++)
+		if (fn(c, values[i]))
+			return true;
+	return false;
+}
+
+static bool
+m_id(const struct pod_ctr *c, const char *v)
+{
+	return pod_str_has_prefix(c->id, v) || pod_filter_match_regex(c->id, v);
+}
+
+static bool
+m_name(const struct pod_ctr *c, const char *v)
+{
+	return pod_filter_match_regex(c->name, v);
+}
+
+static bool
+m_status(const struct pod_ctr *c, const char *v)
+{
+	const char *s = pod_ctr_state_name(c->state);
+	if (STREQ(v, "stopped") && c->state == POD_CTR_EXITED)
+		return true;
+	return STREQ(s, v);
+}
+
+static bool
+m_ancestor(const struct pod_ctr *c, const char *v)
+{
+	const char *img = pod_ctr_str(c, "ImageName");
+	const char *settings_img = pod_ctr_setting_str(c, "Image");
+
+	if (c->image_id && pod_str_has_prefix(c->image_id, v))
+		return true;
+	if (img && (STREQ(img, v) || pod_filter_match_regex(img, v)))
+		return true;
+	return settings_img && STREQ(settings_img, v);
+}
+
+static bool
+m_exited(const struct pod_ctr *c, const char *v)
+{
+	int64_t n;
+	return (c->state == POD_CTR_EXITED || c->state == POD_CTR_STOPPED) &&
+	       pod_parse_int64(v, &n) && c->has_exit_code && n == c->exit_code;
+}
+
+static bool
+m_volume(const struct pod_ctr *c, const char *v)
+{
+	json_t *vols = json_object_get(c->settings, "Volumes"), *x;
+	size_t i;
+
+	json_array_foreach(vols, i, x) {
+		const char *s = json_string_value(x);
+		if (pod_str_has_prefix(s, v) || strstr(s, v))
+			return true;
+	}
+	return false;
+}
+
+static int
+created_of(struct pod_engine *e, const char *ref, int64_t *ret, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_lookup(e, ref, &c, err) < 0)
+		return -1;
+	*ret = c->created_ns;
+	return 0;
+}
+
+static int
+keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c, bool *ret,
+     struct pod_err **err)
+{
+	char *const *v;
+	json_t *labels = NULL;
+	bool ok = true;
+
+	if ((v = pod_filters_get(f, "id")) && !match_any(v, m_id, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "name")) && !match_any(v, m_name, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "status"))) {
+		static const char *const valid[] = { "created", "running", "paused", "stopped",
+						     "exited", "unknown", "removing", "configured",
+						     NULL };
+		for (size_t i = 0; v[i]; i++) {
+			bool known = false;
+			for (size_t k = 0; valid[k]; k++)
+				known |= STREQ(v[i], valid[k]);
+			if (!known)
+				return pod_err_set(err, POD_E_INVALID, 0,
+						   "%s is not a valid status", v[i]);
+		}
+		ok = match_any(v, m_status, c);
+	}
+	if (ok && (v = pod_filters_get(f, "ancestor")) && !match_any(v, m_ancestor, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "exited")) && !match_any(v, m_exited, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "volume")) && !match_any(v, m_volume, c))
+		ok = false;
+	if (ok && ((v = pod_filters_get(f, "label")) || pod_filters_get(f, "label!"))) {
+		json_t *img = json_object_get(json_object_get(c->data, "ImageConfig"), "Labels");
+		labels = json_object();
+		if (json_is_object(img))
+			json_object_update(labels, img);
+		if (json_is_object(json_object_get(c->settings, "Labels")))
+			json_object_update(labels, json_object_get(c->settings, "Labels"));
+		if (v && !pod_filter_match_labels(labels, v))
+			ok = false;
+		if (ok && pod_filters_get(f, "label!") &&
+		    !pod_filter_match_labels_negated(labels, pod_filters_get(f, "label!")))
+			ok = false;
+		json_decref(labels);
+	}
+	if (ok && ((v = pod_filters_get(f, "before")))) {
+		for (size_t i = 0; v[i] && ok; i++) {
+			int64_t t;
+			if (created_of(e, v[i], &t, err) < 0)
+				return -1;
+			ok = c->created_ns < t;
+		}
+	}
+	if (ok && ((v = pod_filters_get(f, "since")))) {
+		for (size_t i = 0; v[i] && ok; i++) {
+			int64_t t;
+			if (created_of(e, v[i], &t, err) < 0)
+				return -1;
+			ok = c->created_ns > t;
+		}
+	}
+	if (ok && ((v = pod_filters_get(f, "until")))) {
+		int64_t t;
+		if (pod_filter_until(v, pod_now_ns(), &t, err) < 0)
+			return -1;
+		ok = c->created_ns <= t;
+	}
+	if (ok && (pod_filters_get(f, "pod") || pod_filters_get(f, "network")))
+		ok = false; /* no container here is in a pod or a named network */
+	*ret = ok;
+	return 0;
+}
+
+static const char *
+sort_key(struct row *r, const char *by)
+{
+	if (STREQ(by, "names"))
+		return r->c->name;
+	if (STREQ(by, "image"))
+		return json_string_value(json_object_get(r->rec, "Image"));
+	if (STREQ(by, "id"))
+		return r->c->id;
+	if (STREQ(by, "status"))
+		return pod_ctr_state_name(r->c->state);
+	return NULL;
+}
+
+static const char *sort_by;
+
+static int
+cmp_rows(const void *a, const void *b)
+{
+	struct row *x = (struct row *) a, *y = (struct row *) b;
+	const char *kx, *ky;
+
+	if (STREQ(sort_by, "created") || STREQ(sort_by, "runningfor"))
+		return x->c->created_ns < y->c->created_ns ? 1 :
+		       x->c->created_ns > y->c->created_ns ? -1 : 0;
+	if (STREQ(sort_by, "command")) {
+		cleanup_free char *cx = json_dumps(json_object_get(x->rec, "Command"), 0);
+		cleanup_free char *cy = json_dumps(json_object_get(y->rec, "Command"), 0);
+		return strcmp(cx ? cx : "", cy ? cy : "");
+	}
+	if (STREQ(sort_by, "size"))
+		return 0;
+	kx = sort_key(x, sort_by);
+	ky = sort_key(y, sort_by);
+	return strcmp(kx ? kx : "", ky ? ky : "");
+}
+
+/* the object templates see: Podman's psReporter fields */
+static json_t *
+template_view(const struct row *r, int64_t now)
+{
+	json_t *v = json_deep_copy(r->rec);
+	const struct pod_ctr *c = r->c;
+	cleanup_free char *created = pod_human_ago(c->created_ns, now);
+	cleanup_free char *status = pod_ctr_status_text(c, now);
+	json_t *cmd = json_object_get(r->rec, "Command"), *x;
+	struct pod_strbuf sb = POD_STRBUF_INIT;
+	char shortid[POD_ID_SHORT_LEN + 1];
+	size_t i;
+
+	json_array_foreach(cmd, i, x) {
+		if (i)
+			pod_strbuf_addch(&sb, ' ');
+		pod_strbuf_adds(&sb, json_string_value(x));
+	}
+	if (!opt.no_trunc && sb.len > 17) {
+		pod_strbuf_truncate(&sb, 17);
+		pod_strbuf_adds(&sb, "...");
+	}
+	pod_id_short(c->id, shortid);
+	json_object_set_new(v, "ID", json_string(opt.no_trunc ? c->id : shortid));
+	json_object_set_new(v, "Command", json_string(sb.buf ? sb.buf : ""));
+	json_object_set_new(v, "CreatedHuman", json_string(created));
+	json_object_set_new(v, "CreatedAt", json_string(created));
+	json_object_set_new(v, "RunningFor", json_string(created));
+	json_object_set_new(v, "Status", json_string(status));
+	json_object_set_new(v, "State", json_string(status));
+	json_object_set_new(v, "Ports", json_string(""));
+	json_object_set_new(v, "Names", json_string(c->name));
+	json_object_set_new(v, "Networks", json_string(""));
+	json_object_set_new(v, "Mounts", json_string(""));
+	if (opt.size) {
+		json_t *s = json_object_get(r->rec, "Size");
+		cleanup_free char *rw = pod_human_size_prec(
+			json_integer_value(json_object_get(s, "RwSize")), 3, false);
+		cleanup_free char *root = pod_human_size_prec(
+			json_integer_value(json_object_get(s, "RootFsSize")), 3, false);
+		cleanup_free char *t = xasprintf("%s (virtual %s)", rw, root);
+		json_object_set_new(v, "Size", json_string(t));
+	}
+	pod_strbuf_release(&sb);
+	return v;
+}
+
+static int
+run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_engine struct pod_engine *e = NULL;
+	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
+	cleanup_json json_t *records = json_array();
+	struct pod_ctr **v = NULL;
+	struct row *rows = NULL;
+	size_t n = 0, nrows = 0;
+	int64_t now = pod_now_ns();
+	int rc = -1;
+
+	for (size_t i = 0; opt.filter && opt.filter[i]; i++)
+		if (pod_filters_add(&f, opt.filter[i], filter_keys, err) < 0)
+			return -1;
+	if (opt.quiet && opt.format && *opt.format)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "quiet and format cannot be used together");
+	if (opt.sort) {
+		static const char *const sorts[] = { "command", "created", "id", "image", "names",
+						     "runningfor", "size", "status", NULL };
+		bool ok = false;
+		for (size_t i = 0; sorts[i]; i++)
+			ok |= STREQ(opt.sort, sorts[i]);
+		if (!ok)
+			return pod_err_set(err, POD_E_INVALID, 0, "invalid option for --sort, "
+					   "options are: command, created, id, image, names, "
+					   "runningfor, size, or status");
+	}
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
+		return -1;
+	if (pod_ctr_list(e, &v, &n, err) < 0)
+		return -1;
+	rows = xcalloc(n + 1, sizeof(*rows));
+	for (size_t i = 0; i < n; i++) {
+		bool k = true;
+		if (!opt.all && !pod_filters_get(&f, "status") && !opt.latest && !opt.last_set &&
+		    v[i]->state != POD_CTR_RUNNING && v[i]->state != POD_CTR_PAUSED)
+			continue;
+		if (keep(e, &f, v[i], &k, err) < 0)
+			goto out;
+		if (!k)
+			continue;
+		rows[nrows].c = v[i];
+		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size, now);
+		nrows++;
+	}
+	/* newest first; -l and -n take from there */
+	sort_by = "created";
+	qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	if (opt.latest && nrows > 1)
+		nrows = 1;
+	if (opt.last_set && opt.last >= 0 && (size_t) opt.last < nrows)
+		nrows = (size_t) opt.last;
+	if (opt.sort && !STREQ(opt.sort, "created")) {
+		sort_by = opt.sort;
+		qsort(rows, nrows, sizeof(*rows), cmp_rows);
+	}
+
+	if (opt.quiet) {
+		for (size_t i = 0; i < nrows; i++) {
+			char s[POD_ID_SHORT_LEN + 1];
+			pod_id_short(rows[i].c->id, s);
+			if (pod_print_line(opt.no_trunc ? rows[i].c->id : s, err) < 0)
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (!ctx->g.dispatched && !(opt.format && *opt.format)) {
+		for (size_t i = 0; i < nrows; i++) {
+			json_object_set_new(rows[i].rec, "Type", json_string("container"));
+			if (pod_json_print_line(stdout, rows[i].rec, err) < 0)
+				goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	if (opt.format && pod_format_is_json(opt.format)) {
+		for (size_t i = 0; i < nrows; i++)
+			json_array_append(records, rows[i].rec);
+		rc = pod_format_records("ps", "json", records, NULL, false, stdout, err);
+		goto out;
+	}
+	{
+		cleanup_json json_t *headers = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
+			"CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND", "CreatedHuman",
+			"CREATED", "Status", "STATUS", "Ports", "PORTS", "Names", "NAMES", "Size",
+			"SIZE", "RunningFor", "CREATED", "CreatedAt", "CREATED AT", "Pod", "POD ID");
+		cleanup_free char *fmt = NULL;
+		for (size_t i = 0; i < nrows; i++)
+			json_array_append_new(records, template_view(&rows[i], now));
+		if (opt.format && *opt.format)
+			fmt = xstrdup(opt.format);
+		else if (opt.size)
+			fmt = xstrdup(DEFAULT_FORMAT "\t{{.Size}}");
+		else
+			fmt = xstrdup(DEFAULT_FORMAT);
+		rc = pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
+	}
+out:
+	for (size_t i = 0; i < nrows; i++)
+		json_decref(rows[i].rec);
+	free(rows);
+	pod_ctr_list_free(v, n);
+	return rc;
+}
+
+static const struct pod_opt options[] = {
+	POD_OPT_BOOL('a', "all", &opt.all, "Show all the containers, default is only running "
+		     "containers"),
+	POD_OPT_BOOL(0, "external", &opt.external,
+		     "Show containers in storage not controlled by Podman"),
+	POD_OPT_STRV('f', "filter", "stringArray", &opt.filter,
+		     "Filter output based on conditions given"),
+	POD_OPT_STRING(0, "format", "string", &opt.format,
+		       "Pretty-print containers to JSON or using a Go template"),
+	{ POD_OPT_T_INT, 'n', "last", "int", &opt.last,
+	  "Print the n last created containers (all states)", NULL, 0, NULL, &opt.last_set },
+	POD_OPT_BOOL('l', "latest", &opt.latest,
+		     "Act on the latest container podman is aware of"),
+	POD_OPT_BOOL(0, "no-trunc", &opt.no_trunc, "Display the extended information"),
+	POD_OPT_BOOL(0, "noheading", &opt.noheading, "Do not print headers"),
+	POD_OPT_BOOL(0, "ns", &opt.namespace_, "Display namespace information"),
+	POD_OPT_BOOL('q', "quiet", &opt.quiet, "Print the numeric IDs of the containers only"),
+	POD_OPT_BOOL('s', "size", &opt.size, "Display the total file sizes"),
+	POD_OPT_STRING(0, "sort", "choice", &opt.sort,
+		       "Sort output by: command, created, id, image, names, runningfor, size, "
+		       "status"),
+	POD_OPT_END
+};
+
+static const struct pod_tool tool = {
+	.name = "pod-ps",
+	.verb = "ps",
+	.summary = "List containers",
+	.description = "Prints information about containers: the running ones, or all with "
+		       "--all. Run as pod-ps it prints one JSON record per container "
+		       "(Podman's `ps --format json` keys plus Type).",
+	.usage = "[options]",
+	.examples = "podman ps -a\npodman ps -a --format \"{{.ID}}  {{.Image}}  {{.Labels}}  "
+		    "{{.Mounts}}\"\npodman ps --size --sort names\n"
+		    "pod-ps -a | jq -c 'select(.State==\"exited\")' | pod-rm",
+	.options = options,
+	.flags = POD_TOOL_NO_ARGS,
+	.run = run,
+};
+
+int
+main(int argc, char **argv)
+{
+	return pod_tool_main(&tool, argc, argv);
+}

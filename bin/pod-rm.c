@@ -1,0 +1,116 @@
+/* pod-rm - remove one or more containers (`podman rm`) */
+#include "cli/ctr_opts.h"
+#include "cli/tool.h"
+#include "core/json.h"
+
+static struct {
+	bool force, all, volumes, depend, ignore, time_set;
+	int64_t time;
+} opt = { .time = -1 };
+
+static struct pod_engine *engine;
+
+static int
+rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given, struct pod_err **err)
+{
+	if (pod_ctr_remove(engine, c, opt.force, opt.time_set ? opt.time : -1, err) < 0)
+		return -1;
+	if (!ctx->g.dispatched) {
+		cleanup_json json_t *rec = json_pack("{s:s, s:s, s:[s]}", "Type", "container", "Id",
+						     c->id, "Names", c->name);
+		return pod_json_print_line(stdout, rec, err);
+	}
+	return pod_print_line(as_given, err);
+}
+
+static int
+rm_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_lookup(engine, target, &c, err) < 0) {
+		if (opt.ignore && (*err)->kind == POD_E_NOTFOUND) {
+			pod_err_free(err);
+			return 0;
+		}
+		return -1;
+	}
+	return rm_ctr(ctx, c, target, err);
+}
+
+static int
+setup(struct pod_ctx *ctx, struct pod_err **err)
+{
+	if (opt.all && ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "--all and containers cannot be used together");
+	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
+		return -1;
+	if (opt.all) {
+		struct pod_ctr **v = NULL;
+		size_t n = 0;
+		if (pod_ctr_list(engine, &v, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			struct pod_err *e2 = NULL;
+			if (rm_ctr(ctx, v[i], v[i]->id, &e2) < 0) {
+				ctx->status = pod_tool_exit_code(ctx->tool, e2);
+				pod_err_print(e2);
+				pod_err_free(&e2);
+			}
+		}
+		pod_ctr_list_free(v, n);
+	}
+	return 0;
+}
+
+static int
+finish(struct pod_ctx *ctx, struct pod_err **err)
+{
+	engine = pod_engine_free(engine);
+	return 0;
+}
+
+static const struct pod_opt options[] = {
+	POD_OPT_BOOL('a', "all", &opt.all, "Remove all containers"),
+	POD_OPT_BOOL(0, "depend", &opt.depend,
+		     "Remove container and all containers that depend on the selected container"),
+	POD_OPT_BOOL('f', "force", &opt.force,
+		     "Force removal of a running or unusable container"),
+	POD_OPT_BOOL('i', "ignore", &opt.ignore,
+		     "Ignore errors when a specified container is missing"),
+	{ POD_OPT_T_INT, 't', "time", "int", &opt.time,
+	  "Seconds to wait for stop before killing the container", NULL, 0, NULL, &opt.time_set },
+	POD_OPT_BOOL('v', "volumes", &opt.volumes,
+		     "Remove anonymous volumes associated with the container"),
+	POD_OPT_END
+};
+
+static const struct pod_tool tool = {
+	.name = "pod-rm",
+	.verb = "rm",
+	.summary = "Remove one or more containers",
+	.description = "Removes containers and their writable layers; a running one only with "
+		       "--force (stopped first). Prints each as it was named.",
+	.usage = "[options] CONTAINER [CONTAINER...]",
+	.examples = "podman rm imageID\npodman rm mywebserver myflaskserver 860a4b23\n"
+		    "podman rm --force --all\npod-ps -a | jq -c 'select(.State==\"exited\")' | "
+		    "pod-rm",
+	.options = options,
+	.flags = POD_TOOL_TARGETS,
+	.target_type = "container",
+	.setup = setup,
+	.each_target = rm_one,
+	.finish = finish,
+	.exit_code = { [POD_E_NOTFOUND] = 1, [POD_E_STATE] = 2, [POD_E_INUSE] = 2 },
+	.exit_status_doc = ".TP\n.B 0\nAll containers were removed.\n.TP\n.B 1\nOne of the "
+			   "containers does not exist.\n.TP\n.B 2\nOne of the containers is "
+			   "running (without --force) or in use.\n.TP\n.B 125\nThe command "
+			   "failed.",
+};
+
+int
+main(int argc, char **argv)
+{
+	return pod_tool_main(&tool, argc, argv);
+}

@@ -1,0 +1,941 @@
+/* ctr_run.c - create, start, kill, stop, cleanup, remove, rename and wait */
+#include "core/fs.h"
+#include "core/human.h"
+#include "core/id.h"
+#include "core/json.h"
+#include "core/log.h"
+#include "core/names.h"
+#include "runtime/cgroup.h"
+#include "runtime/ctr-internal.h"
+#include "runtime/oci.h"
+#include "runtime/specgen.h"
+
+#include <elf.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define EXIT_FILE_WAIT_NS (10LL * 1000000000)
+#define SYNC_TIMEOUT_MS (5 * 60 * 1000)
+
+static bool
+is_active(enum pod_ctr_state s)
+{
+	return s == POD_CTR_RUNNING || s == POD_CTR_PAUSED || s == POD_CTR_STOPPING;
+}
+
+static void
+sleep_ns(int64_t ns)
+{
+	struct timespec ts = { .tv_sec = ns / 1000000000, .tv_nsec = ns % 1000000000 };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
+}
+
+/* waits until pid is gone or timeout_ns passes (< 0: forever); true when gone */
+static bool
+wait_pid_gone(pid_t pid, uint64_t start_time, int64_t timeout_ns)
+{
+	int64_t deadline = timeout_ns < 0 ? INT64_MAX : pod_mono_ns() + timeout_ns;
+	cleanup_close int pfd = (int) syscall(SYS_pidfd_open, pid, 0);
+
+	for (;;) {
+		uint64_t st = pod_ctr_proc_start_time(pid);
+		int64_t left;
+		if (!st || (start_time && st != start_time))
+			return true;
+		left = deadline - pod_mono_ns();
+		if (left <= 0)
+			return false;
+		if (pfd >= 0) {
+			struct pollfd p = { .fd = pfd, .events = POLLIN };
+			int ms = left > 100000000 ? 100 : (int) (left / 1000000) + 1;
+			/* a zombie child of the monitor reads as exited through the pidfd */
+			(void) poll(&p, 1, ms);
+		} else {
+			sleep_ns(left > 10000000 ? 10000000 : left);
+		}
+	}
+}
+
+static uint64_t
+pid_start_of(const struct pod_ctr *c)
+{
+	json_t *st = json_object_get(c->data, "PidStartTime");
+	return json_is_integer(st) ? (uint64_t) json_integer_value(st) : 0;
+}
+
+/* --- create ------------------------------------------------------------ */
+
+static bool
+valid_name(const char *n)
+{
+	if (!*n || !((n[0] >= 'a' && n[0] <= 'z') || (n[0] >= 'A' && n[0] <= 'Z') ||
+		     (n[0] >= '0' && n[0] <= '9')))
+		return false;
+	for (const char *p = n; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' || *p == '-'))
+			return false;
+	return true;
+}
+
+static int
+name_owner(struct pod_engine *e, const char *name, char **ret_id, struct pod_err **err)
+{
+	cleanup_stmt sqlite3_stmt *st =
+		pod_store_prepare(e->store, "SELECT id FROM containers WHERE name = ?", err);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		*ret_id = xstrdup((const char *) sqlite3_column_text(st, 0));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+name_in_use(const char *name, const char *owner, struct pod_err **err)
+{
+	return pod_err_set(err, POD_E_EXISTS, 0,
+			   "creating container storage: the container name \"%s\" is already in "
+			   "use by %s. You have to remove that container to be able to reuse that "
+			   "name: that name is already in use",
+			   name, owner);
+}
+
+static int
+stop_signal_of(json_t *image_config)
+{
+	const char *s = json_string_value(json_object_get(image_config, "StopSignal"));
+	struct pod_err *e = NULL;
+	int sig;
+
+	if (!s || !*s)
+		return 0;
+	if (pod_oci_parse_signal(s, &sig, &e) < 0) {
+		pod_err_free(&e);
+		return 0;
+	}
+	return sig;
+}
+
+int
+pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
+	       struct pod_err **err)
+{
+	cleanup_(pod_ctr_image_freep) struct pod_ctr_image *img = NULL;
+	cleanup_json json_t *s = json_deep_copy(settings);
+	cleanup_json json_t *data = NULL;
+	cleanup_free char *name = NULL, *owner = NULL, *dir = NULL, *bundle = NULL, *text = NULL;
+	cleanup_stmt sqlite3_stmt *st = NULL;
+	json_t *imgconf;
+	char id[POD_ID_LEN + 1];
+	int64_t now = pod_now_ns();
+	int r;
+
+	if (pod_specgen_settings_check(s, err) < 0)
+		return -1;
+	if (pod_ctr_image_lookup(e, json_string_value(json_object_get(s, "Image")), &img, err) < 0)
+		return -1;
+	imgconf = json_object_get(img->config, "config");
+	if (!json_object_get(s, "StopSignal") && stop_signal_of(imgconf))
+		json_object_set_new(s, "StopSignal", json_integer(stop_signal_of(imgconf)));
+
+	if (json_is_string(json_object_get(s, "Name"))) {
+		name = xstrdup(json_string_value(json_object_get(s, "Name")));
+		if (!valid_name(name))
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid "
+					   "argument");
+		r = name_owner(e, name, &owner, err);
+		if (r < 0)
+			return -1;
+		if (r > 0)
+			return name_in_use(name, owner, err);
+	} else {
+		for (int tries = 0; tries < 100; tries++) {
+			free(name);
+			free(owner);
+			owner = NULL;
+			name = pod_name_random();
+			r = name_owner(e, name, &owner, err);
+			if (r < 0)
+				return -1;
+			if (r == 0)
+				break;
+		}
+	}
+	json_object_del(s, "Name");
+	pod_id_new(id);
+
+	dir = pod_ctr_dir(e, id);
+	bundle = pod_ctr_bundle(e, id);
+	if (pod_mkdir_p(bundle, 0700, err) < 0)
+		goto fail_dir;
+	if (STREQ(e->storage_driver, "vfs")) {
+		cleanup_free char *rootfs = pod_path_join(dir, "rootfs");
+		if (pod_ctr_vfs_copy(img->layer_dirs, rootfs, err) < 0)
+			goto fail_dir;
+	}
+
+	data = json_object();
+	json_object_set(data, "Settings", s);
+	json_object_set_new(data, "ImageName", pod_json_string(img->name));
+	json_object_set_new(data, "ImageConfig", imgconf ? json_incref(imgconf) : json_object());
+	json_object_set_new(data, "Driver", json_string(e->storage_driver));
+	json_object_set_new(data, "OCIRuntime",
+			    json_string(json_is_string(json_object_get(s, "Runtime")) ?
+						json_string_value(json_object_get(s, "Runtime")) :
+						e->runtime));
+	json_object_set_new(data, "RestartCount", json_integer(0));
+	text = json_dumps(data, JSON_COMPACT);
+
+	if (pod_store_begin(e->store, true, err) < 0)
+		goto fail_dir;
+	st = pod_store_prepare(e->store,
+			       "INSERT INTO containers (id, name, image_id, state, created, data) "
+			       "VALUES (?, ?, ?, 'created', ?, ?)",
+			       err);
+	if (!st)
+		goto fail_tx;
+	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, img->id, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 4, now);
+	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		if (sqlite3_extended_errcode(pod_store_db(e->store)) ==
+		    SQLITE_CONSTRAINT_UNIQUE) {
+			struct pod_err *e2 = NULL;
+			sqlite3_finalize(TAKE_PTR(st));
+			if (name_owner(e, name, &owner, &e2) > 0)
+				name_in_use(name, owner, err);
+			else
+				name_in_use(name, "another container", err);
+			pod_err_free(&e2);
+			goto fail_tx;
+		}
+		pod_store_sqlite_err(e->store, err, "creating container %s", id);
+		goto fail_tx;
+	}
+	sqlite3_finalize(TAKE_PTR(st));
+	if (pod_store_commit(e->store, err) < 0)
+		goto fail_tx;
+	return pod_ctr_load(e, id, ret, err);
+
+fail_tx:
+	pod_store_rollback(e->store);
+fail_dir:
+	{
+		struct pod_err *e2 = NULL;
+		if (pod_rm_rf(dir, &e2) < 0)
+			pod_err_free(&e2);
+	}
+	return -1;
+}
+
+/* --- start ------------------------------------------------------------- */
+
+/* the init is bound into images that have no dynamic loader: it must be static */
+static int
+check_static(const char *path, struct pod_err **err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	Elf64_Ehdr eh;
+
+	if (fd < 0)
+		return pod_err_sys(err, "container init %s", path);
+	if (pread(fd, &eh, sizeof(eh), 0) != (ssize_t) sizeof(eh) ||
+	    memcmp(eh.e_ident, ELFMAG, SELFMAG) != 0 || eh.e_ident[EI_CLASS] != ELFCLASS64)
+		return 0; /* not ELF64: a script or another format, the kernel decides */
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		Elf64_Phdr ph;
+		if (pread(fd, &ph, sizeof(ph), (off_t) (eh.e_phoff + i * eh.e_phentsize)) !=
+		    (ssize_t) sizeof(ph))
+			break;
+		if (ph.p_type == PT_INTERP)
+			return pod_err_set(err, POD_E_GENERIC, 0,
+					   "container init %s is dynamically linked and cannot run "
+					   "inside the container: use a static build (--init-path)",
+					   path);
+	}
+	return 0;
+}
+
+static char *
+runtime_root(struct pod_engine *e, const char *runtime)
+{
+	const char *base = strrchr(runtime, '/');
+	return xasprintf("%s/%s", e->runroot, base ? base + 1 : runtime);
+}
+
+static void
+remove_in(const char *dir, const char *name)
+{
+	cleanup_free char *p = pod_path_join(dir, name);
+	(void) unlink(p);
+}
+
+/* connects to the monitor's attach socket before the container starts */
+static int
+attach_early(const char *rundir, int sync_fd, struct pod_err **err)
+{
+	int64_t deadline = pod_mono_ns() + 10LL * 1000000000;
+
+	for (;;) {
+		struct pod_err *e = NULL;
+		struct pollfd p = { .fd = sync_fd, .events = POLLIN };
+		int fd = pod_monitor_attach_connect(rundir, &e);
+		if (fd >= 0)
+			return fd;
+		pod_err_free(&e);
+		/* the monitor reported (a failure) without ever listening */
+		if (poll(&p, 1, 1) > 0)
+			return -1;
+		if (pod_mono_ns() > deadline)
+			return pod_err_set(err, POD_E_GENERIC, ETIMEDOUT,
+					   "timed out waiting for the monitor's attach socket");
+	}
+}
+
+int
+pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
+		 struct pod_err **err)
+{
+	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
+	cleanup_free char *bundle = pod_ctr_bundle(e, c->id);
+	cleanup_free char *rootfs = pod_ctr_rootfs(e, c);
+	cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
+	cleanup_free char *logpath = pod_ctr_log_path(e, c);
+	cleanup_free char *init_path = NULL, *rt_path = NULL, *rt_root = NULL;
+	cleanup_free char *exit_dir = NULL, *conmon_pid = NULL, *ctr_pid = NULL;
+	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
+	cleanup_free char *cfg_text = NULL;
+	cleanup_json json_t *spec = NULL;
+	cleanup_strv char **exit_args = NULL;
+	cleanup_close int sync_fd = -1;
+	cleanup_close int attach_fd = -1;
+	const char *runtime = pod_ctr_str(c, "OCIRuntime");
+	const char *log_driver = pod_ctr_setting_str(c, "LogDriver");
+	struct pod_monitor_opts mo = { 0 };
+	struct pod_specgen_ctx sc = { 0 };
+	struct pod_err *e2 = NULL;
+	pid_t monitor = -1, pid = -1;
+	int cgv;
+
+	if (is_active(c->state) && pod_ctr_process_alive(c))
+		return 0;
+	if (c->state == POD_CTR_REMOVING)
+		return pod_err_set(err, POD_E_STATE, 0, "container %s is being removed: container "
+				   "state improper", c->id);
+	if (!runtime || !*runtime)
+		runtime = e->runtime;
+	rt_path = pod_engine_runtime_path(e, runtime, err);
+	if (!rt_path)
+		return -1;
+	rt_root = runtime_root(e, runtime);
+	cgv = pod_cgroup_version(&e2);
+	if (cgv <= 0) {
+		pod_err_free(&e2);
+		cgv = 1;
+	}
+	if (pod_mkdir_p(rundir, 0700, err) < 0)
+		return -1;
+	remove_in(rundir, "exit.json");
+	remove_in(rundir, "conmon.pid");
+	remove_in(rundir, "pidfile");
+	exit_dir = pod_path_join(e->runroot, "exits");
+	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
+		return -1;
+	remove_in(exit_dir, c->id);
+
+	if (pod_ctr_rootfs_mount(e, c, err) < 0)
+		return -1;
+	if (pod_ctr_setting_bool(c, "Init")) {
+		const char *ip = pod_ctr_setting_str(c, "InitPath");
+		if ((!ip || !*ip) && e->conf && e->conf->init_path && *e->conf->init_path &&
+		    access(e->conf->init_path, X_OK) == 0)
+			ip = e->conf->init_path;
+		init_path = ip && *ip ? xstrdup(ip) : pod_engine_tool_path(e, "pod-init");
+		if (check_static(init_path, err) < 0)
+			goto fail;
+	}
+	sc.id = c->id;
+	sc.name = c->name;
+	sc.settings = c->settings;
+	sc.image_config = json_object_get(c->data, "ImageConfig");
+	sc.image_name = pod_ctr_str(c, "ImageName");
+	sc.image_id = c->image_id;
+	sc.rootfs = rootfs;
+	sc.rundir = rundir;
+	sc.conf = e->conf;
+	sc.init_path = init_path;
+	sc.cgroups_path = cgpath;
+	sc.cgroup_version = cgv;
+	if (pod_specgen_write_runfiles(&sc, err) < 0)
+		goto fail;
+	spec = pod_specgen_generate(&sc, err);
+	if (!spec)
+		goto fail;
+	cfg_path = pod_path_join(bundle, "config.json");
+	cfg_text = json_dumps(spec, JSON_COMPACT);
+	if (pod_write_file_atomic(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
+		goto fail;
+
+	conmon_pid = pod_path_join(rundir, "conmon.pid");
+	ctr_pid = pod_path_join(rundir, "pidfile");
+	monitor_log = pod_path_join(rundir, "monitor.log");
+	cleanup_tool = pod_engine_tool_path(e, "pod-container");
+	exit_args = pod_strv_push(exit_args, xstrdup("cleanup"));
+	exit_args = pod_strv_push(exit_args, xstrdup("--root"));
+	exit_args = pod_strv_push(exit_args, xstrdup(e->root));
+	exit_args = pod_strv_push(exit_args, xstrdup("--runroot"));
+	exit_args = pod_strv_push(exit_args, xstrdup(e->runroot));
+	if (e->log_level) {
+		exit_args = pod_strv_push(exit_args, xstrdup("--log-level"));
+		exit_args = pod_strv_push(exit_args, xstrdup(e->log_level));
+	}
+	exit_args = pod_strv_push(exit_args, xstrdup(c->id));
+
+	mo.cid = c->id;
+	mo.name = c->name;
+	mo.bundle = bundle;
+	mo.runtime = rt_path;
+	mo.runtime_root = rt_root;
+	mo.exit_dir = exit_dir;
+	mo.persist_dir = rundir;
+	mo.log_path = logpath;
+	mo.log_driver = POD_MONITOR_LOG_K8S_FILE;
+	if (log_driver && *log_driver &&
+	    pod_monitor_log_driver_parse(log_driver, &mo.log_driver, err) < 0)
+		goto fail;
+	mo.log_size_max = pod_ctr_setting_int(c, "LogSizeMax", 0);
+	mo.socket_dir = rundir;
+	mo.cgroup_path = cgpath;
+	mo.terminal = pod_ctr_setting_bool(c, "Tty");
+	mo.stdin_open = pod_ctr_setting_bool(c, "Interactive");
+	mo.conmon_pidfile = conmon_pid;
+	mo.container_pidfile = ctr_pid;
+	mo.exit_command = cleanup_tool;
+	mo.exit_command_args = exit_args;
+	mo.log_level = e->log_level;
+	mo.monitor_log = monitor_log;
+	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
+		goto fail;
+	if (attach_fd_ret) {
+		attach_fd = attach_early(rundir, sync_fd, err);
+		if (attach_fd < 0 && *err)
+			goto fail_monitor;
+	}
+	if (pod_monitor_wait_sync(sync_fd, SYNC_TIMEOUT_MS, &pid, err) < 0)
+		goto fail_monitor;
+
+	c->state = POD_CTR_RUNNING;
+	c->pid = pid;
+	c->started_ns = pod_now_ns();
+	c->finished_ns = 0;
+	c->has_exit_code = false;
+	c->exit_code = 0;
+	json_object_set_new(c->data, "MonitorPid", json_integer(monitor));
+	json_object_set_new(c->data, "MonitorStartTime",
+			    json_integer((json_int_t) pod_ctr_proc_start_time(monitor)));
+	json_object_set_new(c->data, "PidStartTime",
+			    json_integer((json_int_t) pod_ctr_proc_start_time(pid)));
+	json_object_set_new(c->data, "OOMKilled", json_false());
+	json_object_set_new(c->data, "StoppedByUser", json_false());
+	json_object_set_new(c->data, "RuntimeRoot", json_string(rt_root));
+	json_object_set_new(c->data, "RuntimePath", json_string(rt_path));
+	json_object_set_new(c->data, "CgroupsPath", cgpath ? json_string(cgpath) : json_null());
+	json_object_set_new(c->data, "Error", json_string(""));
+	if (pod_ctr_save(e, c, err) < 0) {
+		/* the container runs but its row cannot say so: stop it */
+		kill(pid, SIGKILL);
+		return -1;
+	}
+	if (attach_fd_ret)
+		*attach_fd_ret = TAKE_FD(attach_fd);
+	return 0;
+
+fail_monitor:
+	/* the monitor has deleted what the runtime made; make sure it is gone */
+	if (monitor > 0 && pod_ctr_proc_start_time(monitor))
+		(void) wait_pid_gone(monitor, 0, 2LL * 1000000000);
+fail:
+	{
+		struct pod_err *u = NULL;
+		if (pod_ctr_rootfs_unmount(e, c, &u) < 0)
+			pod_err_free(&u);
+		if (cgpath) {
+			struct pod_cgroup *cg = NULL;
+			if (pod_cgroup_load(cgpath, &cg, &u) == 0) {
+				if (pod_cgroup_destroy(cg, &u) < 0)
+					pod_err_free(&u);
+				pod_cgroup_free(cg);
+			} else {
+				pod_err_free(&u);
+			}
+		}
+		if (*err) {
+			json_object_set_new(c->data, "Error", pod_json_string((*err)->msg));
+			if (pod_ctr_save(e, c, &u) < 0)
+				pod_err_free(&u);
+		}
+	}
+	return -1;
+}
+
+int
+pod_ctr_start(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	if (is_active(c->state) && !pod_ctr_process_alive(c) && pod_ctr_cleanup_locked(e, c, err) < 0)
+		return -1;
+	return pod_ctr_start_locked(e, c, attach_fd_ret, err);
+}
+
+/* --- kill / stop --------------------------------------------------------- */
+
+int
+pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	if (!is_active(c->state) || !pod_ctr_process_alive(c))
+		return pod_err_set(err, POD_E_STATE, 0,
+				   "can only kill running containers. %s is in state %s: container "
+				   "state improper",
+				   c->id, pod_ctr_state_name(is_active(c->state) ?
+							     POD_CTR_EXITED : c->state));
+	if (sig == SIGKILL || sig == SIGTERM || sig == SIGINT) {
+		json_object_set_new(c->data, "StoppedByUser", json_true());
+		if (pod_ctr_save(e, c, err) < 0)
+			return -1;
+	}
+	if (kill(c->pid, sig) < 0 && errno != ESRCH)
+		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
+	return 0;
+}
+
+int
+pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+	int sig;
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	if (!is_active(c->state))
+		return 0;
+	if (timeout < 0)
+		timeout = pod_ctr_setting_int(c, "StopTimeout", e->conf ? e->conf->stop_timeout : 10);
+	sig = (int) pod_ctr_setting_int(c, "StopSignal", SIGTERM);
+	if (sig <= 0)
+		sig = SIGTERM;
+	if (pod_ctr_process_alive(c)) {
+		json_object_set_new(c->data, "StoppedByUser", json_true());
+		if (pod_ctr_save(e, c, err) < 0)
+			return -1;
+		if (c->state == POD_CTR_PAUSED) {
+			cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
+			struct pod_cgroup *cg = NULL;
+			struct pod_err *e2 = NULL;
+			if (cgpath && pod_cgroup_load(cgpath, &cg, &e2) == 0)
+				(void) pod_cgroup_freeze(cg, false, &e2);
+			pod_err_free(&e2);
+			pod_cgroup_free(cg);
+		}
+		if (timeout > 0) {
+			(void) kill(c->pid, sig);
+			if (!wait_pid_gone(c->pid, pid_start_of(c), timeout * 1000000000)) {
+				char signame[32];
+				const char *abbrev = sigabbrev_np(sig);
+				snprintf(signame, sizeof(signame), "SIG%s", abbrev ? abbrev : "TERM");
+				pod_warn("StopSignal %s failed to stop container %s in %" PRId64
+					 " seconds, resorting to SIGKILL", signame, c->name, timeout);
+			}
+		}
+		if (pod_ctr_process_alive(c)) {
+			(void) kill(c->pid, SIGKILL);
+			if (!wait_pid_gone(c->pid, pid_start_of(c), 30LL * 1000000000))
+				return pod_err_set(err, POD_E_GENERIC, 0,
+						   "given PID did not die within timeout");
+		}
+	}
+	return pod_ctr_cleanup_locked(e, c, err);
+}
+
+/* --- cleanup ------------------------------------------------------------- */
+
+static int
+run_quiet(char **argv)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+		if (null >= 0) {
+			dup2(null, 0);
+			dup2(null, 1);
+			dup2(null, 2);
+		}
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+/* what a dead monitor left behind in the runtime's state */
+static void
+runtime_delete(struct pod_engine *e, struct pod_ctr *c)
+{
+	const char *rt_root = pod_ctr_str(c, "RuntimeRoot");
+	const char *rt_path = pod_ctr_str(c, "RuntimePath");
+	cleanup_free char *state_dir = NULL;
+
+	if (!rt_root || !rt_path)
+		return;
+	state_dir = pod_path_join(rt_root, c->id);
+	if (access(state_dir, F_OK) < 0)
+		return;
+	if (pod_str_has_suffix(rt_path, "/pod-oci")) {
+		struct pod_err *e2 = NULL;
+		if (pod_oci_delete(rt_root, c->id, true, &e2) < 0) {
+			pod_debug("deleting %s from the runtime: %s", c->id, e2->msg);
+			pod_err_free(&e2);
+		}
+		return;
+	}
+	char *argv[] = { (char *) rt_path, (char *) "--root", (char *) rt_root, (char *) "delete",
+			 (char *) "--force", c->id, NULL };
+	(void) run_quiet(argv);
+	(void) e;
+}
+
+static bool
+should_restart(struct pod_ctr *c)
+{
+	const char *policy = pod_ctr_setting_str(c, "RestartPolicy");
+	int64_t max = pod_ctr_setting_int(c, "RestartRetries", 0);
+	json_t *cnt = json_object_get(c->data, "RestartCount");
+	int64_t count = json_is_integer(cnt) ? (int64_t) json_integer_value(cnt) : 0;
+
+	if (!policy || !*policy || STREQ(policy, "no"))
+		return false;
+	if (json_is_true(json_object_get(c->data, "StoppedByUser")))
+		return false;
+	if (STREQ(policy, "always") || STREQ(policy, "unless-stopped"))
+		return true;
+	if (STREQ(policy, "on-failure"))
+		return c->exit_code != 0 && (max <= 0 || count < max);
+	return false;
+}
+
+static bool
+runner_alive(const struct pod_ctr *c)
+{
+	json_t *p = json_object_get(c->data, "RunnerPid");
+	json_t *st = json_object_get(c->data, "RunnerStartTime");
+	uint64_t now;
+
+	if (!json_is_integer(p))
+		return false;
+	now = pod_ctr_proc_start_time((pid_t) json_integer_value(p));
+	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
+}
+
+int
+pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
+	cleanup_free char *cgpath = NULL;
+	const char *cgp = pod_ctr_str(c, "CgroupsPath");
+	struct pod_err *e2 = NULL;
+	bool transition = false;
+
+	if (is_active(c->state)) {
+		struct pod_monitor_exit x = { 0 };
+		bool got = false;
+		int64_t deadline = pod_mono_ns() + EXIT_FILE_WAIT_NS;
+
+		if (pod_ctr_process_alive(c))
+			return 0;
+		for (;;) {
+			if (pod_monitor_read_exit(rundir, &x, &e2) == 0) {
+				got = true;
+				break;
+			}
+			pod_err_free(&e2);
+			if (!pod_ctr_monitor_alive(c) || pod_mono_ns() > deadline)
+				break;
+			sleep_ns(2000000);
+		}
+		c->has_exit_code = true;
+		if (got) {
+			c->exit_code = x.exit_code;
+			c->finished_ns = x.finished_ns;
+			json_object_set_new(c->data, "OOMKilled", json_boolean(x.oom_killed));
+		} else {
+			/* the monitor died with it: nobody saw how it ended */
+			c->exit_code = -1;
+			c->finished_ns = pod_now_ns();
+			pod_debug("container %s: no exit file, the monitor is gone", c->id);
+		}
+		c->state = POD_CTR_EXITED;
+		c->pid = 0;
+		transition = true;
+	}
+	if (!pod_ctr_monitor_alive(c))
+		runtime_delete(e, c);
+	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
+		return -1;
+	if (cgp && *cgp) {
+		struct pod_cgroup *cg = NULL;
+		cgpath = xstrdup(cgp);
+		if (pod_cgroup_load(cgpath, &cg, &e2) == 0) {
+			if (pod_cgroup_destroy(cg, &e2) < 0) {
+				pod_warn("removing the cgroup of %s: %s", c->id, e2->msg);
+				pod_err_free(&e2);
+			}
+			pod_cgroup_free(cg);
+		} else {
+			pod_err_free(&e2);
+		}
+	}
+	if (!transition)
+		return 0;
+	json_object_del(c->data, "MonitorPid");
+	json_object_del(c->data, "MonitorStartTime");
+	json_object_del(c->data, "PidStartTime");
+	if (pod_ctr_save(e, c, err) < 0)
+		return -1;
+	if (should_restart(c)) {
+		json_t *cnt = json_object_get(c->data, "RestartCount");
+		json_object_set_new(c->data, "RestartCount",
+				    json_integer((json_is_integer(cnt) ? json_integer_value(cnt) : 0) +
+						 1));
+		if (pod_ctr_save(e, c, err) < 0)
+			return -1;
+		if (pod_ctr_start_locked(e, c, NULL, &e2) < 0) {
+			pod_warn("restarting container %s: %s", c->id, e2->msg);
+			pod_err_free(&e2);
+		}
+		return 0;
+	}
+	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
+		return pod_ctr_remove_locked(e, c, err);
+	return 0;
+}
+
+int
+pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	json_object_set_new(c->data, "RunnerPid", json_integer(getpid()));
+	json_object_set_new(c->data, "RunnerStartTime",
+			    json_integer((json_int_t) pod_ctr_proc_start_time(getpid())));
+	return pod_ctr_save(e, c, err);
+}
+
+int
+pod_ctr_cleanup(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	return pod_ctr_cleanup_locked(e, c, err);
+}
+
+/* --- remove, rename ------------------------------------------------------ */
+
+int
+pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_free char *dir = pod_ctr_dir(e, c->id);
+	cleanup_free char *rundir = pod_ctr_rundir(e, c->id);
+	cleanup_free char *exit_file = xasprintf("%s/exits/%s", e->runroot, c->id);
+	cleanup_stmt sqlite3_stmt *st = NULL;
+	struct pod_err *e2 = NULL;
+
+	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
+		return -1;
+	if (pod_store_begin(e->store, true, err) < 0)
+		return -1;
+	st = pod_store_prepare(e->store, "DELETE FROM containers WHERE id = ?", err);
+	if (!st) {
+		pod_store_rollback(e->store);
+		return -1;
+	}
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) != SQLITE_DONE) {
+		pod_store_sqlite_err(e->store, err, "removing container %s", c->id);
+		pod_store_rollback(e->store);
+		return -1;
+	}
+	sqlite3_finalize(TAKE_PTR(st));
+	if (pod_store_commit(e->store, err) < 0)
+		return -1;
+	c->state = POD_CTR_REMOVING;
+	/* the row is gone: what is left on disk is garbage, never a dangling row */
+	if (pod_rm_rf(dir, &e2) < 0) {
+		pod_warn("removing %s: %s", dir, e2->msg);
+		pod_err_free(&e2);
+	}
+	if (pod_rm_rf(rundir, &e2) < 0) {
+		pod_warn("removing %s: %s", rundir, e2->msg);
+		pod_err_free(&e2);
+	}
+	(void) unlink(exit_file);
+	return 0;
+}
+
+int
+pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t timeout,
+	       struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	if (is_active(c->state) && !pod_ctr_process_alive(c) && pod_ctr_cleanup_locked(e, c, err) < 0)
+		return -1;
+	if (c->state == POD_CTR_REMOVING)
+		return 0;
+	if (is_active(c->state)) {
+		if (!force)
+			return pod_err_set(err, POD_E_STATE, 0,
+					   "cannot remove container %s as it is %s - running or "
+					   "paused containers cannot be removed without force: "
+					   "container state improper",
+					   c->id, pod_ctr_state_name(c->state));
+		/* stop without the --rm/restart follow-ups: we remove it ourselves */
+		json_object_set_new(c->data, "StoppedByUser", json_true());
+		json_object_set_new(c->settings, "Rm", json_false());
+		close(TAKE_FD(lock));
+		if (pod_ctr_save(e, c, err) < 0 || pod_ctr_stop(e, c, timeout, err) < 0)
+			return -1;
+		lock = pod_ctr_lock(e, c->id, err);
+		if (lock < 0)
+			return -1;
+		if (pod_ctr_reload(e, c, err) < 0)
+			return -1;
+	}
+	return pod_ctr_remove_locked(e, c, err);
+}
+
+int
+pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name,
+	       struct pod_err **err)
+{
+	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+	cleanup_free char *owner = NULL;
+	int r;
+
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	if (!valid_name(new_name))
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "names must match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+	r = name_owner(e, new_name, &owner, err);
+	if (r < 0)
+		return -1;
+	if (r > 0 && STREQ(owner, c->id))
+		return 0;
+	if (r > 0)
+		return pod_err_set(err, POD_E_EXISTS, 0, "name \"%s\" is in use: container already "
+				   "exists", new_name);
+	free(c->name);
+	c->name = xstrdup(new_name);
+	return pod_ctr_save(e, c, err);
+}
+
+/* --- wait ---------------------------------------------------------------- */
+
+int
+pod_ctr_wait(struct pod_engine *e, const char *id, const enum pod_ctr_state *conditions,
+	     size_t n_conditions, int64_t interval_ns, int *ret_code, struct pod_err **err)
+{
+	if (interval_ns <= 0)
+		interval_ns = 250000000;
+	for (;;) {
+		cleanup_ctr struct pod_ctr *c = NULL;
+		bool match = false;
+
+		if (pod_ctr_load(e, id, &c, err) < 0 || pod_ctr_sync(e, c, err) < 0)
+			return -1;
+		if (n_conditions == 0) {
+			match = !is_active(c->state);
+		} else {
+			for (size_t i = 0; i < n_conditions; i++) {
+				enum pod_ctr_state want = conditions[i];
+				if (c->state == want ||
+				    ((want == POD_CTR_STOPPED || want == POD_CTR_EXITED) &&
+				     (c->state == POD_CTR_EXITED || c->state == POD_CTR_STOPPED)))
+					match = true;
+			}
+		}
+		if (match) {
+			*ret_code = c->has_exit_code ? c->exit_code : -1;
+			if (!c->has_exit_code && n_conditions == 0)
+				*ret_code = 0;
+			return 0;
+		}
+		if (is_active(c->state) && c->pid > 0)
+			(void) wait_pid_gone(c->pid, pid_start_of(c), interval_ns);
+		else
+			sleep_ns(interval_ns);
+	}
+}
+
+/* --- status ---------------------------------------------------------------- */
+
+char *
+pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns)
+{
+	cleanup_free char *ago = NULL;
+
+	switch (c->state) {
+	case POD_CTR_RUNNING:
+		ago = pod_human_ago(c->started_ns, now_ns);
+		return xasprintf("Up %s", ago);
+	case POD_CTR_PAUSED:
+		return xstrdup("Paused");
+	case POD_CTR_CREATED:
+	case POD_CTR_CONFIGURED:
+		return xstrdup("Created");
+	case POD_CTR_STOPPING:
+		return xstrdup("Stopping");
+	case POD_CTR_REMOVING:
+		return xstrdup("Removing");
+	case POD_CTR_EXITED:
+	case POD_CTR_STOPPED:
+		ago = pod_human_ago(c->finished_ns, now_ns);
+		return xasprintf("Exited (%d) %s", c->exit_code, ago);
+	default:
+		return xstrdup("Unknown");
+	}
+}

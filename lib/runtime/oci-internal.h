@@ -1,0 +1,144 @@
+/*
+ * oci-internal.h - private to the OCI runtime in lib/runtime: the pieces the OCI runtime is made of.
+ *
+ * Functions prefixed oci_ run either in the runtime process (state, hooks,
+ * console) or in the container's init before exec (mounts, devices, caps,
+ * rlimits, seccomp). Those that run in the init never print; they return
+ * -1 with *err set and the init reports the error over its sync socket.
+ */
+#ifndef POD_RUNTIME_INTERNAL_H
+#define POD_RUNTIME_INTERNAL_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "core/err.h"
+#include "runtime/spec.h"
+
+static inline void
+oci_json_decrefp(json_t **j)
+{
+	if (*j)
+		json_decref(*j);
+}
+#define cleanup_ojson cleanup_(oci_json_decrefp)
+
+/* log.c side of oci.c: debug lines when enabled, to the --log destination */
+void oci_debug(const char *fmt, ...) POD_PRINTF(1, 2);
+
+/* spec.c */
+const char *pod_oci_rlimit_name(int resource);
+
+/* seccomp.c */
+int oci_seccomp_check(json_t *seccomp, const char *file, struct pod_err **err);
+int oci_seccomp_load(json_t *seccomp, struct pod_err **err);
+json_t *oci_seccomp_features(void);
+
+/* capset.c */
+int oci_caps_drop_bounding(uint64_t keep, struct pod_err **err);
+int oci_caps_apply(const struct pod_oci_process *p, struct pod_err **err);
+/* the user, groups and capabilities of p, in the order that keeps caps */
+int oci_set_identity(const struct pod_oci_process *p, struct pod_err **err);
+json_t *oci_caps_names(void);
+
+/* rlimit.c */
+int oci_rlimits_apply(const struct pod_oci_process *p, struct pod_err **err);
+int oci_oom_score_adj(const struct pod_oci_process *p, struct pod_err **err);
+
+/* mounts.c: rootfs work inside the container's mount namespace */
+struct oci_rootfs {
+	const struct pod_oci_spec *spec;
+	const char *rootfs; /* absolute host path */
+	const char *bundle;
+	int rootfd;	    /* O_PATH of the rootfs after the self-bind */
+	bool userns;	    /* running in a new user namespace */
+	bool new_netns, new_ipcns, new_cgroupns;
+};
+/* Resolves path inside rootfd (RESOLVE_IN_ROOT), creating missing
+ * directories; the last component becomes a directory or, with as_file,
+ * an empty file. Returns an O_PATH fd. */
+int oci_open_in_root(int rootfd, const char *path, bool create, bool as_file, int *ret,
+		     struct pod_err **err);
+int oci_mkdir_in_root(int rootfd, const char *path, struct pod_err **err);
+int oci_rootfs_prepare(struct oci_rootfs *r, struct pod_err **err);
+int oci_rootfs_mounts(struct oci_rootfs *r, struct pod_err **err);
+int oci_rootfs_pivot(struct oci_rootfs *r, bool no_pivot, struct pod_err **err);
+int oci_rootfs_finish(struct oci_rootfs *r, struct pod_err **err);
+/* a mount option list: flags to set/clear, propagation, data */
+struct oci_mount_opts {
+	unsigned long flags, clear, prop;
+	bool bind, rec;
+	uint64_t attr_set, attr_clr; /* mount_setattr(AT_RECURSIVE): rro, rnosuid, ... */
+	char *data;		     /* the options the kernel's file system parses */
+};
+int oci_mount_options(char *const *options, struct oci_mount_opts *ret, struct pod_err **err);
+json_t *oci_mount_option_names(void);
+
+/* devices.c */
+int oci_devices_create(struct oci_rootfs *r, struct pod_err **err);
+/* /dev/console from the pty slave, after pivot_root */
+int oci_console_bind(const char *slave_path, struct pod_err **err);
+
+/* hooks.c */
+int oci_hooks_run(const struct pod_oci_hook *hooks, size_t n, const char *stage,
+		  const char *state_json, struct pod_err **err);
+
+/* console.c */
+int oci_console_connect(const char *path, int *ret, struct pod_err **err);
+/* opens a pty pair in the current /dev; *ret_name is the slave path */
+int oci_pty_open(unsigned rows, unsigned cols, int *ret_master, int *ret_slave, char **ret_name,
+		 struct pod_err **err);
+int oci_console_send(int sock, int master, const char *name, struct pod_err **err);
+int oci_console_recv(int sock, int *ret_master, struct pod_err **err);
+/* copies stdin -> master and master -> stdout until pid exits; *status is
+ * the wait status */
+int oci_console_proxy(int master, pid_t pid, int *ret_status, struct pod_err **err);
+/* makes slave the controlling terminal and stdio of the caller */
+int oci_console_become(int slave, struct pod_err **err);
+
+/* state.c */
+int oci_pid_start_time(pid_t pid, uint64_t *ret);
+bool oci_pid_alive(pid_t pid, uint64_t start_time);
+char *oci_rfc3339(int64_t ns);
+int oci_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+			  struct pod_err **err);
+int oci_rm_rf(const char *path);
+struct pod_oci_state;
+int oci_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **err);
+char *oci_owner_name(uid_t uid);
+
+
+/* init.c: the sync protocol between the runtime and the container's init */
+enum oci_sync_type {
+	OCI_SYNC_GO = 1,	/* runtime -> init: maps written, cgroup joined */
+	OCI_SYNC_NS_READY,	/* init -> runtime: namespaces exist */
+	OCI_SYNC_HOOKS_DONE,	/* runtime -> init: state JSON follows */
+	OCI_SYNC_CREATED,	/* init -> runtime: blocked on the exec fifo */
+	OCI_SYNC_ERROR,		/* init -> runtime: kind, errno, message */
+};
+int oci_sync_send(int fd, int type, const void *data, size_t len);
+int oci_sync_send_err(int fd, const struct pod_err *e);
+/* receives one message; an OCI_SYNC_ERROR becomes *err; EOF is type 0 */
+int oci_sync_recv(int fd, int *ret_type, char **ret_data, struct pod_err **err);
+
+struct oci_init {
+	const struct pod_oci_spec *spec;
+	const struct pod_oci_process *proc;
+	const char *rootfs, *bundle;
+	int sync_fd;
+	int fifo_fd;	    /* create: the exec fifo, -1 for exec */
+	int console_fd;	    /* where the pty master goes; -1: none */
+	int *ns_fds;	    /* create: per spec namespace, -1 when new; exec: see below */
+	int exec_ns_fds[8]; /* exec: fds to setns, user first, -1 terminated */
+	int exec_root_fd;   /* exec: /proc/PID/root */
+	bool no_pivot;
+	unsigned preserve_fds;
+	int unshare_flags;  /* namespaces the init unshares itself */
+	bool new_userns;
+};
+/* the container's init after clone (create); never returns */
+void oci_init_main(struct oci_init *a) __attribute__((noreturn));
+/* a process joining a container (exec); never returns */
+void oci_exec_main(struct oci_init *a) __attribute__((noreturn));
+
+#endif

@@ -1,0 +1,79 @@
+/*
+ * specgen.h - a container's settings + its image's config -> the OCI
+ * runtime spec (config.json, runtime-spec 1.0.2), as Podman builds it.
+ *
+ * Settings are a JSON object made once by create (keys below), stored in
+ * the container's row and never changed:
+ *
+ *   Image, Command[], Entrypoint[] (absent: the image's), Env[] (-e,
+ *   --env-file, --env-host, already merged), Labels{}, Annotations{},
+ *   WorkingDir, User, GroupAdd[], Hostname, Tty, Interactive, CapAdd[],
+ *   CapDrop[], Privileged, NoNewPrivileges, SeccompProfile ("", "unconfined"
+ *   or a file), Ulimits["nofile=1:2"], ReadOnly, ReadOnlyTmpfs, Volumes[
+ *   "HOST:CTR[:OPTS]"], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
+ *   ShmSize, Network ("private", "none", "host"), Memory, MemorySwap,
+ *   MemoryReservation, CpuShares, CpuQuota, CpuPeriod, CpusetCpus,
+ *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
+ *   "no-conmon"), Init, Rm, RestartPolicy, RestartRetries, StopSignal,
+ *   StopTimeout, LogDriver, LogSizeMax, Umask, Sysctls[], HooksDirs[],
+ *   Runtime, DetachKeys, CreateCommand[].
+ *
+ * The container's run files (hosts, hostname, resolv.conf, .containerenv)
+ * are written by pod_specgen_write_runfiles() into the run directory and
+ * bind-mounted by the spec. User names are resolved in the rootfs's
+ * /etc/passwd and /etc/group, opened with RESOLVE_IN_ROOT.
+ * Returned JSON is a new reference.
+ */
+#ifndef POD_RUNTIME_SPECGEN_H
+#define POD_RUNTIME_SPECGEN_H
+
+#include <jansson.h>
+#include <sys/types.h>
+
+#include "config/config.h"
+#include "core/err.h"
+#include "core/util.h"
+
+struct pod_specgen_ctx {
+	const char *id;
+	const char *name;
+	json_t *settings;	 /* borrowed */
+	json_t *image_config;	 /* the image config's "config" object; may be NULL */
+	const char *image_name;
+	const char *image_id;
+	const char *rootfs;	 /* host path of the mounted rootfs */
+	const char *rundir;	 /* hosts, hostname, resolv.conf, .containerenv */
+	const struct pod_config *conf;
+	const char *init_path;	 /* pod-init, for Init */
+	const char *cgroups_path; /* NULL: no cgroup (--cgroups=disabled) */
+	int cgroup_version;	 /* 1 or 2 */
+	const char *resolv_conf; /* host file to copy; NULL: /etc/resolv.conf */
+	const char *hosts_file;	 /* host file for --network host; NULL: /etc/hosts */
+};
+
+/* the process args (entrypoint + command) the container will run */
+json_t *pod_specgen_args(json_t *settings, json_t *image_config);
+/* the hostname: Hostname, else the short ID (host's with --network host) */
+char *pod_specgen_hostname(const struct pod_specgen_ctx *ctx);
+
+int pod_specgen_write_runfiles(const struct pod_specgen_ctx *ctx, struct pod_err **err);
+json_t *pod_specgen_generate(const struct pod_specgen_ctx *ctx, struct pod_err **err);
+
+/* -v HOST:CTR[:OPTS] / --tmpfs CTR[:OPTS] / --mount KEY=VAL,... -> an OCI mount object */
+json_t *pod_specgen_parse_volume(const char *spec, struct pod_err **err);
+json_t *pod_specgen_parse_tmpfs(const char *spec, struct pod_err **err);
+json_t *pod_specgen_parse_mount(const char *spec, struct pod_err **err);
+/* --ulimit NAME=SOFT[:HARD] -> {type: RLIMIT_NAME, soft, hard} */
+json_t *pod_specgen_parse_ulimit(const char *spec, struct pod_err **err);
+/* checks every setting that can be checked without the rootfs */
+int pod_specgen_settings_check(json_t *settings, struct pod_err **err);
+
+/* OCI hooks from hooks.d directories (later directories win by file name) */
+int pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err);
+
+/* /etc/passwd and /etc/group lookups inside a rootfs (exposed for tests) */
+int pod_specgen_resolve_user(int rootfd, const char *user, char *const *group_add, uid_t *ret_uid,
+			     gid_t *ret_gid, json_t **ret_additional_gids, char **ret_home,
+			     struct pod_err **err);
+
+#endif
