@@ -741,8 +741,13 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 fail:
 	if (pid > 0) {
 		struct pod_err *e = NULL;
-		if (pod_oci_delete(root, id, true, &e) < 0)
+		if (pod_oci_delete(root, id, true, &e) < 0) {
+			/* no usable state: end the init and its directory by hand */
+			cleanup_free char *dir = state_dir(root, id);
 			pod_err_free(&e);
+			reap(pid);
+			(void) oci_rm_rf(dir);
+		}
 	}
 	return -1;
 }
