@@ -808,7 +808,7 @@ parse_linux(struct pctx *c, json_t *l, struct pod_oci_spec *s)
 	if (get_object(c, l, "seccomp", "linux.seccomp", &o) < 0)
 		return -1;
 	if (o) {
-		if (oci_seccomp_check(o, c->file, c->err) < 0)
+		if (pod_rt_seccomp_check(o, c->file, c->err) < 0)
 			return -1;
 		s->seccomp = json_incref(o);
 	}
