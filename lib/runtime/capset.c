@@ -32,7 +32,7 @@ cap_label(int c, char *buf, size_t len)
 }
 
 int
-oci_caps_drop_bounding(uint64_t keep, struct pod_err **err)
+pod_rt_caps_drop_bounding(uint64_t keep, struct pod_err **err)
 {
 	int last = last_cap();
 
@@ -51,7 +51,7 @@ oci_caps_drop_bounding(uint64_t keep, struct pod_err **err)
 }
 
 int
-oci_caps_apply(const struct pod_oci_process *p, struct pod_err **err)
+pod_rt_caps_apply(const struct pod_oci_process *p, struct pod_err **err)
 {
 	cap_t caps = cap_init();
 	int last = last_cap();
@@ -84,16 +84,16 @@ oci_caps_apply(const struct pod_oci_process *p, struct pod_err **err)
 			continue;
 		/* the kernel needs the cap in both permitted and inheritable */
 		if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
-			oci_debug("cannot raise ambient capability %s: %s",
+			pod_rt_debug("cannot raise ambient capability %s: %s",
 				  cap_label(c, name, sizeof(name)), pod_strerror(errno));
 	}
 	return 0;
 }
 
 int
-oci_set_identity(const struct pod_oci_process *p, struct pod_err **err)
+pod_rt_set_identity(const struct pod_oci_process *p, struct pod_err **err)
 {
-	if (p->has_caps && oci_caps_drop_bounding(p->caps[POD_OCI_CAP_BOUNDING], err) < 0)
+	if (p->has_caps && pod_rt_caps_drop_bounding(p->caps[POD_OCI_CAP_BOUNDING], err) < 0)
 		return -1;
 	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
 		return pod_err_sys(err, "prctl(PR_SET_KEEPCAPS)");
@@ -108,13 +108,13 @@ oci_set_identity(const struct pod_oci_process *p, struct pod_err **err)
 		return pod_err_sys(err, "setresuid(%u)", (unsigned) p->uid);
 	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
 		return pod_err_sys(err, "prctl(PR_SET_KEEPCAPS)");
-	if (p->has_caps && oci_caps_apply(p, err) < 0)
+	if (p->has_caps && pod_rt_caps_apply(p, err) < 0)
 		return -1;
 	return 0;
 }
 
 json_t *
-oci_caps_names(void)
+pod_rt_caps_names(void)
 {
 	json_t *a = json_array();
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 int
-oci_console_connect(const char *path, int *ret, struct pod_err **err)
+pod_rt_console_connect(const char *path, int *ret, struct pod_err **err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	cleanup_close int fd = -1;
@@ -31,7 +31,7 @@ oci_console_connect(const char *path, int *ret, struct pod_err **err)
 }
 
 int
-oci_pty_open(unsigned rows, unsigned cols, int *ret_master, int *ret_slave, char **ret_name,
+pod_rt_pty_open(unsigned rows, unsigned cols, int *ret_master, int *ret_slave, char **ret_name,
 	     struct pod_err **err)
 {
 	cleanup_close int master = -1, slave = -1;
@@ -65,7 +65,7 @@ oci_pty_open(unsigned rows, unsigned cols, int *ret_master, int *ret_slave, char
 }
 
 int
-oci_console_send(int sock, int master, const char *name, struct pod_err **err)
+pod_rt_console_send(int sock, int master, const char *name, struct pod_err **err)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -90,7 +90,7 @@ oci_console_send(int sock, int master, const char *name, struct pod_err **err)
 }
 
 int
-oci_console_recv(int sock, int *ret_master, struct pod_err **err)
+pod_rt_console_recv(int sock, int *ret_master, struct pod_err **err)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(int))];
@@ -120,7 +120,7 @@ oci_console_recv(int sock, int *ret_master, struct pod_err **err)
 }
 
 int
-oci_console_become(int slave, struct pod_err **err)
+pod_rt_console_become(int slave, struct pod_err **err)
 {
 	if (setsid() < 0)
 		return pod_err_sys(err, "setsid");
@@ -153,7 +153,7 @@ copy_some(int from, int to)
 }
 
 int
-oci_console_proxy(int master, pid_t pid, int *ret_status, struct pod_err **err)
+pod_rt_console_proxy(int master, pid_t pid, int *ret_status, struct pod_err **err)
 {
 	struct termios saved, raw;
 	bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;

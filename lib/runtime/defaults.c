@@ -110,9 +110,9 @@ pod_oci_features(void)
 	return json_pack("{s:s,s:s,s:o,s:o,s:{s:o,s:o,s:{s:b,s:b,s:b,s:b},s:o,s:{s:b},s:{s:b}},"
 			 "s:{s:s}}",
 			 "ociVersionMin", "1.0.0", "ociVersionMax", POD_OCI_VERSION, "hooks",
-			 strings(hooks), "mountOptions", oci_mount_option_names(), "linux",
-			 "namespaces", strings(ns), "capabilities", oci_caps_names(), "cgroup",
+			 strings(hooks), "mountOptions", pod_rt_mount_option_names(), "linux",
+			 "namespaces", strings(ns), "capabilities", pod_rt_caps_names(), "cgroup",
 			 "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "seccomp",
-			 oci_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
+			 pod_rt_seccomp_features(), "apparmor", "enabled", 0, "selinux", "enabled", 0,
 			 "annotations", "io.github.podutils.runtime", "pod-oci");
 }

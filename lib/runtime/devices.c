@@ -35,16 +35,16 @@ open_parent(int rootfd, const char *path, int *ret, const char **ret_base, struc
 	*ret_base = slash ? slash + 1 : path;
 	if (!**ret_base)
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid device path %s", path);
-	return oci_open_in_root(rootfd, *dir ? dir : "/", true, false, ret, err);
+	return pod_rt_open_in_root(rootfd, *dir ? dir : "/", true, false, ret, err);
 }
 
 static int
-bind_host_device(struct oci_rootfs *r, const struct pod_oci_device *d, struct pod_err **err)
+bind_host_device(struct pod_rt_rootfs *r, const struct pod_oci_device *d, struct pod_err **err)
 {
 	cleanup_close int fd = -1;
 	cleanup_free char *target = NULL;
 
-	if (oci_open_in_root(r->rootfd, d->path, true, true, &fd, err) < 0)
+	if (pod_rt_open_in_root(r->rootfd, d->path, true, true, &fd, err) < 0)
 		return -1;
 	target = xasprintf("/proc/self/fd/%d", fd);
 	if (mount(d->path, target, NULL, MS_BIND, NULL) < 0)
@@ -53,7 +53,7 @@ bind_host_device(struct oci_rootfs *r, const struct pod_oci_device *d, struct po
 }
 
 static int
-create_device(struct oci_rootfs *r, const struct pod_oci_device *d, struct pod_err **err)
+create_device(struct pod_rt_rootfs *r, const struct pod_oci_device *d, struct pod_err **err)
 {
 	cleanup_close int parent = -1;
 	const char *base = NULL;
@@ -93,7 +93,7 @@ listed(const struct pod_oci_spec *s, const char *path)
 }
 
 int
-oci_devices_create(struct oci_rootfs *r, struct pod_err **err)
+pod_rt_devices_create(struct pod_rt_rootfs *r, struct pod_err **err)
 {
 	for (size_t i = 0; i < ARRAY_SIZE(default_devices); i++) {
 		if (listed(r->spec, default_devices[i].path))
@@ -117,7 +117,7 @@ oci_devices_create(struct oci_rootfs *r, struct pod_err **err)
 }
 
 int
-oci_console_bind(const char *slave_path, struct pod_err **err)
+pod_rt_console_bind(const char *slave_path, struct pod_err **err)
 {
 	int fd = open("/dev/console", O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
 

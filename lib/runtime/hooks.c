@@ -120,7 +120,7 @@ run_one(const struct pod_oci_hook *h, const char *stage, const char *state_json,
 		r = pod_err_set(err, POD_E_GENERIC, 0, "%s hook %s: exit status %d%s%s", stage,
 				h->path, WEXITSTATUS(status), output.len ? ": " : "", output.buf);
 	else
-		oci_debug("%s hook %s done", stage, h->path);
+		pod_rt_debug("%s hook %s done", stage, h->path);
 out:
 	for (int i = 0; i < 2; i++) {
 		if (in[i] >= 0)
@@ -133,7 +133,7 @@ out:
 }
 
 int
-oci_hooks_run(const struct pod_oci_hook *hooks, size_t n, const char *stage,
+pod_rt_hooks_run(const struct pod_oci_hook *hooks, size_t n, const char *stage,
 	      const char *state_json, struct pod_err **err)
 {
 	for (size_t i = 0; i < n; i++)

@@ -31,7 +31,7 @@ struct sync_hdr {
 };
 
 int
-oci_sync_send(int fd, int type, const void *data, size_t len)
+pod_rt_sync_send(int fd, int type, const void *data, size_t len)
 {
 	struct sync_hdr h = { .type = type, .len = (uint32_t) len };
 	struct iovec iov[2] = { { &h, sizeof(h) }, { (void *) data, len } };
@@ -45,7 +45,7 @@ oci_sync_send(int fd, int type, const void *data, size_t len)
 }
 
 int
-oci_sync_send_err(int fd, const struct pod_err *e)
+pod_rt_sync_send_err(int fd, const struct pod_err *e)
 {
 	struct sync_hdr h = { .type = OCI_SYNC_ERROR, .kind = (int32_t) e->kind,
 			      .errnum = e->errnum, .len = (uint32_t) strlen(e->msg) };
@@ -56,7 +56,7 @@ oci_sync_send_err(int fd, const struct pod_err *e)
 }
 
 int
-oci_sync_recv(int fd, int *ret_type, char **ret_data, struct pod_err **err)
+pod_rt_sync_recv(int fd, int *ret_type, char **ret_data, struct pod_err **err)
 {
 	cleanup_free char *buf = NULL;
 	struct sync_hdr h;
@@ -96,21 +96,21 @@ oci_sync_recv(int fd, int *ret_type, char **ret_data, struct pod_err **err)
 }
 
 static void __attribute__((noreturn))
-fail(struct oci_init *a, struct pod_err *e)
+fail(struct pod_rt_init *a, struct pod_err *e)
 {
-	if (a->sync_fd < 0 || oci_sync_send_err(a->sync_fd, e) < 0)
+	if (a->sync_fd < 0 || pod_rt_sync_send_err(a->sync_fd, e) < 0)
 		dprintf(STDERR_FILENO, "pod-oci: %s\n", e->msg);
 	pod_oci_log_error(e->msg);
 	_exit(e->kind == POD_E_NOCMD ? 127 : e->kind == POD_E_NOTEXEC ? 126 : 1);
 }
 
 static void
-expect(struct oci_init *a, int want)
+expect(struct pod_rt_init *a, int want)
 {
 	struct pod_err *e = NULL;
 	int type = 0;
 
-	if (oci_sync_recv(a->sync_fd, &type, NULL, &e) < 0)
+	if (pod_rt_sync_recv(a->sync_fd, &type, NULL, &e) < 0)
 		fail(a, e);
 	if (type != want)
 		_exit(1); /* the runtime went away: nothing to report to */
@@ -184,45 +184,45 @@ write_sysctls(const struct pod_oci_spec *s, struct pod_err **err)
 }
 
 static int
-setup_console(struct oci_init *a, bool bind_console, struct pod_err **err)
+setup_console(struct pod_rt_init *a, bool bind_console, struct pod_err **err)
 {
 	cleanup_close int master = -1, slave = -1;
 	cleanup_free char *name = NULL;
 
-	if (oci_pty_open(a->proc->console_height, a->proc->console_width, &master, &slave, &name,
+	if (pod_rt_pty_open(a->proc->console_height, a->proc->console_width, &master, &slave, &name,
 			 err) < 0)
 		return -1;
-	if (bind_console && oci_console_bind(name, err) < 0)
+	if (bind_console && pod_rt_console_bind(name, err) < 0)
 		return -1;
 	if (a->console_fd >= 0) {
-		if (oci_console_send(a->console_fd, master, name, err) < 0)
+		if (pod_rt_console_send(a->console_fd, master, name, err) < 0)
 			return -1;
 		close(a->console_fd);
 		a->console_fd = -1;
 	}
-	if (oci_console_become(slave, err) < 0)
+	if (pod_rt_console_become(slave, err) < 0)
 		return -1;
 	return 0;
 }
 
 /* from here on the process becomes what the spec asks, then execs */
 static void __attribute__((noreturn))
-finalize_and_exec(struct oci_init *a, const char *exe)
+finalize_and_exec(struct pod_rt_init *a, const char *exe)
 {
 	const struct pod_oci_process *p = a->proc;
 	struct pod_err *e = NULL;
 	json_t *sc = a->spec ? a->spec->seccomp : NULL;
 
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we have it */
-	if (sc && !p->no_new_privileges && oci_seccomp_load(sc, &e) < 0)
+	if (sc && !p->no_new_privileges && pod_rt_seccomp_load(sc, &e) < 0)
 		fail(a, e);
-	if (oci_set_identity(p, &e) < 0)
+	if (pod_rt_set_identity(p, &e) < 0)
 		fail(a, e);
 	if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
 		pod_err_sys(&e, "prctl(PR_SET_NO_NEW_PRIVS)");
 		fail(a, e);
 	}
-	if (sc && p->no_new_privileges && oci_seccomp_load(sc, &e) < 0)
+	if (sc && p->no_new_privileges && pod_rt_seccomp_load(sc, &e) < 0)
 		fail(a, e);
 	if (chdir(p->cwd) < 0) {
 		pod_err_sys(&e, "chdir to cwd (\"%s\") set in config.json", p->cwd);
@@ -237,7 +237,7 @@ finalize_and_exec(struct oci_init *a, const char *exe)
 }
 
 static void
-join_ns(struct oci_init *a, int fd, int type)
+join_ns(struct pod_rt_init *a, int fd, int type)
 {
 	struct pod_err *e = NULL;
 
@@ -249,10 +249,10 @@ join_ns(struct oci_init *a, int fd, int type)
 }
 
 void
-oci_init_main(struct oci_init *a)
+pod_rt_init_main(struct pod_rt_init *a)
 {
 	const struct pod_oci_spec *s = a->spec;
-	struct oci_rootfs r = { .spec = s, .rootfs = a->rootfs, .bundle = a->bundle,
+	struct pod_rt_rootfs r = { .spec = s, .rootfs = a->rootfs, .bundle = a->bundle,
 				.rootfd = -1, .userns = pod_oci_spec_find_ns(s, CLONE_NEWUSER) >= 0 };
 	cleanup_free char *state = NULL, *exe = NULL;
 	struct pod_err *e = NULL;
@@ -278,25 +278,25 @@ oci_init_main(struct oci_init *a)
 		pod_err_sys(&e, "creating namespaces");
 		fail(a, e);
 	}
-	if (oci_sync_send(a->sync_fd, OCI_SYNC_NS_READY, NULL, 0) < 0)
+	if (pod_rt_sync_send(a->sync_fd, OCI_SYNC_NS_READY, NULL, 0) < 0)
 		_exit(1);
-	if (oci_sync_recv(a->sync_fd, &type, &state, &e) < 0)
+	if (pod_rt_sync_recv(a->sync_fd, &type, &state, &e) < 0)
 		fail(a, e);
 	if (type != OCI_SYNC_HOOKS_DONE)
 		_exit(1);
 
-	if (oci_rootfs_prepare(&r, &e) < 0 || oci_rootfs_mounts(&r, &e) < 0 ||
-	    oci_devices_create(&r, &e) < 0)
+	if (pod_rt_rootfs_prepare(&r, &e) < 0 || pod_rt_rootfs_mounts(&r, &e) < 0 ||
+	    pod_rt_devices_create(&r, &e) < 0)
 		fail(a, e);
-	if (oci_mkdir_in_root(r.rootfd, a->proc->cwd, &e) < 0) {
+	if (pod_rt_mkdir_in_root(r.rootfd, a->proc->cwd, &e) < 0) {
 		pod_err_wrap(&e, "creating cwd %s", a->proc->cwd);
 		fail(a, e);
 	}
-	if (oci_hooks_run(s->hooks[POD_OCI_HOOK_CREATE_CONTAINER],
+	if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_CREATE_CONTAINER],
 			  s->n_hooks[POD_OCI_HOOK_CREATE_CONTAINER], "createContainer", state,
 			  &e) < 0)
 		fail(a, e);
-	if (oci_rootfs_pivot(&r, a->no_pivot, &e) < 0)
+	if (pod_rt_rootfs_pivot(&r, a->no_pivot, &e) < 0)
 		fail(a, e);
 	uts = pod_oci_spec_find_ns(s, CLONE_NEWUTS);
 	if (uts >= 0 && !s->namespaces[uts].path) {
@@ -313,15 +313,15 @@ oci_init_main(struct oci_init *a)
 		fail(a, e);
 	if (a->proc->terminal && setup_console(a, true, &e) < 0)
 		fail(a, e);
-	if (oci_rootfs_finish(&r, &e) < 0)
+	if (pod_rt_rootfs_finish(&r, &e) < 0)
 		fail(a, e);
-	if (oci_oom_score_adj(a->proc, &e) < 0 || oci_rlimits_apply(a->proc, &e) < 0)
+	if (pod_rt_oom_score_adj(a->proc, &e) < 0 || pod_rt_rlimits_apply(a->proc, &e) < 0)
 		fail(a, e);
 	if (resolve_exe(a->proc, &exe, &e) < 0)
 		fail(a, e);
 	umask(a->proc->has_umask ? a->proc->umask : 022);
 	(void) prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-	if (oci_sync_send(a->sync_fd, OCI_SYNC_CREATED, NULL, 0) < 0)
+	if (pod_rt_sync_send(a->sync_fd, OCI_SYNC_CREATED, NULL, 0) < 0)
 		_exit(1);
 	close(a->sync_fd);
 	a->sync_fd = -1;
@@ -332,7 +332,7 @@ oci_init_main(struct oci_init *a)
 			_exit(1);
 	}
 	close(a->fifo_fd);
-	if (oci_hooks_run(s->hooks[POD_OCI_HOOK_START_CONTAINER],
+	if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_START_CONTAINER],
 			  s->n_hooks[POD_OCI_HOOK_START_CONTAINER], "startContainer", state,
 			  &e) < 0)
 		fail(a, e);
@@ -340,7 +340,7 @@ oci_init_main(struct oci_init *a)
 }
 
 void
-oci_exec_main(struct oci_init *a)
+pod_rt_exec_main(struct pod_rt_init *a)
 {
 	cleanup_free char *exe = NULL;
 	struct pod_err *e = NULL;
@@ -356,7 +356,7 @@ oci_exec_main(struct oci_init *a)
 	close(a->exec_root_fd);
 	if (a->proc->terminal && setup_console(a, false, &e) < 0)
 		fail(a, e);
-	if (oci_rlimits_apply(a->proc, &e) < 0)
+	if (pod_rt_rlimits_apply(a->proc, &e) < 0)
 		fail(a, e);
 	if (resolve_exe(a->proc, &exe, &e) < 0)
 		fail(a, e);

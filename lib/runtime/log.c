@@ -29,7 +29,7 @@ log_line(const char *level, const char *msg)
 
 	if (log_fd < 0)
 		return;
-	ts = oci_rfc3339(pod_now_ns());
+	ts = pod_rt_rfc3339(pod_now_ns());
 	if (log_json) {
 		json_t *j = json_pack("{s:s,s:s,s:s}", "level", level, "msg", msg, "time", ts);
 		char *s = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -49,7 +49,7 @@ log_line(const char *level, const char *msg)
 }
 
 void
-oci_debug(const char *fmt, ...)
+pod_rt_debug(const char *fmt, ...)
 {
 	cleanup_free char *msg = NULL;
 	va_list ap;

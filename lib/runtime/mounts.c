@@ -63,9 +63,9 @@ static const char *const ignored_options[] = {
 };
 
 int
-oci_mount_options(char *const *options, struct oci_mount_opts *ret, struct pod_err **err)
+pod_rt_mount_options(char *const *options, struct pod_rt_mount_opts *ret, struct pod_err **err)
 {
-	struct oci_mount_opts o = { 0 };
+	struct pod_rt_mount_opts o = { 0 };
 	struct pod_strbuf data = POD_STRBUF_INIT;
 
 	for (size_t i = 0; options && options[i]; i++) {
@@ -122,7 +122,7 @@ oci_mount_options(char *const *options, struct oci_mount_opts *ret, struct pod_e
 }
 
 json_t *
-oci_mount_option_names(void)
+pod_rt_mount_option_names(void)
 {
 	json_t *a = json_array();
 
@@ -157,7 +157,7 @@ openat2_in_root(int rootfd, const char *rel, int flags)
 }
 
 int
-oci_open_in_root(int rootfd, const char *path, bool create, bool as_file, int *ret,
+pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int *ret,
 		 struct pod_err **err)
 {
 	cleanup_free char *rel = NULL;
@@ -239,11 +239,11 @@ oci_open_in_root(int rootfd, const char *path, bool create, bool as_file, int *r
 }
 
 int
-oci_mkdir_in_root(int rootfd, const char *path, struct pod_err **err)
+pod_rt_mkdir_in_root(int rootfd, const char *path, struct pod_err **err)
 {
 	int fd = -1;
 
-	if (oci_open_in_root(rootfd, path, true, false, &fd, err) < 0)
+	if (pod_rt_open_in_root(rootfd, path, true, false, &fd, err) < 0)
 		return -1;
 	close(fd);
 	return 0;
@@ -298,7 +298,7 @@ remount_bind(const char *target, unsigned long flags, unsigned long clear, const
 }
 
 static int
-set_attr_rec(const char *target, const struct oci_mount_opts *o, const char *what,
+set_attr_rec(const char *target, const struct pod_rt_mount_opts *o, const char *what,
 	     struct pod_err **err)
 {
 	struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
@@ -311,7 +311,7 @@ set_attr_rec(const char *target, const struct oci_mount_opts *o, const char *wha
 }
 
 static int
-bind_mount(const char *source, const char *target, bool rec, const struct oci_mount_opts *o,
+bind_mount(const char *source, const char *target, bool rec, const struct pod_rt_mount_opts *o,
 	   const char *what, struct pod_err **err)
 {
 	if (mount(source, target, NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
@@ -320,8 +320,8 @@ bind_mount(const char *source, const char *target, bool rec, const struct oci_mo
 }
 
 static int
-mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
-		const struct oci_mount_opts *o, struct pod_err **err)
+mount_cgroup_v1(struct pod_rt_rootfs *r, const char *dest, const char *target,
+		const struct pod_rt_mount_opts *o, struct pod_err **err)
 {
 	cleanup_fclose FILE *mi = NULL;
 	cleanup_fclose FILE *self = NULL;
@@ -334,7 +334,7 @@ mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
 
 	if (mount("tmpfs", target, "tmpfs", base, "mode=755") < 0)
 		return pod_err_sys(err, "mounting tmpfs to %s", dest);
-	if (oci_open_in_root(r->rootfd, dest, false, false, &dirfd, err) < 0)
+	if (pod_rt_open_in_root(r->rootfd, dest, false, false, &dirfd, err) < 0)
 		return -1;
 	self = fopen("/proc/self/cgroup", "re");
 	while (self && getline(&line, &cap, self) > 0) {
@@ -388,7 +388,7 @@ mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
 		else
 			src = xstrdup(mp);
 		subpath = xasprintf("%s/%s", dest, name);
-		if (oci_open_in_root(r->rootfd, subpath, true, false, &sub, err) < 0)
+		if (pod_rt_open_in_root(r->rootfd, subpath, true, false, &sub, err) < 0)
 			goto fail;
 		{
 			cleanup_free char *t = fd_path(sub);
@@ -397,7 +397,7 @@ mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
 
 			if (bind_mount(src, t, false, o, subpath, err) < 0)
 				goto fail;
-			if (oci_open_in_root(r->rootfd, subpath, false, false, &again, err) < 0)
+			if (pod_rt_open_in_root(r->rootfd, subpath, false, false, &again, err) < 0)
 				goto fail;
 			t2 = fd_path(again);
 			if (remount_bind(t2, base | (o->flags & MS_RDONLY), 0, subpath, err) < 0)
@@ -409,7 +409,7 @@ mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
 
 			for (char *c = strtok_r(copy, ",", &s2); c; c = strtok_r(NULL, ",", &s2))
 				if (symlinkat(name, dirfd, c) < 0 && errno != EEXIST)
-					oci_debug("cgroup symlink %s: %s", c, pod_strerror(errno));
+					pod_rt_debug("cgroup symlink %s: %s", c, pod_strerror(errno));
 		}
 	}
 	free(line);
@@ -418,7 +418,7 @@ mount_cgroup_v1(struct oci_rootfs *r, const char *dest, const char *target,
 		cleanup_close int again = -1;
 		cleanup_free char *t = NULL;
 
-		if (oci_open_in_root(r->rootfd, dest, false, false, &again, err) < 0)
+		if (pod_rt_open_in_root(r->rootfd, dest, false, false, &again, err) < 0)
 			return -1;
 		t = fd_path(again);
 		if ((o->flags & MS_RDONLY) &&
@@ -432,8 +432,8 @@ fail:
 }
 
 static int
-mount_cgroup(struct oci_rootfs *r, const struct pod_oci_mount *m, const char *target,
-	     const struct oci_mount_opts *o, struct pod_err **err)
+mount_cgroup(struct pod_rt_rootfs *r, const struct pod_oci_mount *m, const char *target,
+	     const struct pod_rt_mount_opts *o, struct pod_err **err)
 {
 	struct statfs sf;
 	unsigned long f = o->flags | MS_NOSUID | MS_NODEV | MS_NOEXEC;
@@ -459,16 +459,16 @@ is_bind_type(const char *type)
 }
 
 static int
-do_mount(struct oci_rootfs *r, const struct pod_oci_mount *m, struct pod_err **err)
+do_mount(struct pod_rt_rootfs *r, const struct pod_oci_mount *m, struct pod_err **err)
 {
-	struct oci_mount_opts o;
+	struct pod_rt_mount_opts o;
 	cleanup_free char *source = NULL, *target = NULL, *target2 = NULL;
 	cleanup_close int fd = -1, fd2 = -1;
 	bool bind, as_file = false;
 	const char *type = m->type;
 	int rc = -1;
 
-	if (oci_mount_options(m->options, &o, err) < 0)
+	if (pod_rt_mount_options(m->options, &o, err) < 0)
 		return -1;
 	bind = o.bind || is_bind_type(type);
 	if (type && STREQ(type, "rbind"))
@@ -489,7 +489,7 @@ do_mount(struct oci_rootfs *r, const struct pod_oci_mount *m, struct pod_err **e
 		}
 		as_file = !S_ISDIR(st.st_mode);
 	}
-	if (oci_open_in_root(r->rootfd, m->destination, true, as_file, &fd, err) < 0)
+	if (pod_rt_open_in_root(r->rootfd, m->destination, true, as_file, &fd, err) < 0)
 		goto out;
 	target = fd_path(fd);
 	if (bind) {
@@ -545,7 +545,7 @@ do_mount(struct oci_rootfs *r, const struct pod_oci_mount *m, struct pod_err **e
 		}
 	}
 	/* flags of a bind and the propagation apply to the new mount on top */
-	if (oci_open_in_root(r->rootfd, m->destination, false, false, &fd2, err) < 0)
+	if (pod_rt_open_in_root(r->rootfd, m->destination, false, false, &fd2, err) < 0)
 		goto out;
 	target2 = fd_path(fd2);
 	if (bind && (o.flags & ~(MS_REMOUNT)) &&
@@ -557,7 +557,7 @@ do_mount(struct oci_rootfs *r, const struct pod_oci_mount *m, struct pod_err **e
 	}
 	if (set_attr_rec(target2, &o, m->destination, err) < 0)
 		goto out;
-	oci_debug("mounted %s on %s", type ? type : "bind", m->destination);
+	pod_rt_debug("mounted %s on %s", type ? type : "bind", m->destination);
 	rc = 0;
 out:
 	free(o.data);
@@ -565,7 +565,7 @@ out:
 }
 
 int
-oci_rootfs_prepare(struct oci_rootfs *r, struct pod_err **err)
+pod_rt_rootfs_prepare(struct pod_rt_rootfs *r, struct pod_err **err)
 {
 	unsigned long prop = MS_REC | MS_PRIVATE;
 
@@ -583,7 +583,7 @@ oci_rootfs_prepare(struct oci_rootfs *r, struct pod_err **err)
 }
 
 int
-oci_rootfs_mounts(struct oci_rootfs *r, struct pod_err **err)
+pod_rt_rootfs_mounts(struct pod_rt_rootfs *r, struct pod_err **err)
 {
 	for (size_t i = 0; i < r->spec->n_mounts; i++) {
 		const struct pod_oci_mount *m = &r->spec->mounts[i];
@@ -597,7 +597,7 @@ oci_rootfs_mounts(struct oci_rootfs *r, struct pod_err **err)
 }
 
 int
-oci_rootfs_pivot(struct oci_rootfs *r, bool no_pivot, struct pod_err **err)
+pod_rt_rootfs_pivot(struct pod_rt_rootfs *r, bool no_pivot, struct pod_err **err)
 {
 	cleanup_close int oldroot = -1, newroot = -1;
 
@@ -664,7 +664,7 @@ readonly_path(const char *path, struct pod_err **err)
 }
 
 int
-oci_rootfs_finish(struct oci_rootfs *r, struct pod_err **err)
+pod_rt_rootfs_finish(struct pod_rt_rootfs *r, struct pod_err **err)
 {
 	for (size_t i = 0; r->spec->masked_paths[i]; i++)
 		if (mask_path(r->spec->masked_paths[i], err) < 0)

@@ -111,7 +111,7 @@ write_pid_file(const char *path, pid_t pid, struct pod_err **err)
 	char buf[32];
 	int n = snprintf(buf, sizeof(buf), "%d", (int) pid);
 
-	if (oci_write_file_atomic(path, buf, (size_t) n, 0644, err) < 0)
+	if (pod_rt_write_file_atomic(path, buf, (size_t) n, 0644, err) < 0)
 		return pod_err_wrap(err, "writing the pid file");
 	return 0;
 }
@@ -252,7 +252,7 @@ console_for(const struct pod_oci_process *p, const char *sock_path, int sock_fd,
 	if (!sock_path)
 		return pod_err_set(err, POD_E_INVALID, 0, "process.terminal is set: a console "
 							  "socket is required (--console-socket)");
-	return oci_console_connect(sock_path, ret, err);
+	return pod_rt_console_connect(sock_path, ret, err);
 }
 
 static int
@@ -313,7 +313,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	dir_made = true;
 	cfg_copy = xasprintf("%s/config.json", dir);
 	cfg_text = json_dumps(s->json, JSON_COMPACT);
-	if (oci_write_file_atomic(cfg_copy, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	if (pod_rt_write_file_atomic(cfg_copy, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 	fifo = xasprintf("%s/exec.fifo", dir);
 	if (mkfifo(fifo, 0600) < 0) {
@@ -358,7 +358,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	}
 	pid = clone_fork(clone_flags);
 	if (pid == 0) {
-		struct oci_init a = {
+		struct pod_rt_init a = {
 			.spec = s, .proc = s->process, .rootfs = rootfs, .bundle = bundle,
 			.sync_fd = sync[1], .fifo_fd = fifo_fd, .console_fd = console_fd,
 			.ns_fds = ns_fds, .no_pivot = opts->no_pivot,
@@ -366,7 +366,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			.new_userns = clone_flags & CLONE_NEWUSER,
 		};
 		close(sync[0]);
-		oci_init_main(&a);
+		pod_rt_init_main(&a);
 	}
 	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
 		pod_err_sys(err, "returning to our pid namespace");
@@ -386,7 +386,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 		close(console_fd);
 		console_fd = -1;
 	}
-	oci_debug("container %s: init is pid %d", id, (int) pid);
+	pod_rt_debug("container %s: init is pid %d", id, (int) pid);
 
 	if ((clone_flags & CLONE_NEWUSER) && write_maps(pid, s, err) < 0)
 		goto fail;
@@ -396,13 +396,13 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			goto fail;
 		}
 	} else if (s->resources) {
-		oci_debug("linux.resources ignored: no linux.cgroupsPath");
+		pod_rt_debug("linux.resources ignored: no linux.cgroupsPath");
 	}
-	if (oci_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
+	if (pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
 		pod_err_sys(err, "talking to the container's init");
 		goto fail;
 	}
-	if (oci_sync_recv(sync[0], &type, NULL, err) < 0)
+	if (pod_rt_sync_recv(sync[0], &type, NULL, err) < 0)
 		goto fail;
 	if (type != OCI_SYNC_NS_READY) {
 		pod_err_set(err, POD_E_GENERIC, 0, "the container's init exited during setup");
@@ -414,24 +414,24 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	st.bundle = bundle;
 	st.rootfs = rootfs;
 	st.created_ns = pod_now_ns();
-	st.owner = oci_owner_name(geteuid());
+	st.owner = pod_rt_owner_name(geteuid());
 	st.annotations = s->annotations;
 	st.cgroups_path = s->cgroups_path;
-	(void) oci_pid_start_time(pid, &st.start_time);
-	if (oci_state_save(dir, &st, err) < 0)
+	(void) pod_rt_pid_start_time(pid, &st.start_time);
+	if (pod_rt_state_save(dir, &st, err) < 0)
 		goto fail;
 	state_text = state_json_text(&st, POD_OCI_CREATING);
-	if (oci_hooks_run(s->hooks[POD_OCI_HOOK_PRESTART], s->n_hooks[POD_OCI_HOOK_PRESTART],
+	if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_PRESTART], s->n_hooks[POD_OCI_HOOK_PRESTART],
 			  "prestart", state_text, err) < 0 ||
-	    oci_hooks_run(s->hooks[POD_OCI_HOOK_CREATE_RUNTIME],
+	    pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_CREATE_RUNTIME],
 			  s->n_hooks[POD_OCI_HOOK_CREATE_RUNTIME], "createRuntime", state_text,
 			  err) < 0)
 		goto fail;
-	if (oci_sync_send(sync[0], OCI_SYNC_HOOKS_DONE, state_text, strlen(state_text)) < 0) {
+	if (pod_rt_sync_send(sync[0], OCI_SYNC_HOOKS_DONE, state_text, strlen(state_text)) < 0) {
 		pod_err_sys(err, "talking to the container's init");
 		goto fail;
 	}
-	if (oci_sync_recv(sync[0], &type, NULL, err) < 0)
+	if (pod_rt_sync_recv(sync[0], &type, NULL, err) < 0)
 		goto fail;
 	if (type != OCI_SYNC_CREATED) {
 		pod_err_set(err, POD_E_GENERIC, 0, "the container's init exited during setup");
@@ -457,7 +457,7 @@ fail:
 			pod_err_free(&e);
 	}
 	if (dir_made)
-		(void) oci_rm_rf(dir);
+		(void) pod_rt_rm_rf(dir);
 	free(st.owner);
 	return -1;
 }
@@ -521,9 +521,9 @@ pod_oci_start(const char *root, const char *id, struct pod_err **err)
 	st->status = POD_OCI_RUNNING;
 	text = state_json_text(st, POD_OCI_RUNNING);
 	/* poststart failures are warnings: the container runs on */
-	if (oci_hooks_run(s->hooks[POD_OCI_HOOK_POSTSTART], s->n_hooks[POD_OCI_HOOK_POSTSTART],
+	if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_POSTSTART], s->n_hooks[POD_OCI_HOOK_POSTSTART],
 			  "poststart", text, &e) < 0) {
-		oci_debug("%s", e->msg);
+		pod_rt_debug("%s", e->msg);
 		pod_err_free(&e);
 	}
 	return 0;
@@ -569,7 +569,7 @@ wait_gone(pid_t pid, uint64_t start_time)
 	while (pod_mono_ns() < deadline) {
 		/* reaps it when it is our child (run, or a library caller) */
 		(void) waitpid(pid, &status, WNOHANG);
-		if (!oci_pid_alive(pid, start_time))
+		if (!pod_rt_pid_alive(pid, start_time))
 			return;
 		usleep(5000);
 	}
@@ -597,9 +597,9 @@ pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **er
 	if (st->status != POD_OCI_CREATING && load_config_copy(root, id, &s, &e) == 0) {
 		st->status = POD_OCI_STOPPED;
 		text = state_json_text(st, POD_OCI_STOPPED);
-		if (oci_hooks_run(s->hooks[POD_OCI_HOOK_POSTSTOP], s->n_hooks[POD_OCI_HOOK_POSTSTOP],
+		if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_POSTSTOP], s->n_hooks[POD_OCI_HOOK_POSTSTOP],
 				  "poststop", text, &e) < 0) {
-			oci_debug("%s", e->msg);
+			pod_rt_debug("%s", e->msg);
 			pod_err_free(&e);
 		}
 	}
@@ -612,7 +612,7 @@ pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **er
 			return pod_err_wrap(err, "removing the cgroup of %s", id);
 		pod_err_free(&e);
 	}
-	if (oci_rm_rf(dir) < 0 && errno != ENOENT)
+	if (pod_rt_rm_rf(dir) < 0 && errno != ENOENT)
 		return pod_err_sys(err, "removing %s", dir);
 	return 0;
 }
@@ -668,7 +668,7 @@ wait_for(pid_t pid, int master, int *ret_status, struct pod_err **err)
 
 	forward_begin(pid, master, saved);
 	if (master >= 0) {
-		r = oci_console_proxy(master, pid, &status, err);
+		r = pod_rt_console_proxy(master, pid, &status, err);
 	} else {
 		while (waitpid(pid, &status, 0) < 0) {
 			if (errno != EINTR) {
@@ -721,7 +721,7 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 		return pod_err_sys(err, "socketpair");
 	r = do_create(root, id, bundle, opts, pair[1], &pid, err);
 	if (r == 0 && proxy)
-		r = oci_console_recv(pair[0], &master, err);
+		r = pod_rt_console_recv(pair[0], &master, err);
 	if (pair[0] >= 0)
 		close(pair[0]);
 	if (r < 0)
@@ -741,8 +741,13 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 fail:
 	if (pid > 0) {
 		struct pod_err *e = NULL;
-		if (pod_oci_delete(root, id, true, &e) < 0)
+		if (pod_oci_delete(root, id, true, &e) < 0) {
+			/* no usable state: end the init and its directory by hand */
+			cleanup_free char *dir = state_dir(root, id);
 			pod_err_free(&e);
+			reap(pid);
+			(void) pod_rt_rm_rf(dir);
+		}
 	}
 	return -1;
 }
@@ -851,7 +856,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	cleanup_(pod_oci_process_freep) struct pod_oci_process *p = NULL;
 	cleanup_close int root_fd = -1, pidns = -1, own_pidns = -1, console_fd = -1;
 	cleanup_close int master = -1;
-	struct oci_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
+	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
 	int sync[2] = { -1, -1 }, pair[2] = { -1, -1 };
 	size_t n = 0;
@@ -926,7 +931,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		close(sync[0]);
 		if (pair[0] >= 0)
 			close(pair[0]);
-		oci_exec_main(&a);
+		pod_rt_exec_main(&a);
 	}
 	if (own_pidns >= 0 && setns(own_pidns, CLONE_NEWPID) < 0) {
 		pod_err_sys(err, "returning to our pid namespace");
@@ -950,20 +955,20 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 			if (pod_cgroup_add_pid(cg, pid, err) < 0)
 				goto fail;
 		} else {
-			oci_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
+			pod_rt_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
 			pod_err_free(&e);
 		}
 	}
-	if (oci_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
+	if (pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
 		pod_err_sys(err, "talking to the exec process");
 		goto fail;
 	}
 	/* EOF: the close-on-exec socket went away with a successful exec */
-	if (oci_sync_recv(sync[0], &type, NULL, err) < 0)
+	if (pod_rt_sync_recv(sync[0], &type, NULL, err) < 0)
 		goto fail;
 	close(sync[0]);
 	sync[0] = -1;
-	if (proxy && oci_console_recv(pair[0], &master, err) < 0)
+	if (proxy && pod_rt_console_recv(pair[0], &master, err) < 0)
 		goto fail;
 	if (o->pid_file && write_pid_file(o->pid_file, pid, err) < 0)
 		goto fail;

@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 int
-oci_rlimits_apply(const struct pod_oci_process *p, struct pod_err **err)
+pod_rt_rlimits_apply(const struct pod_oci_process *p, struct pod_err **err)
 {
 	for (size_t i = 0; i < p->n_rlimits; i++) {
 		const struct pod_oci_rlimit *rl = &p->rlimits[i];
@@ -19,13 +19,13 @@ oci_rlimits_apply(const struct pod_oci_process *p, struct pod_err **err)
 		/* never above what the caller has: clamp instead of failing */
 		if (cur.rlim_max != RLIM_INFINITY &&
 		    (want.rlim_max == RLIM_INFINITY || want.rlim_max > cur.rlim_max)) {
-			oci_debug("rlimit %s: hard limit %llu clamped to %llu", name,
+			pod_rt_debug("rlimit %s: hard limit %llu clamped to %llu", name,
 				  (unsigned long long) want.rlim_max,
 				  (unsigned long long) cur.rlim_max);
 			want.rlim_max = cur.rlim_max;
 		}
 		if (want.rlim_cur > want.rlim_max) {
-			oci_debug("rlimit %s: soft limit %llu clamped to %llu", name,
+			pod_rt_debug("rlimit %s: soft limit %llu clamped to %llu", name,
 				  (unsigned long long) want.rlim_cur,
 				  (unsigned long long) want.rlim_max);
 			want.rlim_cur = want.rlim_max;
@@ -39,7 +39,7 @@ oci_rlimits_apply(const struct pod_oci_process *p, struct pod_err **err)
 }
 
 int
-oci_oom_score_adj(const struct pod_oci_process *p, struct pod_err **err)
+pod_rt_oom_score_adj(const struct pod_oci_process *p, struct pod_err **err)
 {
 	cleanup_close int fd = -1;
 	char buf[32];

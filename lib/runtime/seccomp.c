@@ -96,7 +96,7 @@ check_strings(json_t *o, const char *key, const char *const *allowed, size_t n_a
 }
 
 int
-oci_seccomp_check(json_t *sc, const char *file, struct pod_err **err)
+pod_rt_seccomp_check(json_t *sc, const char *file, struct pod_err **err)
 {
 	json_t *calls, *c;
 	size_t i;
@@ -234,7 +234,7 @@ add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, json_t *args, const char *na
 }
 
 int
-oci_seccomp_load(json_t *sc, struct pod_err **err)
+pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
 {
 	json_t *der = json_object_get(sc, "defaultErrnoRet");
 	uint32_t def_errno = der ? (uint32_t) json_integer_value(der) : EPERM;
@@ -253,7 +253,7 @@ oci_seccomp_load(json_t *sc, struct pod_err **err)
 		uint32_t arch = arch_of(json_string_value(v));
 
 		if (!arch) {
-			oci_debug("seccomp: unknown architecture %s skipped", json_string_value(v));
+			pod_rt_debug("seccomp: unknown architecture %s skipped", json_string_value(v));
 			continue;
 		}
 		r = seccomp_arch_add(ctx, arch);
@@ -296,7 +296,7 @@ oci_seccomp_load(json_t *sc, struct pod_err **err)
 			int nr = seccomp_syscall_resolve_name(name);
 
 			if (nr == __NR_SCMP_ERROR) {
-				oci_debug("seccomp: unknown syscall %s skipped", name);
+				pod_rt_debug("seccomp: unknown syscall %s skipped", name);
 				continue;
 			}
 			if (add_rule(ctx, act, nr, args, name, err) < 0) {
@@ -318,7 +318,7 @@ oci_seccomp_load(json_t *sc, struct pod_err **err)
 }
 
 json_t *
-oci_seccomp_features(void)
+pod_rt_seccomp_features(void)
 {
 	json_t *actions = json_array(), *ops = json_array(), *archs = json_array();
 	static const char *const arch_list[] = {

@@ -808,7 +808,7 @@ parse_linux(struct pctx *c, json_t *l, struct pod_oci_spec *s)
 	if (get_object(c, l, "seccomp", "linux.seccomp", &o) < 0)
 		return -1;
 	if (o) {
-		if (oci_seccomp_check(o, c->file, c->err) < 0)
+		if (pod_rt_seccomp_check(o, c->file, c->err) < 0)
 			return -1;
 		s->seccomp = json_incref(o);
 	}
@@ -885,12 +885,12 @@ parse_doc(struct pctx *c, json_t *j, struct pod_oci_spec *s)
 	o = NULL;
 	if (get_object(c, j, "linux", "linux", &o) < 0)
 		return -1;
+	if (o && parse_linux(c, o, s) < 0)
+		return -1;
 	if (!s->masked_paths)
 		s->masked_paths = xcalloc(1, sizeof(char *));
 	if (!s->readonly_paths)
 		s->readonly_paths = xcalloc(1, sizeof(char *));
-	if (o && parse_linux(c, o, s) < 0)
-		return -1;
 	if (s->hostname && *s->hostname && pod_oci_spec_find_ns(s, CLONE_NEWUTS) < 0)
 		return bad(c, "hostname", "setting the hostname needs a new UTS namespace");
 	return 0;

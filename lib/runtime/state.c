@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 char *
-oci_rfc3339(int64_t ns)
+pod_rt_rfc3339(int64_t ns)
 {
 	struct tm tm;
 	time_t secs = (time_t) (ns / 1000000000);
@@ -59,13 +59,13 @@ read_stat(pid_t pid, uint64_t *ret_start, char *ret_state)
 }
 
 int
-oci_pid_start_time(pid_t pid, uint64_t *ret)
+pod_rt_pid_start_time(pid_t pid, uint64_t *ret)
 {
 	return read_stat(pid, ret, NULL);
 }
 
 bool
-oci_pid_alive(pid_t pid, uint64_t start_time)
+pod_rt_pid_alive(pid_t pid, uint64_t start_time)
 {
 	uint64_t st = 0;
 	char state = '?';
@@ -80,7 +80,7 @@ oci_pid_alive(pid_t pid, uint64_t start_time)
 }
 
 int
-oci_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
+pod_rt_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct pod_err **err)
 {
 	cleanup_free char *tmp = xasprintf("%s.tmpXXXXXX", path);
@@ -137,7 +137,7 @@ rm_rf_at(int pfd, const char *name, int depth)
 }
 
 int
-oci_rm_rf(const char *path)
+pod_rt_rm_rf(const char *path)
 {
 	return rm_rf_at(AT_FDCWD, path, 0);
 }
@@ -218,7 +218,7 @@ pod_oci_state_list_free(struct pod_oci_state **v, size_t n)
 json_t *
 pod_oci_state_to_json(const struct pod_oci_state *s)
 {
-	cleanup_free char *created = oci_rfc3339(s->created_ns);
+	cleanup_free char *created = pod_rt_rfc3339(s->created_ns);
 
 	return json_pack("{s:s,s:s,s:i,s:s,s:s,s:s,s:s,s:s,s:O}", "ociVersion", POD_OCI_VERSION,
 			 "id", s->id, "pid", (json_int_t) s->pid, "status",
@@ -229,7 +229,7 @@ pod_oci_state_to_json(const struct pod_oci_state *s)
 
 /* the file form: what the state JSON says plus what the runtime needs */
 int
-oci_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **err)
+pod_rt_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **err)
 {
 	cleanup_ojson json_t *j = json_pack(
 		"{s:s,s:s,s:i,s:s,s:s,s:I,s:s,s:O,s:s*,s:I}", "ociVersion", POD_OCI_VERSION, "id",
@@ -243,7 +243,7 @@ oci_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **
 	if (!j)
 		return pod_err_set(err, POD_E_GENERIC, 0, "encoding the state of %s", s->id);
 	text = json_dumps(j, JSON_COMPACT);
-	return oci_write_file_atomic(path, text, strlen(text), 0600, err);
+	return pod_rt_write_file_atomic(path, text, strlen(text), 0600, err);
 }
 
 static int
@@ -290,7 +290,7 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 	s->start_time = (uint64_t) start;
 	s->annotations = json_is_object(ann) ? json_incref(ann) : json_object();
 	s->cgroups_path = cg ? xstrdup(cg) : NULL;
-	if (!oci_pid_alive(s->pid, s->start_time))
+	if (!pod_rt_pid_alive(s->pid, s->start_time))
 		s->status = POD_OCI_STOPPED;
 	else if (access(fifo, F_OK) == 0)
 		s->status = POD_OCI_CREATED;
@@ -358,7 +358,7 @@ pod_oci_list(const char *root, struct pod_oci_state ***ret, size_t *ret_n, struc
 
 /* the user name for `list`'s OWNER column */
 char *
-oci_owner_name(uid_t uid)
+pod_rt_owner_name(uid_t uid)
 {
 	struct passwd pw, *res = NULL;
 	char buf[4096];
