@@ -71,6 +71,11 @@ build/bin/%: build/obj/bin/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS)
 
+# pod-init runs inside images that may have no dynamic loader
+build/bin/pod-init: build/obj/bin/pod-init.o build/libpod.a
+	@mkdir -p $(@D)
+	$(CC) -static $(ALL_LDFLAGS) -o $@ $< build/libpod.a
+
 build/tests/%: build/obj/tests/unit/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS) -lcmocka

@@ -364,10 +364,6 @@ pod_tool_main(const struct pod_tool *tool, int argc, char **argv)
 		pod_err_free(&err);
 		return 125;
 	}
-	if (F.help || (tool->subverbs && !ctx.args[0] && !tool->run)) {
-		print_help(tool);
-		return finish_stdout(tool, 0);
-	}
 	if (F.version) {
 		printf("%s version %s\n", tool->name, POD_VERSION);
 		return finish_stdout(tool, 0);
@@ -378,6 +374,10 @@ pod_tool_main(const struct pod_tool *tool, int argc, char **argv)
 	}
 	if (F.completion_helper) {
 		print_completion(tool);
+		return finish_stdout(tool, 0);
+	}
+	if (F.help || (tool->subverbs && !ctx.args[0] && !tool->run)) {
+		print_help(tool);
 		return finish_stdout(tool, 0);
 	}
 
