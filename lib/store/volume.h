@@ -179,6 +179,10 @@ int pod_volume_export(struct pod_store *s, const struct pod_volume *v, int fd,
 int pod_volume_import(struct pod_store *s, const struct pod_volume *v, int fd,
 		      struct pod_err **err);
 
+/* a time in local time: RFC 3339 with ns as Go's JSON does, and Go's time.String() */
+char *pod_volume_time_rfc3339(int64_t ns);
+char *pod_volume_time_go(int64_t ns);
+
 struct pod_volume *pod_volume_free(struct pod_volume *v);
 void pod_volume_freep(struct pod_volume **v);
 #define cleanup_volume cleanup_(pod_volume_freep)
