@@ -297,6 +297,20 @@ filter_keys_check(struct pod_filters *f, char **args, const char *const *keys,
 		if (!pod_strv_contains((char *const *) keys, f->keys[i].key))
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "\"%s\" is an invalid volume filter", f->keys[i].key);
+	/* values are checked before any volume is looked at, as Podman does */
+	for (char *const *v = pod_filters_get(f, "dangling"); v && *v; v++)
+		if (strcasecmp(*v, "true") && strcasecmp(*v, "false") && !STREQ(*v, "1") &&
+		    !STREQ(*v, "0"))
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "\"%s\" is not a valid value for the \"dangling\" "
+					   "filter - must be true or false",
+					   *v);
+	for (char *const *v = pod_filters_get(f, "until"); v && *v; v++) {
+		char *one[] = { *v, NULL };
+		int64_t t;
+		if (pod_filter_until(one, pod_now_ns(), &t, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
