@@ -944,6 +944,24 @@ static const struct pod_subverb subverbs[] = {
 	{ NULL, NULL, NULL },
 };
 
+/* `podman volume` alone: the sub-verbs on stdout, then Podman's error */
+static int
+noun_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	size_t w = 0;
+
+	printf("Manage volumes\n\nUsage:\n  %s COMMAND\n\nAvailable Commands:\n",
+	       ctx->g.dispatched ? "podman volume" : "pod-volume");
+	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
+		if (strlen(sv->name) > w)
+			w = strlen(sv->name);
+	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
+		printf("  %-*s  %s\n", (int) w + 1, sv->name, sv->tool->summary);
+	fflush(stdout);
+	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'",
+			   ctx->g.dispatched ? "podman volume" : "pod-volume");
+}
+
 static const struct pod_tool tool = {
 	.name = "pod-volume",
 	.verb = "volume",
@@ -957,6 +975,7 @@ static const struct pod_tool tool = {
 		    "pod-volume ls | jq -r .Name",
 	.options = no_options,
 	.subverbs = subverbs,
+	.run = noun_run,
 };
 
 int
