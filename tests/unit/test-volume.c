@@ -196,6 +196,7 @@ test_users_and_remove(void **state)
 	char id1[POD_ID_LEN + 1], id2[POD_ID_LEN + 1];
 	cleanup_free char *dir = pod_path_join(f->paths.root, "volumes/shared");
 
+	assert_false(v->anonymous);
 	pod_id_new(id1);
 	pod_id_new(id2);
 	/* users added before the container rows, in one transaction: checked at commit */
