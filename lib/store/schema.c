@@ -79,6 +79,21 @@ const struct pod_store_migration pod_store_migrations[] = {
 		       " data TEXT NOT NULL DEFAULT '{}');"
 		       "CREATE INDEX exec_sessions_container ON exec_sessions(container_id);",
 	},
+	{
+		/*
+		 * Which containers use a volume. The container foreign key is
+		 * checked at commit, so an engine may add the users before the
+		 * container row in the same transaction.
+		 */
+		.what = "volume users and mount counts",
+		.sql = "CREATE TABLE volume_users ("
+		       " volume TEXT NOT NULL REFERENCES volumes(name) ON DELETE CASCADE,"
+		       " container_id TEXT NOT NULL REFERENCES containers(id) ON DELETE CASCADE"
+		       "  DEFERRABLE INITIALLY DEFERRED,"
+		       " PRIMARY KEY (volume, container_id));"
+		       "CREATE INDEX volume_users_container ON volume_users(container_id);"
+		       "ALTER TABLE volumes ADD COLUMN mount_count INTEGER NOT NULL DEFAULT 0;",
+	},
 };
 
 const size_t pod_store_n_migrations = ARRAY_SIZE(pod_store_migrations);
