@@ -95,6 +95,8 @@ teardown() {
     is "$output" "podman-init" "init is pid 1"
     # sleep as pid 1 would ignore SIGTERM; under the init it dies of it at once
     run_pod run -d --init --name i busybox sleep 100
+    # let the init install its handlers and start sleep before the signal
+    sleep 1
     local t0=$SECONDS
     run_pod stop -t 10 i
     assert $((SECONDS - t0)) -lt 5 "the init forwarded SIGTERM"
