@@ -65,7 +65,8 @@ resolv_conf(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct po
 	struct pod_err *e = NULL;
 	bool have_ns = false;
 
-	/* systemd-resolved's stub points at 127.0.0.53: use the real upstream list */
+	/* systemd-resolved's local resolver at 127.0.0.53 is unreachable from the
+	 * container: use the real upstream list */
 	if (!ctx->resolv_conf && !host && access("/run/systemd/resolve/resolv.conf", R_OK) == 0) {
 		cleanup_free char *stub = NULL;
 		if (pod_read_file(path, &stub, NULL, HOST_FILE_MAX, &e) == 0 &&
