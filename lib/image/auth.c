@@ -2,6 +2,7 @@
  * auth.c - credentials files and WWW-Authenticate parsing.
  */
 #include "image/auth.h"
+#include "core/fs.h"
 #include "image/internal.h"
 #include "core/strbuf.h"
 
@@ -427,39 +428,15 @@ mkdir_parents(const char *path, struct pod_err **err)
 static int
 write_atomic(const char *path, json_t *root, struct pod_err **err)
 {
-	cleanup_free char *tmp = xasprintf("%s.XXXXXX", path);
 	cleanup_free char *text = json_dumps(root, JSON_INDENT(1));
-	cleanup_close int fd = -1;
-	size_t len, off = 0;
+	cleanup_free char *line = NULL;
 
 	if (!text)
 		abort();
 	if (mkdir_parents(path, err) < 0)
 		return -1;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return pod_err_sys(err, "creating %s", tmp);
-	if (fchmod(fd, 0600) < 0)
-		goto fail;
-	len = strlen(text);
-	text[len++] = '\n'; /* json_dumps leaves room: replace the NUL, write len bytes */
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t) n;
-	}
-	if (fsync(fd) < 0 || rename(tmp, path) < 0)
-		goto fail;
-	return 0;
-fail:
-	pod_err_sys(err, "writing %s", path);
-	(void) unlink(tmp);
-	return -1;
+	line = xasprintf("%s\n", text);
+	return pod_write_file_atomic(path, line, strlen(line), 0600, err);
 }
 
 static int

@@ -1,5 +1,6 @@
 /* state.c - the per-container state directory and process liveness */
 #include "runtime/oci.h"
+#include "core/fs.h"
 #include "runtime/oci-internal.h"
 #include "core/strbuf.h"
 
@@ -83,29 +84,7 @@ int
 pod_rt_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct pod_err **err)
 {
-	cleanup_free char *tmp = xasprintf("%s.tmpXXXXXX", path);
-	cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
-	size_t off = 0;
-
-	if (fd < 0)
-		return pod_err_sys(err, "creating %s", path);
-	while (off < len) {
-		ssize_t n = write(fd, data + off, len - off);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			pod_err_sys(err, "writing %s", path);
-			(void) unlink(tmp);
-			return -1;
-		}
-		off += (size_t) n;
-	}
-	if (fchmod(fd, mode) < 0 || rename(tmp, path) < 0) {
-		pod_err_sys(err, "writing %s", path);
-		(void) unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return pod_write_file_atomic(path, data, len, mode, err);
 }
 
 static int
