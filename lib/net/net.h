@@ -73,17 +73,6 @@ enum pod_net_mode {
 	POD_NET_MODE_PRIVATE,	/* "private": as DEFAULT for root */
 };
 
-/*
- * Parses a --network value: "none", "host", "bridge", "private",
- * "ns:PATH", "container:NAME", or a comma-separated list of network names,
- * each optionally with ":ip=A,mac=M,alias=N,interface_name=I" options
- * (Podman's "NAME:ip=10.89.0.5"). ret_arg gets PATH or NAME for ns: and
- * container:, else NULL; ret_networks the names for BRIDGE ("bridge"
- * itself means the default network), else NULL. POD_E_INVALID on junk.
- */
-int pod_net_parse_mode(const char *value, enum pod_net_mode *ret_mode, char **ret_arg,
-		       char ***ret_networks, struct pod_err **err);
-
 /* ---- port mappings ---- */
 
 enum pod_net_proto {
@@ -129,6 +118,29 @@ struct pod_net_request {
 	const struct pod_net_port *ports;
 	size_t n_ports;
 };
+
+/*
+ * The --network flags of a container, parsed as Podman 4 does. values are
+ * the flags in order (NULL or empty: POD_NET_MODE_DEFAULT). The first
+ * may be a mode: "none", "host", "bridge", "private", "ns:PATH",
+ * "container:NAME"; otherwise (and for every later flag) a network name,
+ * "NAME:ip=A,ip6=B,mac=M,alias=N,interface_name=I", or a comma-separated
+ * list of names. "bridge" (alone or with options "bridge:ip=...") is the
+ * default network. For BRIDGE, networks[] is ready for pod_net_request.
+ * Only the networks mode may be given more than once. POD_E_INVALID on
+ * junk. The spec owns every string; release with
+ * pod_net_mode_spec_release().
+ */
+struct pod_net_mode_spec {
+	enum pod_net_mode mode;
+	char *arg;				/* PATH for ns:, NAME for container: */
+	struct pod_net_attach *networks;	/* for BRIDGE */
+	size_t n_networks;
+};
+
+int pod_net_parse_mode(const char *const *values, struct pod_net_mode_spec *ret,
+		       struct pod_err **err);
+void pod_net_mode_spec_release(struct pod_net_mode_spec *spec);
 
 /*
  * Connects the container whose network namespace is netns_path
