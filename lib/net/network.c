@@ -652,7 +652,7 @@ pod_net_create(struct pod_store *s, const struct pod_net_create_opts *o, json_t 
 {
 	const char *driver = o->driver && *o->driver ? o->driver : "bridge";
 	__attribute__((cleanup(used_release))) struct used u = { 0 };
-	cleanup_free char *name = NULL, *iface = NULL, *parent = NULL;
+	cleanup_free char *name = NULL, *iface = NULL, *parent = NULL, *ts = NULL;
 	cleanup_free struct pod_net_subnet *subs = NULL;
 	cleanup_json json_t *options = json_object(), *obj = NULL;
 	size_t nsub = pod_strv_len((char *const *) o->subnets), i;
@@ -830,7 +830,7 @@ pod_net_create(struct pod_store *s, const struct pod_net_create_opts *o, json_t 
 
 	pod_id_new(id);
 	int64_t now = pod_now_ns();
-	cleanup_free char *ts = rfc3339nano(now);
+	ts = rfc3339nano(now);
 	json_t *sj = json_array();
 	for (i = 0; i < nsub; i++)
 		json_array_append_new(sj, subnet_json(&subs[i]));
