@@ -35,6 +35,19 @@ dns_dir(struct pod_store *s, struct pod_err **err)
 	return d;
 }
 
+/* running and not a zombie waiting for a parent that does not reap */
+static bool
+pid_alive(pid_t pid)
+{
+	cleanup_free char *path = xasprintf("/proc/%d/stat", (int) pid);
+	cleanup_free char *stat = NULL;
+
+	if (pod_read_file(path, &stat, NULL, 4096, NULL) < 0)
+		return false;
+	char *rp = strrchr(stat, ')');
+	return rp && rp[1] == ' ' && rp[2] != 'Z' && rp[2] != 'X';
+}
+
 /* the pid of the network's pod-dnsd, 0 when it is not running */
 static pid_t
 running_pid(const char *pidfile)
@@ -51,7 +64,7 @@ running_pid(const char *pidfile)
 	if (pod_read_file(cpath, &comm, NULL, 64, NULL) < 0)
 		return 0;
 	/* a recycled pid belongs to someone else */
-	if (!pod_str_has_prefix(comm, "pod-dnsd"))
+	if (!pod_str_has_prefix(comm, "pod-dnsd") || !pid_alive((pid_t) pid))
 		return 0;
 	return (pid_t) pid;
 }
@@ -211,7 +224,7 @@ pod_dns_stop(struct pod_store *s, const char *network, struct pod_err **err)
 	if (pid > 0 && kill(pid, SIGTERM) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "stopping pod-dnsd of network %s", network);
 	/* it is gone before the bridge address it listens on may be reused */
-	for (int i = 0; pid > 0 && i < 200 && kill(pid, 0) == 0; i++) {
+	for (int i = 0; pid > 0 && i < 200 && pid_alive(pid); i++) {
 		struct timespec ts = { 0, 5 * 1000 * 1000 };
 		nanosleep(&ts, NULL);
 	}

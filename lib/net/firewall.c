@@ -21,7 +21,7 @@ static const char base_chains[] =
 	"policy accept; }\n"
 	"add chain " TABLE " prerouting { type nat hook prerouting priority dstnat; "
 	"policy accept; }\n"
-	"add chain " TABLE " output { type nat hook output priority dstnat; policy accept; }\n";
+	"add chain " TABLE " output { type nat hook output priority -100; policy accept; }\n";
 
 static void
 nft_freep(struct nft_ctx **c)
@@ -112,6 +112,30 @@ int
 pod_fw_tag_delete(const char *tag, struct pod_err **err)
 {
 	return pod_fw_apply(tag, NULL, err);
+}
+
+int
+pod_fw_table_drop_if_empty(struct pod_err **err)
+{
+	cleanup_(nft_freep) struct nft_ctx *c = ctx_new(true);
+	cleanup_json json_t *root = NULL;
+	size_t i;
+	json_t *item;
+
+	if (!c)
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
+	if (nft_run_cmd_from_buffer(c, "list table " TABLE) != 0)
+		return 0;
+	root = json_loads(nft_ctx_get_output_buffer(c), 0, NULL);
+	if (!root)
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: unreadable listing");
+	json_array_foreach(json_object_get(root, "nftables"), i, item)
+		if (json_object_get(item, "rule"))
+			return 0;
+	cleanup_(nft_freep) struct nft_ctx *d = ctx_new(false);
+	if (!d)
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
+	return run(d, "delete table " TABLE, err);
 }
 
 int

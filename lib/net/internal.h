@@ -140,6 +140,11 @@ struct pod_fw_target {
 /* replaces every rule tagged tag with rules ("add rule ..." lines, NULL: none) */
 int pod_fw_apply(const char *tag, const char *rules, struct pod_err **err);
 int pod_fw_tag_delete(const char *tag, struct pod_err **err);
+/*
+ * Deletes our table once no rule is left in it (call under net.lock: every
+ * container rule depends on a network rule that only goes under the lock).
+ */
+int pod_fw_table_drop_if_empty(struct pod_err **err);
 /* the number of rules tagged tag */
 int pod_fw_tag_count(const char *tag, struct pod_err **err);
 /* rules of a network (tag "net:ID") and a container (tag "ctr:ID") */

@@ -136,11 +136,11 @@ ep_json(const struct ep *e)
 	char mac[18];
 
 	mac_str(e->mac, mac);
-	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:s?, s:s, s:s, s:s, s:o, s:i, s:o, "
+	return json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:i, s:s, s:s, s:s, s:s, s:o, s:i, s:o, "
 			 "s:o, s:i, s:o, s:o, s:o}",
 			 "network", e->network, "network_id", e->network_id, "driver", e->driver,
 			 "bridge", e->bridge, "internal", e->internal, "dns", e->dns, "mtu", e->mtu,
-			 "macvlan_mode", e->macvlan_mode, "interface", e->ifname, "host_veth",
+			 "macvlan_mode", e->macvlan_mode ? e->macvlan_mode : "", "interface", e->ifname, "host_veth",
 			 e->veth, "mac", mac, "ip4", ip_json(&e->ip4), "prefix4", e->prefix4, "gw4",
 			 ip_json(&e->gw4), "ip6", ip_json(&e->ip6), "prefix6", e->prefix6, "gw6",
 			 ip_json(&e->gw6), "aliases", strv_json(e->aliases), "names",
@@ -173,7 +173,7 @@ ep_from_json(json_t *o, struct ep *e, struct pod_err **err)
 	e->bridge = xstrdup(bridge);
 	e->internal = internal;
 	e->dns = dns;
-	e->macvlan_mode = mode ? xstrdup(mode) : NULL;
+	e->macvlan_mode = mode && *mode ? xstrdup(mode) : NULL;
 	snprintf(e->ifname, sizeof(e->ifname), "%s", ifname);
 	snprintf(e->veth, sizeof(e->veth), "%s", veth);
 	(void) mac_parse(mac, e->mac);
@@ -487,7 +487,7 @@ reserve_ports(struct pod_store *s, const char *container_id, const struct pod_ne
 				if (sqlite3_step(st) == SQLITE_ROW)
 					return port_in_use_err(err, hip, bit, port, EADDRINUSE);
 				if (exec_bind(s, "INSERT INTO net_ports(protocol, host_ip, host_port, "
-						 "container_id) VALUES(?1, ?2, ?3, ?4)",
+						 "container_id) VALUES(?1, ?2, ?4, ?3)",
 					      proto_str(bit), hip, container_id, port, err) < 0)
 					return -1;
 			}
@@ -631,6 +631,8 @@ network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, stru
 	}
 	cleanup_free char *tag = xasprintf("net:%s", e->network_id);
 	if (pod_fw_tag_delete(tag, err) < 0)
+		return -1;
+	if (pod_fw_table_drop_if_empty(err) < 0)
 		return -1;
 	if (STREQ(e->driver, "bridge") && pod_nl_link_del(nl, e->bridge, err) < 0)
 		return -1;
@@ -1218,7 +1220,7 @@ pod_net_remove(struct pod_store *s, const char *name_or_id, bool force, struct p
 	if (lk < 0)
 		return -1;
 	cleanup_free char *tag = xasprintf("net:%s", n->id);
-	if (pod_fw_tag_delete(tag, err) < 0)
+	if (pod_fw_tag_delete(tag, err) < 0 || pod_fw_table_drop_if_empty(err) < 0)
 		return -1;
 	if (STREQ(n->driver, "bridge")) {
 		cleanup_nl struct pod_nl *nl = NULL;
