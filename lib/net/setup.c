@@ -606,6 +606,25 @@ network_ensure(struct pod_store *s, struct pod_nl *nl, const struct pod_net_netw
 	return 0;
 }
 
+/*
+ * A bridge with ports is someone's (another store that picked the same
+ * name): only an empty one is deleted.
+ */
+static int
+bridge_del_if_unused(struct pod_nl *nl, const char *name, struct pod_err **err)
+{
+	int idx = pod_nl_ifindex(nl, name);
+
+	if (!idx)
+		return 0;
+	int ports = pod_nl_bridge_ports(nl, idx, err);
+	if (ports < 0)
+		return -1;
+	if (ports > 0)
+		return 0;
+	return pod_nl_link_del(nl, name, err);
+}
+
 /* after an endpoint left: remove the network's host state if it was the last */
 static int
 network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, struct pod_err **err)
@@ -634,7 +653,7 @@ network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, stru
 		return -1;
 	if (pod_fw_table_drop_if_empty(err) < 0)
 		return -1;
-	if (STREQ(e->driver, "bridge") && pod_nl_link_del(nl, e->bridge, err) < 0)
+	if (STREQ(e->driver, "bridge") && bridge_del_if_unused(nl, e->bridge, err) < 0)
 		return -1;
 	return pod_dns_stop(s, e->network, err);
 }
@@ -1226,7 +1245,7 @@ pod_net_remove(struct pod_store *s, const char *name_or_id, bool force, struct p
 		cleanup_nl struct pod_nl *nl = NULL;
 		struct pod_err *e = NULL;
 		if (pod_nl_open(-1, &nl, &e) == 0)
-			(void) pod_nl_link_del(nl, n->interface, &e);
+			(void) bridge_del_if_unused(nl, n->interface, &e);
 		pod_err_free(&e);
 	}
 	return pod_dns_stop(s, n->name, err);
