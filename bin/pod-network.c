@@ -12,6 +12,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* the tool frame reads option tables up to the first NULL: never leave one NULL */
+static const struct pod_opt no_options[] = { POD_OPT_END };
+
 static struct pod_store *
 open_store(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -529,6 +532,7 @@ static const struct pod_tool exists_tool = {
 	.description = "Check whether a network exists: exit 0 when it does, 1 when it does not.",
 	.usage = "NETWORK",
 	.examples = "podman network exists net1",
+	.options = no_options,
 	.min_args = 1,
 	.max_args = 1,
 	.run = exists_run,
@@ -803,6 +807,15 @@ static const struct pod_subverb subverbs[] = {
 	{ NULL, NULL, NULL },
 };
 
+static int
+noun_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	if (ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "unrecognized command `%s %s`",
+				   ctx->g.prog, ctx->args[0]);
+	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'", ctx->g.prog);
+}
+
 static const struct pod_tool tool = {
 	.name = "pod-network",
 	.verb = "network",
@@ -812,8 +825,10 @@ static const struct pod_tool tool = {
 		       "user-created networks.",
 	.usage = "[command]",
 	.examples = "podman network create net1\npodman network ls\npodman network rm net1",
+	.options = no_options,
 	.flags = POD_TOOL_SUBVERBS,
 	.subverbs = subverbs,
+	.run = noun_run,
 };
 
 int

@@ -140,6 +140,14 @@ done
             printf "complete -c podman -n '"'"'__fish_seen_subcommand_from %s'"'"' -l %s%s%s -d '"'"'%s'"'"'\n", v, l, s, r, h;
             printf "complete -c %s -l %s%s%s -d '"'"'%s'"'"'\n", t, l, s, r, h }'
     done < <("$B/podman" --list-verb-tools)
+    # helper tools (pod-dnsd, ...) are no podman verb: only their own flags
+    for t in $tools; do
+        "$B/podman" --list-verb-tools | cut -f2 | grep -qx "$t" && continue
+        helper "$t" | awk -F'\t' -v t="$t" '$1=="flag"{
+            h=$5; gsub(/'"'"'/, "", h); l=substr($2, 3); s=($3 != " " && $3 != "-")?" -s " substr($3, 2):"";
+            r=($4=="")?"":" -r";
+            printf "complete -c %s -l %s%s%s -d '"'"'%s'"'"'\n", t, l, s, r, h }'
+    done
 } | awk '!seen[$0]++' > "$out/fish/podman.fish"
 
 if [ $check = 1 ]; then
