@@ -19,6 +19,7 @@
 #include <linux/rtnetlink.h>
 #include <linux/veth.h>
 #include <sched.h>
+#include <sys/random.h>
 #include <unistd.h>
 
 struct pod_nl {
@@ -249,6 +250,16 @@ pod_nl_bridge_ensure(struct pod_nl *nl, const char *name, int mtu, struct pod_er
 	mnl_attr_put_strz(h, IFLA_IFNAME, name);
 	if (mtu > 0)
 		mnl_attr_put_u32(h, IFLA_MTU, (uint32_t) mtu);
+	/*
+	 * A bridge without an address of its own takes the lowest of its
+	 * ports' and changes it as containers come and go, which breaks the
+	 * gateway for the containers that cached the old one: set one.
+	 */
+	uint8_t mac[6];
+	if (getrandom(mac, sizeof(mac), 0) != sizeof(mac))
+		memset(mac, 0x5a, sizeof(mac));
+	mac[0] = (uint8_t) ((mac[0] & 0xfe) | 0x02);
+	mnl_attr_put(h, IFLA_ADDRESS, sizeof(mac), mac);
 	li = mnl_attr_nest_start(h, IFLA_LINKINFO);
 	mnl_attr_put_strz(h, IFLA_INFO_KIND, "bridge");
 	mnl_attr_nest_end(h, li);

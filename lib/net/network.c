@@ -837,7 +837,7 @@ pod_net_create(struct pod_store *s, const struct pod_net_create_opts *o, json_t 
 	obj = json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:b, s:b, s:b}", "name", name, "id", id,
 			"driver", driver, "network_interface", iface, "created", ts, "subnets", sj,
 			"ipv6_enabled", has_v6, "internal", o->internal, "dns_enabled",
-			!o->disable_dns && STREQ(driver, "bridge"));
+			!o->disable_dns);
 	if (o->labels && o->labels[0]) {
 		json_t *lj = json_object();
 		for (i = 0; o->labels[i]; i++) {

@@ -790,7 +790,8 @@ ep_prepare(struct pod_store *s, const char *container_id, const char *name,
 	e->driver = xstrdup(n->driver);
 	e->bridge = xstrdup(n->interface);
 	e->internal = n->internal;
-	e->dns = n->dns;
+	/* Podman shows dns_enabled on macvlan too, but nothing can answer there */
+	e->dns = n->dns && STREQ(n->driver, "bridge");
 	e->mtu = n->mtu;
 	e->macvlan_mode = n->macvlan_mode ? xstrdup(n->macvlan_mode) : NULL;
 	e->position = position;

@@ -364,3 +364,26 @@ host_addr() {
     run "$NETTEST_DIR/nettest" setup "$(newid s2)" "$NSPATH" --network "$NET:ip=$want"
     is "$output" "Error: IPAM error: requested ip address $want is already allocated to container ID ${CTRS[0]%% *}"
 }
+
+@test "macvlan on a parent interface" {
+    local parent=pdt${SUF}m
+    ip link add "$parent" type veth peer name "${parent}p"
+    BRIDGES+=("$parent")
+    ip link set "$parent" up
+    ip link set "${parent}p" up
+    run_pod network create -d macvlan -o parent="$parent" --subnet 10.214.9.0/24 podutils-test-$SUF-mv
+    NETS+=(podutils-test-$SUF-mv)
+    run_pod network inspect --format '{{.Driver}} {{.NetworkInterface}}' podutils-test-$SUF-mv
+    is "$output" "macvlan $parent"
+    mkns mv
+    ctr "$(newid mv)" "$NSPATH" --network podutils-test-$SUF-mv
+    is "$IP" "10.214.9.2" "first address"
+    run ip netns exec "podutils-test-$SUF-mv" ip -d -o link show eth0
+    assert "$output" =~ "macvlan" "a macvlan interface"
+    run ip netns exec "podutils-test-$SUF-mv" ip route show default
+    is "$output" "default via 10.214.9.1 dev eth0 " "default route"
+    "$NETTEST_DIR/nettest" teardown "${CTRS[0]%% *}" "$NSPATH"
+    run ip netns exec "podutils-test-$SUF-mv" ip -o link show eth0
+    assert "$status" -ne 0 "gone"
+    ip link del "$parent"
+}
