@@ -38,8 +38,12 @@
  *    and "net:<network id>" (per network: masquerade of the subnet leaving
  *    through other interfaces, forward accept; or, for --internal, drop
  *    of forwarded traffic leaving or entering the bridge);
- *  - for networks with dns_enabled, a pod-dnsd process answering on the
- *    gateway address port 53 from $RUNROOT/net/dns/NETWORK.hosts.
+ *  - for bridge networks with dns_enabled, a pod-dnsd process answering on
+ *    the gateway address port 53 from $RUNROOT/net/dns/NETWORK.hosts
+ *    (found beside the running executable, then in POD_LIBEXECDIR, then on
+ *    PATH; $POD_DNSD overrides);
+ *  - on --internal networks: no default route in the container and a drop
+ *    of forwarded traffic between the bridge and other interfaces.
  * When the last container leaves a network, teardown also deletes the
  * bridge, the network's rules and stops its pod-dnsd.
  *
@@ -203,9 +207,9 @@ int pod_net_resolv_conf(struct pod_store *s, const char *container_id,
 			char **ret, struct pod_err **err);
 
 /*
- * Extra /etc/hosts lines for a set-up container: "IP NAME HOSTNAME" for
- * its own address on its first network (Podman adds this line). NULL when
- * not set up.
+ * Extra /etc/hosts lines for a set-up container: "IP\tHOSTNAME NAME\n"
+ * (or "IP\tNAME\n") for its own address on its first network, as Podman
+ * adds. NULL when not set up.
  */
 int pod_net_hosts_entries(struct pod_store *s, const char *container_id, char **ret,
 			  struct pod_err **err);
