@@ -22,7 +22,7 @@ VERSION  := $(shell cat VERSION)
 GIT_COMMIT := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILT_TIME := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal
+PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal libmnl libnftables
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 

@@ -94,6 +94,37 @@ const struct pod_store_migration pod_store_migrations[] = {
 		       "CREATE INDEX volume_users_container ON volume_users(container_id);"
 		       "ALTER TABLE volumes ADD COLUMN mount_count INTEGER NOT NULL DEFAULT 0;",
 	},
+	{
+		.what = "network attachments: IP allocations, published ports, endpoints",
+		.sql = "CREATE TABLE ip_allocations ("
+		       " network TEXT NOT NULL,"
+		       " ip TEXT NOT NULL,"
+		       " container_id TEXT NOT NULL,"
+		       " PRIMARY KEY (network, ip));"
+		       "CREATE INDEX ip_allocations_container ON ip_allocations(container_id);"
+
+		       "CREATE TABLE net_ports ("
+		       " protocol TEXT NOT NULL,"
+		       " host_ip TEXT NOT NULL DEFAULT '',"
+		       " host_port INTEGER NOT NULL,"
+		       " container_id TEXT NOT NULL,"
+		       " PRIMARY KEY (protocol, host_ip, host_port));"
+		       "CREATE INDEX net_ports_container ON net_ports(container_id);"
+		       "CREATE INDEX net_ports_port ON net_ports(protocol, host_port);"
+
+		       "CREATE TABLE net_sandboxes ("
+		       " container_id TEXT PRIMARY KEY,"
+		       " netns TEXT NOT NULL DEFAULT '',"
+		       " data TEXT NOT NULL DEFAULT '{}');"
+
+		       "CREATE TABLE net_endpoints ("
+		       " container_id TEXT NOT NULL,"
+		       " network TEXT NOT NULL,"
+		       " position INTEGER NOT NULL DEFAULT 0,"
+		       " data TEXT NOT NULL DEFAULT '{}',"
+		       " PRIMARY KEY (container_id, network));"
+		       "CREATE INDEX net_endpoints_network ON net_endpoints(network);",
+	},
 };
 
 const size_t pod_store_n_migrations = ARRAY_SIZE(pod_store_migrations);
