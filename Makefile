@@ -71,8 +71,10 @@ build/bin/%: build/obj/bin/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS)
 
-# pod-init runs inside images that may have no dynamic loader
-build/bin/pod-init: build/obj/bin/pod-init.o build/libpod.a
+# pod-init and pod-pause run inside images that may have no dynamic loader;
+# they link only the parts of libpod.a that need no shared library
+STATIC_TOOLS := pod-init pod-pause
+$(addprefix build/bin/,$(STATIC_TOOLS)): build/bin/%: build/obj/bin/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) -static $(ALL_LDFLAGS) -o $@ $< build/libpod.a
 
