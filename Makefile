@@ -71,9 +71,9 @@ build/bin/%: build/obj/bin/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) $(ALL_LDFLAGS) -o $@ $< build/libpod.a $(LIBS)
 
-# pod-init and pod-pause run inside images that may have no dynamic loader;
+# pod-init and pod-infra (the pod pause process) run inside images that may have no dynamic loader;
 # they link only the parts of libpod.a that need no shared library
-STATIC_TOOLS := pod-init pod-pause
+STATIC_TOOLS := pod-init pod-infra
 $(addprefix build/bin/,$(STATIC_TOOLS)): build/bin/%: build/obj/bin/%.o build/libpod.a
 	@mkdir -p $(@D)
 	$(CC) -static $(ALL_LDFLAGS) -o $@ $< build/libpod.a
