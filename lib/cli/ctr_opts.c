@@ -1,5 +1,6 @@
 /* ctr_opts.c - create/run flags -> container settings */
 #include "cli/ctr_opts.h"
+#include "cli/ctr_more.h"
 #include "core/fs.h"
 #include "core/human.h"
 #include "core/json.h"
@@ -63,6 +64,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL('i', "interactive", &O.interactive,                                           \
 		     "Keep STDIN open even if not attached"),                                     \
 	POD_OPT_STRV('l', "label", "stringArray", &O.label, "Set metadata on container"),          \
+	POD_OPT_STRV(0, "label-file", "stringArray", &O.label_file,                               \
+		     "Read in a line delimited file of labels"),                                   \
 	POD_OPT_STRING(0, "log-driver", "string", &O.log_driver,                                   \
 		       "Logging driver for the container"),                                        \
 	POD_OPT_STRV(0, "log-opt", "stringArray", &O.log_opt, "Logging driver options"),           \
@@ -96,6 +99,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL(0, "read-only-tmpfs", &O.read_only_tmpfs,                                     \
 		     "When running containers in read-only mode mount a read-write tmpfs on "      \
 		     "/run, /tmp and /var/tmp"),                                                   \
+	POD_OPT_STRV(0, "requires", "strings", &O.requires,                                        \
+		     "Add one or more requirement containers that must be started before this "   \
+		     "one"),                                                                       \
 	POD_OPT_STRING(0, "restart", "string", &O.restart,                                         \
 		       "Restart policy to apply when a container exits (\"always\"|\"no\"|"       \
 		       "\"on-failure\"|\"unless-stopped\")"),                                       \
@@ -121,6 +127,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
 	POD_OPT_STRV('v', "volume", "volume", &O.volume,                                           \
 		     "Bind mount a volume into the container"),                                   \
+	POD_OPT_STRV(0, "volumes-from", "stringArray", &O.volumes_from,                            \
+		     "Mount volumes from the specified container(s)"),                            \
 	POD_OPT_STRING('w', "workdir", "string", &O.workdir,                                       \
 		       "Working directory inside the container")
 
@@ -364,7 +372,10 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 					   "invalid environment variable: \"%s\"", o->env[i]), NULL;
 		env_add(env, o->env[i]);
 	}
-	json_object_set_new(s, "Labels", kv_object(o->label));
+	if (pod_ctr_labels_setting(s, o->label_file, o->label, err) < 0)
+		return NULL;
+	if (o->requires && pod_ctr_requires_setting(s, o->requires, err) < 0)
+		return NULL;
 	json_object_set_new(s, "Annotations", kv_object(o->annotation));
 	if (o->workdir) {
 		if (o->workdir[0] != '/')
@@ -389,6 +400,8 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	json_object_set_new(s, "ReadOnlyTmpfs", json_boolean(o->read_only_tmpfs));
 	json_object_set_new(s, "Volumes", strv_json(o->volume));
 	json_object_set_new(s, "Mounts", strv_json(o->mount));
+	if (o->volumes_from)
+		json_object_set_new(s, "VolumesFrom", strv_json(o->volumes_from));
 	json_object_set_new(s, "Tmpfs", strv_json(o->tmpfs));
 	json_object_set_new(s, "Sysctls", strv_json(o->sysctl));
 	if (size_setting(s, "ShmSize", "--shm-size", o->shm_size, false, err) < 0)

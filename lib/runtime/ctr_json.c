@@ -120,7 +120,7 @@ mounts_json(const struct pod_ctr *c)
 				pod_err_free(&e);
 				continue;
 			}
-			if (k == 2) {
+			if (k == 2 || STREQ(json_string_value(json_object_get(m, "type")), "volume")) {
 				json_decref(m);
 				json_decref(kept);
 				continue;
@@ -347,7 +347,13 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		json_object_set_new(gd, "Data", data);
 	}
 	json_object_set_new(o, "GraphDriver", gd);
-	json_object_set_new(o, "Mounts", mounts_json(c));
+	{
+		json_t *mounts = pod_ctr_volumes_inspect(e, c);
+		json_t *binds = mounts_json(c);
+		json_array_extend(mounts, binds);
+		json_decref(binds);
+		json_object_set_new(o, "Mounts", mounts);
+	}
 	json_object_set_new(o, "Dependencies", json_array());
 	json_object_set_new(o, "NetworkSettings",
 			    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, "
@@ -592,13 +598,12 @@ pod_ctr_ps_json(struct pod_engine *e, const struct pod_ctr *c, bool size, int64_
 	{
 		json_t *m = json_array(), *v;
 		size_t i;
-		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v) {
-			const char *s = json_string_value(v), *colon = strchr(s, ':');
-			const char *end = colon ? strchr(colon + 1, ':') : NULL;
-			if (colon)
-				json_array_append_new(m, pod_json_stringn(
-					colon + 1, end ? (size_t) (end - colon - 1) : strlen(colon + 1)));
-		}
+		json_t *binds = mounts_json(c);
+		json_array_foreach(json_object_get(c->data, "VolumeMounts"), i, v)
+			json_array_append(m, json_object_get(v, "Destination"));
+		json_array_foreach(binds, i, v)
+			json_array_append(m, json_object_get(v, "Destination"));
+		json_decref(binds);
 		json_object_set_new(o, "Mounts", m);
 	}
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
