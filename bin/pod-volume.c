@@ -608,7 +608,7 @@ remove_users(struct pod_ctx *ctx, struct pod_store *s, const char *name, struct 
 			pod_err_free(err);
 			continue;
 		}
-		if (pod_ctr_remove(e, c, true, -1, err) < 0)
+		if (pod_ctr_remove(e, c, true, opt.time, err) < 0)
 			return -1;
 	}
 	return 0;
