@@ -37,8 +37,11 @@ rm_dependents(struct pod_ctx *ctx, struct pod_ctr *c, struct pod_err **err)
 }
 
 static int
-rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given, struct pod_err **err)
+rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given_, struct pod_err **err)
 {
+	/* as_given may be c->id, which a reload replaces */
+	cleanup_free char *as_given = xstrdup(as_given_);
+
 	if (opt.depend && rm_dependents(ctx, c, err) < 0)
 		return -1;
 	if (pod_ctr_remove(engine, c, opt.force, opt.time_set ? opt.time : -1, err) < 0)
