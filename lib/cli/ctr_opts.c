@@ -305,7 +305,23 @@ log_opts(json_t *s, char *const *v, struct pod_err **err)
 				return -1;
 			json_object_set_new(s, "LogSizeMax", json_integer(n));
 		} else if (pod_str_has_prefix(v[i], "tag=")) {
-			json_object_set_new(s, "LogTag", pod_json_string(eq + 1));
+			/* conmon's k8s-file (and our drivers) have no tags */
+			return pod_err_set(err, POD_E_INVALID, 0, "--log-opt tag: log tags need the "
+					   "journald log driver, which is not available (k8s-file "
+					   "doesn't support --log-tag)");
+		} else if (pod_str_has_prefix(v[i], "path=")) {
+			if (!eq[1])
+				return pod_err_set(err, POD_E_INVALID, 0, "--log-opt path: empty path");
+			if (eq[1] == '/') {
+				json_object_set_new(s, "LogPath", pod_json_string(eq + 1));
+			} else {
+				cleanup_free char *cwd = getcwd(NULL, 0);
+				cleanup_free char *abs = NULL;
+				if (!cwd)
+					return pod_err_sys(err, "--log-opt path: getcwd");
+				abs = pod_path_join(cwd, eq + 1);
+				json_object_set_new(s, "LogPath", pod_json_string(abs));
+			}
 		} else {
 			return pod_err_set(err, POD_E_INVALID, 0, "%s is not a valid log option",
 					   v[i]);

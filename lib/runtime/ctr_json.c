@@ -99,6 +99,20 @@ labels_of(const struct pod_ctr *c)
 	return out;
 }
 
+/* Podman's units.HumanSize of --log-opt max-size ("0B" when unset); static buffer */
+static const char *
+log_size_text(int64_t n)
+{
+	static char buf[32];
+	cleanup_free char *h = NULL;
+
+	if (n <= 0)
+		return "0B";
+	h = pod_human_size_prec(n, 4, false);
+	snprintf(buf, sizeof(buf), "%s", h);
+	return buf;
+}
+
 static json_t *
 mounts_json(const struct pod_ctr *c)
 {
@@ -439,7 +453,8 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type",
 				      nz(pod_ctr_setting_str(c, "LogDriver"))[0] ?
 					      pod_ctr_setting_str(c, "LogDriver") : "k8s-file",
-				      "Config", "Path", logpath, "Tag", "", "Size", "0B"));
+				      "Config", "Path", logpath, "Tag", "", "Size",
+				      log_size_text(pod_ctr_setting_int(c, "LogSizeMax", 0))));
 	json_object_set_new(host, "NetworkMode", json_string(netmode(c)));
 	json_object_set_new(host, "PortBindings", json_object());
 	json_object_set_new(host, "RestartPolicy",
