@@ -73,8 +73,14 @@ json_t *pod_specgen_parse_ulimit(const char *spec, struct pod_err **err);
 /* checks every setting that can be checked without the rootfs */
 int pod_specgen_settings_check(json_t *settings, struct pod_err **err);
 
-/* OCI hooks from hooks.d directories (later directories win by file name) */
+/*
+ * OCI hooks from hooks.d directories (later directories win by file name).
+ * Hooks of Podman's "precreate" stage run here, in file-name order: each
+ * gets the spec on stdin and its stdout (a whole spec) replaces it.
+ */
 int pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err);
+/* runs precreate hooks (OCI hook objects: path, args, env, timeout) on spec */
+int pod_specgen_precreate(json_t *hooks, json_t *spec, struct pod_err **err);
 
 /* /etc/passwd and /etc/group lookups inside a rootfs (exposed for tests) */
 int pod_specgen_resolve_user(int rootfd, const char *user, char *const *group_add, uid_t *ret_uid,
