@@ -3,6 +3,8 @@
 #include "core/fs.h"
 #include "core/json.h"
 
+#include <unistd.h>
+
 static void
 label_put(json_t *labels, const char *kv)
 {
@@ -105,4 +107,28 @@ pod_cli_use_latest(struct pod_ctx *ctx, struct pod_engine *e, struct pod_err **e
 	pod_strv_free(ctx->args);
 	ctx->args = pod_strv_push(NULL, id);
 	return 0;
+}
+
+json_t *
+pod_ctr_volumes_setting(char *const *volumes, struct pod_err **err)
+{
+	json_t *out = json_array();
+
+	for (size_t i = 0; volumes && volumes[i]; i++) {
+		const char *v = volumes[i];
+		if (v[0] == '.' && strchr(v, ':')) {
+			cleanup_free char *cwd = getcwd(NULL, 0);
+			cleanup_free char *abs = NULL;
+			if (!cwd) {
+				json_decref(out);
+				pod_err_sys(err, "-v %s: getcwd", v);
+				return NULL;
+			}
+			abs = pod_path_join(cwd, v);
+			json_array_append_new(out, pod_json_string(abs));
+			continue;
+		}
+		json_array_append_new(out, pod_json_string(v));
+	}
+	return out;
 }

@@ -19,6 +19,9 @@ int pod_ctr_labels_setting(json_t *settings, char *const *files, char *const *la
 /* Settings.Requires from --requires values (comma-separated names or IDs) */
 int pod_ctr_requires_setting(json_t *settings, char *const *requires, struct pod_err **err);
 
+/* Settings.Volumes from -v values: a relative host path ("./dir:/dst") made absolute */
+json_t *pod_ctr_volumes_setting(char *const *volumes, struct pod_err **err);
+
 /* the ID of the most recently created container; POD_E_NOTFOUND "no such container" */
 int pod_cli_latest_ctr(struct pod_engine *e, char **ret_id, struct pod_err **err);
 /*

@@ -414,7 +414,12 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	json_object_set_new(s, "Ulimits", strv_json(o->ulimit));
 	json_object_set_new(s, "ReadOnly", json_boolean(o->read_only));
 	json_object_set_new(s, "ReadOnlyTmpfs", json_boolean(o->read_only_tmpfs));
-	json_object_set_new(s, "Volumes", strv_json(o->volume));
+	{
+		json_t *vols = pod_ctr_volumes_setting(o->volume, err);
+		if (!vols)
+			return NULL;
+		json_object_set_new(s, "Volumes", vols);
+	}
 	json_object_set_new(s, "Mounts", strv_json(o->mount));
 	if (o->volumes_from)
 		json_object_set_new(s, "VolumesFrom", strv_json(o->volumes_from));
