@@ -217,6 +217,8 @@ char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 int pod_ctr_remove_volumes(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);
 /* the container's volumes (and --volumes-from binds) as inspect's Mounts entries */
 json_t *pod_ctr_volumes_inspect(struct pod_engine *e, const struct pod_ctr *c);
+/* its volumes as HostConfig.Binds shows them: "NAME:/dst:rw,rprivate,nosuid,nodev,rbind" */
+json_t *pod_ctr_volumes_binds(const struct pod_ctr *c);
 
 /* --- dependencies (ctr_depend.c): Settings.Requires, container IDs --- */
 

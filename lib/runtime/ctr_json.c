@@ -439,10 +439,13 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 
 	host = json_object();
 	{
-		json_t *binds = json_array(), *v;
+		json_t *binds = pod_ctr_volumes_binds(c), *v;
 		size_t i;
-		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v)
-			json_array_append(binds, v);
+		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v) {
+			const char *vs = json_string_value(v);
+			if (vs[0] == '/' && strchr(vs, ':')) /* volumes are listed above */
+				json_array_append(binds, v);
+		}
 		json_object_set_new(host, "Binds", binds);
 	}
 	json_object_set_new(host, "CgroupManager", json_string("cgroupfs"));

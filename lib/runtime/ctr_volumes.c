@@ -12,6 +12,7 @@
  */
 #include "core/json.h"
 #include "core/log.h"
+#include "core/strbuf.h"
 #include "runtime/ctr-internal.h"
 #include "runtime/specgen.h"
 #include "store/volume.h"
@@ -505,6 +506,49 @@ pod_ctr_volumes_inspect(struct pod_engine *e, const struct pod_ctr *c)
 		json_object_set(o, "RW", json_object_get(v, "RW"));
 		json_object_set(o, "Propagation", json_object_get(v, "Propagation"));
 		json_array_append_new(out, o);
+	}
+	return out;
+}
+
+json_t *
+pod_ctr_volumes_binds(const struct pod_ctr *c)
+{
+	static const char *const dflt[] = { "nosuid", "nodev", "rbind" };
+	json_t *out = json_array(), *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->data, "VolumeMounts"), i, v) {
+		json_t *opts = json_object_get(v, "Options"), *o;
+		const char *prop = json_string_value(json_object_get(v, "Propagation"));
+		struct pod_strbuf sb = POD_STRBUF_INIT;
+		size_t j;
+		if (!STREQ(json_string_value(json_object_get(v, "Type")), "volume"))
+			continue;
+		pod_strbuf_adds(&sb, json_string_value(json_object_get(v, "Name")));
+		pod_strbuf_addch(&sb, ':');
+		pod_strbuf_adds(&sb, json_string_value(json_object_get(v, "Destination")));
+		pod_strbuf_adds(&sb, json_is_true(json_object_get(v, "RW")) ? ":rw" : ":ro");
+		json_array_foreach(opts, j, o) {
+			bool is_dflt = false;
+			for (size_t k = 0; k < ARRAY_SIZE(dflt); k++)
+				is_dflt |= STREQ(json_string_value(o), dflt[k]);
+			if (is_dflt)
+				continue;
+			pod_strbuf_addch(&sb, ',');
+			pod_strbuf_adds(&sb, json_string_value(o));
+		}
+		if (prop && *prop) {
+			pod_strbuf_addch(&sb, ',');
+			pod_strbuf_adds(&sb, prop);
+		}
+		json_array_foreach(opts, j, o)
+			for (size_t k = 0; k < ARRAY_SIZE(dflt); k++)
+				if (STREQ(json_string_value(o), dflt[k])) {
+					pod_strbuf_addch(&sb, ',');
+					pod_strbuf_adds(&sb, dflt[k]);
+				}
+		json_array_append_new(out, pod_json_string(sb.buf));
+		pod_strbuf_release(&sb);
 	}
 	return out;
 }
