@@ -60,6 +60,11 @@ teardown() {
     is "$output" "secret"
     is "$(stat -c '%u:%g %a' "$POD_ROOT/volumes/own/_data")" "1234:99 1750" "directory owner/mode"
     is "$(stat -c '%u:%g %a' "$POD_ROOT/volumes/own/_data/s")" "1234:99 600" "file owner/mode"
+    # U: the volume's content is chowned to the container's user
+    run_pod run --rm --network none -v uvol:/u busybox sh -c 'mkdir /u/d; touch /u/d/f'
+    is "$(stat -c %u:%g "$POD_ROOT/volumes/uvol/_data/d/f")" "0:0"
+    run_pod run --rm --network none --user 1234:99 -v uvol:/u:U busybox stat -c %u:%g /u/d/f
+    is "$output" "1234:99" ":U chowns recursively"
     # nocopy: an empty volume stays empty
     run_pod run --rm --network none -v empty:/etc:nocopy busybox ls /etc
     is "$output" "" "nocopy copies nothing"
