@@ -53,7 +53,8 @@ rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given_, struct pod
 						     c->id, "Names", c->name);
 		return pod_json_print_line(stdout, rec, err);
 	}
-	return pod_print_line(as_given, err);
+	/* with --depend Podman prints every removed container by ID */
+	return pod_print_line(opt.depend ? c->id : as_given, err);
 }
 
 static int

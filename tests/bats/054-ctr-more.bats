@@ -68,7 +68,7 @@ top" "start started what top requires, recursively"
     assert "$output" =~ "container $base has dependent containers which must be removed before it: .*$mid.*: container already exists"
     run_pod rm -f -t 0 --depend base
     is "${#lines[@]}" "3" "three removed"
-    is "${lines[2]}" "base" "the named one last"
+    is "${lines[2]}" "$base" "the named one last, by ID as Podman"
     run_pod ps -a -q
     is "$output" ""
 }
