@@ -1,4 +1,5 @@
 /* pod-inspect - the configuration of containers and images (`podman inspect`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/output.h"
 #include "cli/table.h"
@@ -121,7 +122,11 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid type \"%s\": must be one of "
 				   "container, image, all", opt.type);
 	results = json_array();
-	return pod_cli_engine(&ctx->g, false, &engine, err);
+	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
+		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int

@@ -1,4 +1,5 @@
 /* pod-kill - signal one or more running containers (`podman kill`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
@@ -7,7 +8,7 @@
 #include <signal.h>
 
 static struct {
-	bool all;
+	bool all, latest;
 	char *signal;
 } opt;
 
@@ -47,6 +48,8 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 				   "--all and containers cannot be used together");
 	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
 		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
 	if (opt.all) {
 		struct pod_ctr **v = NULL;
 		size_t n = 0;
@@ -78,6 +81,7 @@ static const struct pod_opt options[] = {
 	POD_OPT_BOOL('a', "all", &opt.all, "Signal all running containers"),
 	POD_OPT_STRING('s', "signal", "string", &opt.signal,
 		       "Signal to send to the container (default \"KILL\")"),
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
 	POD_OPT_END
 };
 

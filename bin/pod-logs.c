@@ -1,4 +1,5 @@
 /* pod-logs - print the logs of containers (`podman logs`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/filter.h"
 #include "cli/tool.h"
@@ -49,7 +50,11 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	multi = pod_strv_len(ctx->args) > 1;
 	fflush(stdout);
-	return pod_cli_engine(&ctx->g, false, &engine, err);
+	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
+		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int

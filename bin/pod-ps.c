@@ -82,15 +82,30 @@ m_exited(const struct pod_ctr *c, const char *v)
 	       pod_parse_int64(v, &n) && c->has_exit_code && n == c->exit_code;
 }
 
+/* volume=NAME, volume=NAME:DEST, volume=DEST or volume=HOSTPATH[:DEST] */
 static bool
 m_volume(const struct pod_ctr *c, const char *v)
 {
-	json_t *vols = json_object_get(c->settings, "Volumes"), *x;
+	const char *colon = strchr(v, ':');
+	cleanup_free char *src = colon ? xstrndup(v, (size_t) (colon - v)) : xstrdup(v);
+	const char *dest = colon ? colon + 1 : NULL;
+	json_t *x;
 	size_t i;
 
-	json_array_foreach(vols, i, x) {
-		const char *s = json_string_value(x);
-		if (pod_str_has_prefix(s, v) || strstr(s, v))
+	json_array_foreach(json_object_get(c->data, "VolumeMounts"), i, x) {
+		const char *d = json_string_value(json_object_get(x, "Destination"));
+		const char *n = json_string_value(json_object_get(x, "Name"));
+		if (!n)
+			n = json_string_value(json_object_get(x, "Source"));
+		if ((n && STREQ(n, src) && (!dest || STREQ(d, dest))) || (!dest && STREQ(d, src)))
+			return true;
+	}
+	json_array_foreach(json_object_get(c->settings, "Volumes"), i, x) {
+		const char *s = json_string_value(x), *sc = strchr(s, ':');
+		cleanup_free char *hs = sc ? xstrndup(s, (size_t) (sc - s)) : xstrdup(s);
+		const char *de = sc ? sc + 1 : s, *end = strchr(de, ':');
+		cleanup_free char *d = end ? xstrndup(de, (size_t) (end - de)) : xstrdup(de);
+		if ((STREQ(hs, src) && (!dest || STREQ(d, dest))) || (!dest && STREQ(d, src)))
 			return true;
 	}
 	return false;
@@ -211,8 +226,14 @@ cmp_rows(const void *a, const void *b)
 		cleanup_free char *cy = json_dumps(json_object_get(y->rec, "Command"), 0);
 		return strcmp(cx ? cx : "", cy ? cy : "");
 	}
-	if (STREQ(sort_by, "size"))
-		return 0;
+	if (STREQ(sort_by, "size")) {
+		json_t *sx = json_object_get(x->rec, "Size"), *sy = json_object_get(y->rec, "Size");
+		json_int_t rx = json_integer_value(json_object_get(sx, "RootFsSize")) +
+				json_integer_value(json_object_get(sx, "RwSize"));
+		json_int_t ry = json_integer_value(json_object_get(sy, "RootFsSize")) +
+				json_integer_value(json_object_get(sy, "RwSize"));
+		return rx < ry ? -1 : rx > ry ? 1 : 0;
+	}
 	kx = sort_key(x, sort_by);
 	ky = sort_key(y, sort_by);
 	return strcmp(kx ? kx : "", ky ? ky : "");
@@ -251,7 +272,6 @@ template_view(const struct row *r, int64_t now)
 	json_object_set_new(v, "Ports", json_string(""));
 	json_object_set_new(v, "Names", json_string(c->name));
 	json_object_set_new(v, "Networks", json_string(""));
-	json_object_set_new(v, "Mounts", json_string(""));
 	if (opt.size) {
 		json_t *s = json_object_get(r->rec, "Size");
 		cleanup_free char *rw = pod_human_size_prec(
@@ -309,7 +329,10 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		if (!k)
 			continue;
 		rows[nrows].c = v[i];
-		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size, now);
+		/* sorting by size needs the sizes, as Podman computes them for it */
+		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size || (opt.sort && STREQ(opt.sort,
+										     "size")),
+						  now);
 		nrows++;
 	}
 	/* newest first; -l and -n take from there */

@@ -1,11 +1,12 @@
 /* pod-restart - restart one or more containers (`podman restart`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
 
 static struct {
 	int64_t time;
-	bool time_set, all, running;
+	bool time_set, all, running, latest;
 } opt = { .time = -1 };
 
 static struct pod_engine *engine;
@@ -72,6 +73,8 @@ restart_setup(struct pod_ctx *ctx, struct pod_err **err)
 				   "--all and containers cannot be used together");
 	if (setup_engine(ctx, err) < 0)
 		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
 	return opt.all ? restart_all(ctx, err) : 0;
 }
 
@@ -81,6 +84,7 @@ static const struct pod_opt restart_options[] = {
 		     "used"),
 	{ POD_OPT_T_INT, 't', "time", "uint", &opt.time,
 	  "Seconds to wait for stop before killing the container", NULL, 0, NULL, &opt.time_set },
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
 	POD_OPT_END
 };
 

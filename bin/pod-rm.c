@@ -1,26 +1,60 @@
 /* pod-rm - remove one or more containers (`podman rm`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
 
 static struct {
-	bool force, all, volumes, depend, ignore, time_set;
+	bool force, all, volumes, depend, ignore, time_set, latest;
 	int64_t time;
 } opt = { .time = -1 };
 
 static struct pod_engine *engine;
 
+static int rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given,
+		  struct pod_err **err);
+
+/* --depend: the containers that require c go first (theirs before them) */
 static int
-rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given, struct pod_err **err)
+rm_dependents(struct pod_ctx *ctx, struct pod_ctr *c, struct pod_err **err)
 {
+	cleanup_strv char **deps = NULL;
+
+	if (pod_ctr_dependents(engine, c->id, &deps, err) < 0)
+		return -1;
+	for (size_t i = 0; deps[i]; i++) {
+		cleanup_ctr struct pod_ctr *d = NULL;
+		if (pod_ctr_lookup(engine, deps[i], &d, err) < 0) {
+			if ((*err)->kind != POD_E_NOTFOUND)
+				return -1;
+			pod_err_free(err); /* removed meanwhile */
+			continue;
+		}
+		if (rm_ctr(ctx, d, d->id, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
+rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given_, struct pod_err **err)
+{
+	/* as_given may be c->id, which a reload replaces */
+	cleanup_free char *as_given = xstrdup(as_given_);
+
+	if (opt.depend && rm_dependents(ctx, c, err) < 0)
+		return -1;
 	if (pod_ctr_remove(engine, c, opt.force, opt.time_set ? opt.time : -1, err) < 0)
+		return -1;
+	if (opt.volumes && pod_ctr_remove_volumes(engine, c, err) < 0)
 		return -1;
 	if (!ctx->g.dispatched) {
 		cleanup_json json_t *rec = json_pack("{s:s, s:s, s:[s]}", "Type", "container", "Id",
 						     c->id, "Names", c->name);
 		return pod_json_print_line(stdout, rec, err);
 	}
-	return pod_print_line(as_given, err);
+	/* with --depend Podman prints every removed container by ID */
+	return pod_print_line(opt.depend ? c->id : as_given, err);
 }
 
 static int
@@ -45,6 +79,8 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		return pod_err_set(err, POD_E_INVALID, 0,
 				   "--all and containers cannot be used together");
 	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
+		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
 		return -1;
 	if (opt.all) {
 		struct pod_ctr **v = NULL;
@@ -79,6 +115,8 @@ static const struct pod_opt options[] = {
 		     "Force removal of a running or unusable container"),
 	POD_OPT_BOOL('i', "ignore", &opt.ignore,
 		     "Ignore errors when a specified container is missing"),
+	POD_OPT_BOOL('l', "latest", &opt.latest,
+		     "Act on the latest container podman is aware of"),
 	{ POD_OPT_T_INT, 't', "time", "int", &opt.time,
 	  "Seconds to wait for stop before killing the container", NULL, 0, NULL, &opt.time_set },
 	POD_OPT_BOOL('v', "volumes", &opt.volumes,

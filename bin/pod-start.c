@@ -1,10 +1,11 @@
 /* pod-start - start one or more containers (`podman start`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
 
 static struct {
-	bool attach, interactive, all, sig_proxy;
+	bool attach, interactive, all, sig_proxy, latest;
 	char *detach_keys;
 	char **filter;
 } opt = { .sig_proxy = true };
@@ -65,6 +66,8 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 				   "you cannot start and attach multiple containers at once");
 	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
 		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
 	if (opt.all) {
 		struct pod_ctr **v = NULL;
 		size_t n = 0;
@@ -109,6 +112,7 @@ static const struct pod_opt options[] = {
 	POD_OPT_BOOL(0, "sig-proxy", &opt.sig_proxy,
 		     "Proxy received signals to the process (default true if attaching, false "
 		     "otherwise)"),
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
 	POD_OPT_END
 };
 

@@ -1,10 +1,11 @@
 /* pod-stop - stop one or more containers (`podman stop`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
 
 static struct {
-	bool all, ignore, time_set;
+	bool all, ignore, time_set, latest;
 	int64_t time;
 	char *cidfile;
 } opt = { .time = -1 };
@@ -47,6 +48,8 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 				   "--all and containers cannot be used together");
 	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
 		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
 	if (opt.all) {
 		struct pod_ctr **v = NULL;
 		size_t n = 0;
@@ -80,6 +83,7 @@ static const struct pod_opt options[] = {
 		     "Ignore errors when a specified container is missing"),
 	{ POD_OPT_T_UINT, 't', "time", "uint", &opt.time,
 	  "Seconds to wait for stop before killing the container", NULL, 0, NULL, &opt.time_set },
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
 	POD_OPT_END
 };
 

@@ -1,4 +1,5 @@
 /* pod-volume - manage volumes (`podman volume create|ls|inspect|rm|prune|...`) */
+#include "cli/ctr_opts.h"
 #include "cli/filter.h"
 #include "cli/table.h"
 #include "cli/tool.h"
@@ -588,6 +589,32 @@ note_code(struct pod_ctx *ctx, const struct pod_err *e)
 }
 
 static int
+remove_users(struct pod_ctx *ctx, struct pod_store *s, const char *name, struct pod_err **err)
+{
+	cleanup_engine struct pod_engine *e = NULL;
+	cleanup_strv char **users = NULL;
+
+	if (pod_volume_users(s, name, &users, err) < 0)
+		return -1;
+	if (!users || !users[0])
+		return 0;
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
+		return -1;
+	for (size_t i = 0; users[i]; i++) {
+		cleanup_ctr struct pod_ctr *c = NULL;
+		if (pod_ctr_lookup(e, users[i], &c, err) < 0) {
+			if ((*err)->kind != POD_E_NOTFOUND)
+				return -1;
+			pod_err_free(err);
+			continue;
+		}
+		if (pod_ctr_remove(e, c, true, opt.time, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int
 rm_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_store struct pod_store *s = NULL;
@@ -624,6 +651,12 @@ rm_run(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	for (size_t i = 0; found[i]; i++) {
 		struct pod_err *e = NULL;
+		/* like Podman, -f removes the containers using it first */
+		if (opt.force && remove_users(ctx, s, found[i], &e) < 0) {
+			errs = xrealloc(errs, (nerrs + 1) * sizeof(*errs));
+			errs[nerrs++] = e;
+			continue;
+		}
 		if (pod_volume_remove(s, found[i], opt.force ? POD_VOLUME_RM_FORCE : 0, &e) < 0) {
 			errs = xrealloc(errs, (nerrs + 1) * sizeof(*errs));
 			errs[nerrs++] = e;

@@ -1,4 +1,5 @@
 /* pod-wait - wait for containers to reach a state (`podman wait`) */
+#include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/human.h"
@@ -9,7 +10,7 @@
 static struct {
 	char **condition;
 	char *interval;
-	bool ignore;
+	bool ignore, latest;
 } opt;
 
 static struct pod_engine *engine;
@@ -62,7 +63,11 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		if (interval_ns <= 0)
 			return pod_err_set(err, POD_E_INVALID, 0, "interval must be greater then 0");
 	}
-	return pod_cli_engine(&ctx->g, false, &engine, err);
+	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
+		return -1;
+	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
+		return -1;
+	return 0;
 }
 
 static int
@@ -79,6 +84,7 @@ static const struct pod_opt options[] = {
 		     "Ignore if a container does not exist"),
 	POD_OPT_STRING('i', "interval", "string", &opt.interval,
 		       "Time Interval to wait before polling for completion (default \"250ms\")"),
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
 	POD_OPT_END
 };
 

@@ -1,5 +1,6 @@
 /* ctr_opts.c - create/run flags -> container settings */
 #include "cli/ctr_opts.h"
+#include "cli/ctr_more.h"
 #include "core/fs.h"
 #include "core/human.h"
 #include "core/json.h"
@@ -63,6 +64,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL('i', "interactive", &O.interactive,                                           \
 		     "Keep STDIN open even if not attached"),                                     \
 	POD_OPT_STRV('l', "label", "stringArray", &O.label, "Set metadata on container"),          \
+	POD_OPT_STRV(0, "label-file", "stringArray", &O.label_file,                               \
+		     "Read in a line delimited file of labels"),                                   \
 	POD_OPT_STRING(0, "log-driver", "string", &O.log_driver,                                   \
 		       "Logging driver for the container"),                                        \
 	POD_OPT_STRV(0, "log-opt", "stringArray", &O.log_opt, "Logging driver options"),           \
@@ -96,6 +99,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL(0, "read-only-tmpfs", &O.read_only_tmpfs,                                     \
 		     "When running containers in read-only mode mount a read-write tmpfs on "      \
 		     "/run, /tmp and /var/tmp"),                                                   \
+	POD_OPT_STRV(0, "requires", "strings", &O.requires,                                        \
+		     "Add one or more requirement containers that must be started before this "   \
+		     "one"),                                                                       \
 	POD_OPT_STRING(0, "restart", "string", &O.restart,                                         \
 		       "Restart policy to apply when a container exits (\"always\"|\"no\"|"       \
 		       "\"on-failure\"|\"unless-stopped\")"),                                       \
@@ -121,6 +127,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
 	POD_OPT_STRV('v', "volume", "volume", &O.volume,                                           \
 		     "Bind mount a volume into the container"),                                   \
+	POD_OPT_STRV(0, "volumes-from", "stringArray", &O.volumes_from,                            \
+		     "Mount volumes from the specified container(s)"),                            \
 	POD_OPT_STRING('w', "workdir", "string", &O.workdir,                                       \
 		       "Working directory inside the container")
 
@@ -297,7 +305,23 @@ log_opts(json_t *s, char *const *v, struct pod_err **err)
 				return -1;
 			json_object_set_new(s, "LogSizeMax", json_integer(n));
 		} else if (pod_str_has_prefix(v[i], "tag=")) {
-			json_object_set_new(s, "LogTag", pod_json_string(eq + 1));
+			/* conmon's k8s-file (and our drivers) have no tags */
+			return pod_err_set(err, POD_E_INVALID, 0, "--log-opt tag: log tags need the "
+					   "journald log driver, which is not available (k8s-file "
+					   "doesn't support --log-tag)");
+		} else if (pod_str_has_prefix(v[i], "path=")) {
+			if (!eq[1])
+				return pod_err_set(err, POD_E_INVALID, 0, "--log-opt path: empty path");
+			if (eq[1] == '/') {
+				json_object_set_new(s, "LogPath", pod_json_string(eq + 1));
+			} else {
+				cleanup_free char *cwd = getcwd(NULL, 0);
+				cleanup_free char *abs = NULL;
+				if (!cwd)
+					return pod_err_sys(err, "--log-opt path: getcwd");
+				abs = pod_path_join(cwd, eq + 1);
+				json_object_set_new(s, "LogPath", pod_json_string(abs));
+			}
 		} else {
 			return pod_err_set(err, POD_E_INVALID, 0, "%s is not a valid log option",
 					   v[i]);
@@ -364,7 +388,10 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 					   "invalid environment variable: \"%s\"", o->env[i]), NULL;
 		env_add(env, o->env[i]);
 	}
-	json_object_set_new(s, "Labels", kv_object(o->label));
+	if (pod_ctr_labels_setting(s, o->label_file, o->label, err) < 0)
+		return NULL;
+	if (o->requires && pod_ctr_requires_setting(s, o->requires, err) < 0)
+		return NULL;
 	json_object_set_new(s, "Annotations", kv_object(o->annotation));
 	if (o->workdir) {
 		if (o->workdir[0] != '/')
@@ -387,8 +414,15 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	json_object_set_new(s, "Ulimits", strv_json(o->ulimit));
 	json_object_set_new(s, "ReadOnly", json_boolean(o->read_only));
 	json_object_set_new(s, "ReadOnlyTmpfs", json_boolean(o->read_only_tmpfs));
-	json_object_set_new(s, "Volumes", strv_json(o->volume));
+	{
+		json_t *vols = pod_ctr_volumes_setting(o->volume, err);
+		if (!vols)
+			return NULL;
+		json_object_set_new(s, "Volumes", vols);
+	}
 	json_object_set_new(s, "Mounts", strv_json(o->mount));
+	if (o->volumes_from)
+		json_object_set_new(s, "VolumesFrom", strv_json(o->volumes_from));
 	json_object_set_new(s, "Tmpfs", strv_json(o->tmpfs));
 	json_object_set_new(s, "Sysctls", strv_json(o->sysctl));
 	if (size_setting(s, "ShmSize", "--shm-size", o->shm_size, false, err) < 0)

@@ -23,6 +23,8 @@ struct pod_ctr_opts {
 	char **env, **env_file, **label, **annotation, **group_add, **cap_add, **cap_drop;
 	char **security_opt, **ulimit, **volume, **mount, **tmpfs, **log_opt, **sysctl;
 	char **dns, **dns_search, **dns_option, **add_host, **publish;
+	char **volumes_from;	/* --volumes-from (volumes) */
+	char **requires, **label_file; /* --requires, --label-file */
 	bool env_host, tty, interactive, privileged, read_only, read_only_tmpfs, init, rm;
 	bool detach, sig_proxy, quiet, entrypoint_set, stop_timeout_set, pids_limit_set;
 	bool cpu_shares_set, cpu_quota_set, cpu_period_set;

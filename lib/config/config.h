@@ -73,6 +73,7 @@ struct pod_config {
 	bool http_proxy;
 	/* [engine] */
 	char *runtime;
+	bool runtime_set;	/* runtime came from a file, not the built-in default */
 	struct pod_config_runtime *runtimes;
 	size_t n_runtimes;
 	char **hooks_dir;

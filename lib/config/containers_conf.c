@@ -449,6 +449,8 @@ apply_file(struct pod_config *c, const json_t *root, const char *path, struct po
 		return -1;
 	if (decode_runtimes(c, engine, prefix, err) < 0 || decode_pools(c, network, prefix, err) < 0)
 		return -1;
+	if (json_is_string(json_object_get(engine, "runtime")))
+		c->runtime_set = true;
 
 	/* values checked when they are read, as c/common's Validate() does */
 	if (containers && json_object_get(containers, "shm_size") &&

@@ -51,4 +51,26 @@ struct ctr_log_follow {
 int pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
 		   struct ctr_log_follow *f, struct pod_err **err);
 
+/*
+ * Volumes (ctr_volumes.c). data.VolumeMounts is an array of
+ * {Type "volume"|"bind", Name (volume) | Source (bind), Destination,
+ * Options (as inspect shows them), RW, Propagation, NoCopy, Anonymous}.
+ * prepare resolves settings + image config into it, creating named volumes on
+ * first use and anonymous ones ("New": created now; discard removes those);
+ * add_users runs in the transaction inserting the row; mount gives the OCI
+ * mounts for start (and sets data.MountedVolumes); populate chowns and
+ * copies up after the spec is made; unmount undoes mount (true when there
+ * was something to undo: the caller saves the row).
+ */
+int pod_ctr_volumes_prepare(struct pod_engine *e, json_t *settings, json_t *image_config,
+			    json_t **ret, struct pod_err **err);
+void pod_ctr_volumes_discard(struct pod_engine *e, json_t *entries);
+int pod_ctr_volumes_add_users(struct pod_engine *e, json_t *entries, const char *id,
+			      struct pod_err **err);
+int pod_ctr_volumes_mount(struct pod_engine *e, struct pod_ctr *c, json_t **ret_mounts,
+			  struct pod_err **err);
+int pod_ctr_volumes_populate(struct pod_engine *e, struct pod_ctr *c, const char *rootfs,
+			     json_t *spec, struct pod_err **err);
+bool pod_ctr_volumes_unmount(struct pod_engine *e, struct pod_ctr *c);
+
 #endif

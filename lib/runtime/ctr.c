@@ -140,12 +140,16 @@ pod_engine_open(const struct pod_engine_opts *o, struct pod_engine **ret, struct
 	}
 	e->storage_driver = xstrdup(driver);
 	/*
-	 * The built-in runtime unless one is named with --runtime (or
-	 * POD_RUNTIME). containers.conf's `runtime` is not the default here:
-	 * it names crun (c/common's default) or runc on hosts set up for
-	 * Podman, and the engine's own runtime is pod-oci.
+	 * --runtime (or POD_RUNTIME), else containers.conf's `runtime` when a
+	 * file sets it (as Podman), else the engine's own pod-oci (where
+	 * c/common would default to crun).
 	 */
-	e->runtime = xstrdup(o->runtime && *o->runtime ? o->runtime : "pod-oci");
+	if (o->runtime && *o->runtime)
+		e->runtime = xstrdup(o->runtime);
+	else if (e->conf->runtime_set && e->conf->runtime && *e->conf->runtime)
+		e->runtime = xstrdup(e->conf->runtime);
+	else
+		e->runtime = xstrdup("pod-oci");
 	e->hooks_dir = o->hooks_dir ? xstrdup(o->hooks_dir) : NULL;
 	e->log_level = o->log_level ? xstrdup(o->log_level) : NULL;
 	e->tools_dir = o->tools_dir ? xstrdup(o->tools_dir) : self_dir();
@@ -213,6 +217,10 @@ pod_ctr_rootfs(struct pod_engine *e, const struct pod_ctr *c)
 char *
 pod_ctr_log_path(struct pod_engine *e, const struct pod_ctr *c)
 {
+	const char *p = pod_ctr_setting_str(c, "LogPath"); /* --log-opt path= */
+
+	if (p && *p)
+		return xstrdup(p);
 	return xasprintf("%s/containers/%s/userdata/ctr.log", e->root, c->id);
 }
 

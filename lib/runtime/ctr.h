@@ -208,6 +208,31 @@ int pod_ctr_wait(struct pod_engine *e, const char *id, const enum pod_ctr_state 
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 
+/* --- volumes (ctr_volumes.c) --- */
+
+/*
+ * Removes the container's anonymous volumes (`rm -v`, `run --rm`); one
+ * another container still uses is kept.
+ */
+int pod_ctr_remove_volumes(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);
+/* the container's volumes (and --volumes-from binds) as inspect's Mounts entries */
+json_t *pod_ctr_volumes_inspect(struct pod_engine *e, const struct pod_ctr *c);
+/* its volumes as HostConfig.Binds shows them: "NAME:/dst:rw,rprivate,nosuid,nodev,rbind" */
+json_t *pod_ctr_volumes_binds(const struct pod_ctr *c);
+
+/* --- dependencies (ctr_depend.c): Settings.Requires, container IDs --- */
+
+/* resolves Settings.Requires names to IDs (each must exist) */
+int pod_ctr_requires_resolve(struct pod_engine *e, json_t *settings, struct pod_err **err);
+/* IDs of the containers that require id, newest first (a NULL-terminated vector) */
+int pod_ctr_dependents(struct pod_engine *e, const char *id, char ***ret, struct pod_err **err);
+/* POD_E_EXISTS with Podman's message when other containers require c */
+int pod_ctr_check_no_dependents(struct pod_engine *e, const struct pod_ctr *c,
+				struct pod_err **err);
+/* starts what c requires (recursively) that is not running */
+int pod_ctr_start_requirements(struct pod_engine *e, const struct pod_ctr *c,
+			       struct pod_err **err);
+
 /* --- records (ctr_json.c) --- */
 
 /* Podman's `inspect` object (Type "container" added when record is true) */

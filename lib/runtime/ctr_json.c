@@ -99,6 +99,20 @@ labels_of(const struct pod_ctr *c)
 	return out;
 }
 
+/* Podman's units.HumanSize of --log-opt max-size ("0B" when unset); static buffer */
+static const char *
+log_size_text(int64_t n)
+{
+	static char buf[32];
+	cleanup_free char *h = NULL;
+
+	if (n <= 0)
+		return "0B";
+	h = pod_human_size_prec(n, 4, false);
+	snprintf(buf, sizeof(buf), "%s", h);
+	return buf;
+}
+
 static json_t *
 mounts_json(const struct pod_ctr *c)
 {
@@ -120,7 +134,7 @@ mounts_json(const struct pod_ctr *c)
 				pod_err_free(&e);
 				continue;
 			}
-			if (k == 2) {
+			if (k == 2 || STREQ(json_string_value(json_object_get(m, "type")), "volume")) {
 				json_decref(m);
 				json_decref(kept);
 				continue;
@@ -347,7 +361,13 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		json_object_set_new(gd, "Data", data);
 	}
 	json_object_set_new(o, "GraphDriver", gd);
-	json_object_set_new(o, "Mounts", mounts_json(c));
+	{
+		json_t *mounts = pod_ctr_volumes_inspect(e, c);
+		json_t *binds = mounts_json(c);
+		json_array_extend(mounts, binds);
+		json_decref(binds);
+		json_object_set_new(o, "Mounts", mounts);
+	}
 	json_object_set_new(o, "Dependencies", json_array());
 	json_object_set_new(o, "NetworkSettings",
 			    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, "
@@ -419,10 +439,13 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 
 	host = json_object();
 	{
-		json_t *binds = json_array(), *v;
+		json_t *binds = pod_ctr_volumes_binds(c), *v;
 		size_t i;
-		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v)
-			json_array_append(binds, v);
+		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v) {
+			const char *vs = json_string_value(v);
+			if (vs[0] == '/' && strchr(vs, ':')) /* volumes are listed above */
+				json_array_append(binds, v);
+		}
 		json_object_set_new(host, "Binds", binds);
 	}
 	json_object_set_new(host, "CgroupManager", json_string("cgroupfs"));
@@ -433,7 +456,8 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 			    json_pack("{s:s, s:n, s:s, s:s, s:s}", "Type",
 				      nz(pod_ctr_setting_str(c, "LogDriver"))[0] ?
 					      pod_ctr_setting_str(c, "LogDriver") : "k8s-file",
-				      "Config", "Path", logpath, "Tag", "", "Size", "0B"));
+				      "Config", "Path", logpath, "Tag", "", "Size",
+				      log_size_text(pod_ctr_setting_int(c, "LogSizeMax", 0))));
 	json_object_set_new(host, "NetworkMode", json_string(netmode(c)));
 	json_object_set_new(host, "PortBindings", json_object());
 	json_object_set_new(host, "RestartPolicy",
@@ -592,13 +616,12 @@ pod_ctr_ps_json(struct pod_engine *e, const struct pod_ctr *c, bool size, int64_
 	{
 		json_t *m = json_array(), *v;
 		size_t i;
-		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v) {
-			const char *s = json_string_value(v), *colon = strchr(s, ':');
-			const char *end = colon ? strchr(colon + 1, ':') : NULL;
-			if (colon)
-				json_array_append_new(m, pod_json_stringn(
-					colon + 1, end ? (size_t) (end - colon - 1) : strlen(colon + 1)));
-		}
+		json_t *binds = mounts_json(c);
+		json_array_foreach(json_object_get(c->data, "VolumeMounts"), i, v)
+			json_array_append(m, json_object_get(v, "Destination"));
+		json_array_foreach(binds, i, v)
+			json_array_append(m, json_object_get(v, "Destination"));
+		json_decref(binds);
 		json_object_set_new(o, "Mounts", m);
 	}
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));

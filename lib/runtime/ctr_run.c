@@ -135,7 +135,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 {
 	cleanup_(pod_ctr_image_freep) struct pod_ctr_image *img = NULL;
 	cleanup_json json_t *s = json_deep_copy(settings);
-	cleanup_json json_t *data = NULL;
+	cleanup_json json_t *data = NULL, *vols = NULL;
 	cleanup_free char *name = NULL, *owner = NULL, *dir = NULL, *bundle = NULL, *text = NULL;
 	cleanup_stmt sqlite3_stmt *st = NULL;
 	json_t *imgconf;
@@ -177,6 +177,10 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	}
 	json_object_del(s, "Name");
 	pod_id_new(id);
+	if (pod_ctr_requires_resolve(e, s, err) < 0)
+		return -1;
+	if (pod_ctr_volumes_prepare(e, s, imgconf, &vols, err) < 0)
+		return -1;
 
 	dir = pod_ctr_dir(e, id);
 	bundle = pod_ctr_bundle(e, id);
@@ -198,6 +202,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 						json_string_value(json_object_get(s, "Runtime")) :
 						e->runtime));
 	json_object_set_new(data, "RestartCount", json_integer(0));
+	json_object_set(data, "VolumeMounts", vols);
 	text = json_dumps(data, JSON_COMPACT);
 
 	if (pod_store_begin(e->store, true, err) < 0)
@@ -229,6 +234,8 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		goto fail_tx;
 	}
 	sqlite3_finalize(TAKE_PTR(st));
+	if (pod_ctr_volumes_add_users(e, vols, id, err) < 0)
+		goto fail_tx;
 	if (pod_store_commit(e->store, err) < 0)
 		goto fail_tx;
 	return pod_ctr_load(e, id, ret, err);
@@ -241,6 +248,7 @@ fail_dir:
 		if (pod_rm_rf(dir, &e2) < 0)
 			pod_err_free(&e2);
 	}
+	pod_ctr_volumes_discard(e, vols);
 	return -1;
 }
 
@@ -321,7 +329,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *exit_dir = NULL, *conmon_pid = NULL, *ctr_pid = NULL;
 	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
 	cleanup_free char *cfg_text = NULL;
-	cleanup_json json_t *spec = NULL;
+	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
 	cleanup_strv char **exit_args = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
@@ -382,10 +390,13 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.init_path = init_path;
 	sc.cgroups_path = cgpath;
 	sc.cgroup_version = cgv;
+	if (pod_ctr_volumes_mount(e, c, &vol_mounts, err) < 0)
+		goto fail;
+	sc.volume_mounts = vol_mounts;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);
-	if (!spec)
+	if (!spec || pod_ctr_volumes_populate(e, c, rootfs, spec, err) < 0)
 		goto fail;
 	cfg_path = pod_path_join(bundle, "config.json");
 	cfg_text = json_dumps(spec, JSON_COMPACT);
@@ -475,6 +486,7 @@ fail:
 		struct pod_err *u = NULL;
 		if (pod_ctr_rootfs_unmount(e, c, &u) < 0)
 			pod_err_free(&u);
+		(void) pod_ctr_volumes_unmount(e, c);
 		if (cgpath) {
 			struct pod_cgroup *cg = NULL;
 			if (pod_cgroup_load(cgpath, &cg, &u) == 0) {
@@ -497,8 +509,11 @@ fail:
 int
 pod_ctr_start(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret, struct pod_err **err)
 {
-	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+	cleanup_close int lock = -1;
 
+	if (pod_ctr_start_requirements(e, c, err) < 0)
+		return -1;
+	lock = pod_ctr_lock(e, c->id, err);
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
 	if (is_active(c->state) && !pod_ctr_process_alive(c) && pod_ctr_cleanup_locked(e, c, err) < 0)
@@ -709,6 +724,8 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		runtime_delete(e, c);
 	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
+	if (pod_ctr_volumes_unmount(e, c) && !transition && pod_ctr_save(e, c, err) < 0)
+		return -1;
 	if (cgp && *cgp) {
 		struct pod_cgroup *cg = NULL;
 		cgpath = xstrdup(cgp);
@@ -800,6 +817,10 @@ pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **
 	if (pod_store_commit(e->store, err) < 0)
 		return -1;
 	c->state = POD_CTR_REMOVING;
+	if (pod_ctr_setting_bool(c, "Rm") && pod_ctr_remove_volumes(e, c, &e2) < 0) {
+		pod_warn("removing the anonymous volumes of %s: %s", c->id, e2->msg);
+		pod_err_free(&e2);
+	}
 	/* the row is gone: what is left on disk is garbage, never a dangling row */
 	if (pod_rm_rf(dir, &e2) < 0) {
 		pod_warn("removing %s: %s", dir, e2->msg);
@@ -825,6 +846,8 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		return -1;
 	if (c->state == POD_CTR_REMOVING)
 		return 0;
+	if (pod_ctr_check_no_dependents(e, c, err) < 0)
+		return -1;
 	if (is_active(c->state)) {
 		if (!force)
 			return pod_err_set(err, POD_E_STATE, 0,

@@ -423,6 +423,13 @@ build_mounts(const struct pod_specgen_ctx *ctx, json_t *spec, struct pod_err **e
 			goto fail;
 		json_array_append_new(user, m);
 	}
+	/* named and anonymous volumes come resolved by the engine (ctr_volumes.c) */
+	for (size_t k = json_array_size(user); k > 0; k--)
+		if (STREQ(json_string_value(json_object_get(json_array_get(user, k - 1), "type")),
+			  "volume"))
+			json_array_remove(user, k - 1);
+	json_array_foreach(ctx->volume_mounts, i, v)
+		json_array_append(user, v);
 	/* user mounts go shallowest first so nested ones stay visible (a stable sort) */
 	for (size_t a = 1; a < json_array_size(user); a++)
 		for (size_t b = a; b > 0; b--) {

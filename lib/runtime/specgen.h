@@ -10,7 +10,7 @@
  *   WorkingDir, User, GroupAdd[], Hostname, Tty, Interactive, CapAdd[],
  *   CapDrop[], Privileged, NoNewPrivileges, SeccompProfile ("", "unconfined"
  *   or a file), Ulimits["nofile=1:2"], ReadOnly, ReadOnlyTmpfs, Volumes[
- *   "HOST:CTR[:OPTS]"], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
+ *   "HOST:CTR[:OPTS]", "NAME:CTR[:OPTS]", "/CTR"], VolumesFrom[], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
  *   ShmSize, Network ("private", "none", "host"), Memory, MemorySwap,
  *   MemoryReservation, CpuShares, CpuQuota, CpuPeriod, CpusetCpus,
  *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
@@ -49,6 +49,7 @@ struct pod_specgen_ctx {
 	int cgroup_version;	 /* 1 or 2 */
 	const char *resolv_conf; /* host file to copy; NULL: /etc/resolv.conf */
 	const char *hosts_file;	 /* host file for --network host; NULL: /etc/hosts */
+	json_t *volume_mounts;	 /* OCI bind mounts of the container's volumes; may be NULL */
 };
 
 /* the process args (entrypoint + command) the container will run */
@@ -59,7 +60,11 @@ char *pod_specgen_hostname(const struct pod_specgen_ctx *ctx);
 int pod_specgen_write_runfiles(const struct pod_specgen_ctx *ctx, struct pod_err **err);
 json_t *pod_specgen_generate(const struct pod_specgen_ctx *ctx, struct pod_err **err);
 
-/* -v HOST:CTR[:OPTS] / --tmpfs CTR[:OPTS] / --mount KEY=VAL,... -> an OCI mount object */
+/*
+ * -v HOST:CTR[:OPTS] / --tmpfs CTR[:OPTS] / --mount KEY=VAL,... -> an OCI mount object.
+ * A named volume (-v NAME:CTR, --mount type=volume) gives {type "volume", source
+ * NAME, destination, options as given}; an anonymous one (-v /CTR) source "".
+ */
 json_t *pod_specgen_parse_volume(const char *spec, struct pod_err **err);
 json_t *pod_specgen_parse_tmpfs(const char *spec, struct pod_err **err);
 json_t *pod_specgen_parse_mount(const char *spec, struct pod_err **err);
@@ -68,8 +73,14 @@ json_t *pod_specgen_parse_ulimit(const char *spec, struct pod_err **err);
 /* checks every setting that can be checked without the rootfs */
 int pod_specgen_settings_check(json_t *settings, struct pod_err **err);
 
-/* OCI hooks from hooks.d directories (later directories win by file name) */
+/*
+ * OCI hooks from hooks.d directories (later directories win by file name).
+ * Hooks of Podman's "precreate" stage run here, in file-name order: each
+ * gets the spec on stdin and its stdout (a whole spec) replaces it.
+ */
 int pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err);
+/* runs precreate hooks (OCI hook objects: path, args, env, timeout) on spec */
+int pod_specgen_precreate(json_t *hooks, json_t *spec, struct pod_err **err);
 
 /* /etc/passwd and /etc/group lookups inside a rootfs (exposed for tests) */
 int pod_specgen_resolve_user(int rootfd, const char *user, char *const *group_add, uid_t *ret_uid,

@@ -343,6 +343,7 @@ pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err)
 {
 	cleanup_json json_t *files = json_object(); /* file name -> path, later dirs win */
 	cleanup_json json_t *hooks = json_object();
+	cleanup_json json_t *precreate = json_array();
 	cleanup_strv char **names = NULL;
 	const char *name;
 	json_t *pathv;
@@ -387,13 +388,12 @@ pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err)
 			for (size_t n = 0; s && n < ARRAY_SIZE(stage_names); n++)
 				known |= STREQ(s, stage_names[n]);
 			if (!known) {
-				if (s && STREQ(s, "precreate"))
-					pod_warn("hook %s: skipping the precreate stage (Podman-only, "
-						 "not part of the runtime spec)", names[i]);
-				else
+				if (!s || !STREQ(s, "precreate"))
 					return pod_err_set(err, POD_E_INVALID, 0,
 							   "hook %s: unknown stage \"%s\"", names[i],
 							   s ? s : "");
+				/* Podman's own stage: run by the engine, not the runtime */
+				json_array_append(precreate, json_object_get(h, "hook"));
 				continue;
 			}
 			if (!json_object_get(hooks, s))
@@ -403,5 +403,5 @@ pod_specgen_hooks(char *const *dirs, json_t *spec, struct pod_err **err)
 	}
 	if (json_object_size(hooks))
 		json_object_set(spec, "hooks", hooks);
-	return 0;
+	return pod_specgen_precreate(precreate, spec, err);
 }

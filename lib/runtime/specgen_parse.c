@@ -3,6 +3,7 @@
 #include "core/human.h"
 #include "core/json.h"
 #include "runtime/seccomp_default.h"
+#include "store/volume.h"
 
 #include <errno.h>
 #include <sys/resource.h>
@@ -122,6 +123,58 @@ check_dest(const char *dest, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * A named (or, with name "", anonymous) volume: {type "volume", source NAME,
+ * destination, options} with the user's options checked and kept as given.
+ */
+static json_t *
+volume_mount(const char *name, const char *dest, char *const *opts, struct pod_err **err)
+{
+	json_t *options = json_array();
+	bool have_ro = false, have_rw = false, have_prop = false;
+
+	if (*name && !pod_volume_name_valid(name)) {
+		json_decref(options);
+		pod_err_set(err, POD_E_INVALID, 0, "running volume create option: names must "
+			    "match [a-zA-Z0-9][a-zA-Z0-9_.-]*: invalid argument");
+		return NULL;
+	}
+	if (check_dest(dest, err) < 0) {
+		json_decref(options);
+		return NULL;
+	}
+	for (size_t i = 0; opts && opts[i]; i++) {
+		const char *o = opts[i];
+		if (!*o)
+			continue;
+		if ((!is_plain_option(o) && !is_propagation(o) && !STREQ(o, "U")) ||
+		    STREQ(o, "bind") || STREQ(o, "rbind")) {
+			json_decref(options);
+			pod_err_set(err, POD_E_INVALID, 0, "invalid option type \"%s\"", o);
+			return NULL;
+		}
+		if (is_propagation(o)) {
+			if (have_prop) {
+				json_decref(options);
+				pod_err_set(err, POD_E_INVALID, 0,
+					    "cannot pass multiple propagation options");
+				return NULL;
+			}
+			have_prop = true;
+		}
+		have_ro |= STREQ(o, "ro");
+		have_rw |= STREQ(o, "rw");
+		json_array_append_new(options, json_string(o));
+	}
+	if (have_ro && have_rw) {
+		json_decref(options);
+		pod_err_set(err, POD_E_INVALID, 0, "cannot set ro and rw options together");
+		return NULL;
+	}
+	return json_pack("{s:s, s:s, s:s, s:o}", "destination", dest, "type", "volume", "source",
+			 name, "options", options);
+}
+
 json_t *
 pod_specgen_parse_volume(const char *spec, struct pod_err **err)
 {
@@ -131,21 +184,21 @@ pod_specgen_parse_volume(const char *spec, struct pod_err **err)
 	json_t *options;
 	struct stat st;
 
+	if (n == 1 && parts[0][0] == '/')
+		return volume_mount("", parts[0], NULL, err); /* anonymous */
 	if (n < 2 || n > 3) {
-		if (n == 1 && parts[0][0] == '/') {
-			/* anonymous volumes belong to the volume subsystem */
-			pod_err_set(err, POD_E_INVALID, 0,
-				    "invalid volume specification \"%s\": anonymous volumes "
-				    "are made by the volume subsystem; give HOST:CONTAINER", spec);
-			return NULL;
-		}
 		pod_err_set(err, POD_E_INVALID, 0, "incorrect volume format, should be "
 			    "[host-dir:]ctr-dir[:option]");
 		return NULL;
 	}
+	if (parts[0][0] != '/' && parts[0][0] != '.') {
+		if (n == 3)
+			opts = split(parts[2], ',');
+		return volume_mount(parts[0], parts[1], opts, err);
+	}
 	if (parts[0][0] != '/') {
-		pod_err_set(err, POD_E_NOTFOUND, 0, "volume %s: no such volume "
-			    "(named volumes are made with `podman volume create`)", parts[0]);
+		pod_err_set(err, POD_E_INVALID, 0, "invalid host path \"%s\": give an absolute "
+			    "path", parts[0]);
 		return NULL;
 	}
 	if (check_dest(parts[1], err) < 0)
@@ -233,7 +286,7 @@ pod_specgen_parse_mount(const char *spec, struct pod_err **err)
 	cleanup_strv char **bopts = NULL;
 	cleanup_free char *type = NULL, *src = NULL, *dst = NULL;
 	json_t *options = json_array();
-	bool ro = false;
+	bool ro = false, nocopy = false;
 
 	for (size_t i = 0; kv[i]; i++) {
 		char *eq = strchr(kv[i], '=');
@@ -270,6 +323,8 @@ pod_specgen_parse_mount(const char *spec, struct pod_err **err)
 			char *s = xasprintf("mode=%s", v);
 			json_array_append_new(options, pod_json_string(s));
 			free(s);
+		} else if (STREQ(k, "volume-nocopy")) {
+			nocopy = !v || STREQ(v, "true") || STREQ(v, "1");
 		} else if (STREQ(k, "bind-nonrecursive")) {
 			bopts = pod_strv_push(bopts, xstrdup("bind"));
 		} else if (STREQ(k, "z") || STREQ(k, "Z") || STREQ(k, "nocopy") ||
@@ -315,6 +370,16 @@ pod_specgen_parse_mount(const char *spec, struct pod_err **err)
 		json_decref(options);
 		return json_pack("{s:s, s:s, s:s, s:o}", "destination", dst, "type", "bind",
 				 "source", src, "options", bo);
+	}
+	if (STREQ(type, "volume")) {
+		char *vo[3] = { NULL, NULL, NULL };
+		size_t nv = 0;
+		json_decref(options);
+		if (ro)
+			vo[nv++] = (char *) "ro";
+		if (nocopy)
+			vo[nv++] = (char *) "nocopy";
+		return volume_mount(src ? src : "", dst, vo, err);
 	}
 	if (STREQ(type, "tmpfs")) {
 		json_array_append_new(options, json_string(ro ? "ro" : "rw"));

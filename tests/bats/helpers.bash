@@ -19,6 +19,10 @@ basic_setup() {
     export POD_RUNROOT=$PODUTILS_TMP/runroot
     export XDG_RUNTIME_DIR=$PODUTILS_TMP/xdg-run
     mkdir -p "$XDG_RUNTIME_DIR"
+    # hermetic: the host's containers.conf (runtime, ulimits, ...) does not apply
+    export CONTAINERS_CONF=$PODUTILS_TMP/containers.conf
+    : > "$CONTAINERS_CONF"
+    unset CONTAINERS_CONF_OVERRIDE
     unset POD_DISPATCHED
 }
 
