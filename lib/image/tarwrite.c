@@ -38,6 +38,10 @@ struct tw {
 	size_t blen;
 	struct hardlink *links; /* open addressing on (dev, ino) */
 	size_t links_cap, links_n;
+	const char *top_as; /* name of the top entry (pod_tar_write_entry) */
+	bool own;	    /* every entry owned by uid:gid */
+	uid_t uid;
+	gid_t gid;
 };
 
 struct xattr_kv {
@@ -181,6 +185,14 @@ write_header(struct tw *t, const char *name, const char *link, char type, const 
 {
 	cleanup_strbuf struct pod_strbuf pax = POD_STRBUF_INIT;
 	int64_t mtime = st->st_mtim.tv_sec;
+	struct stat owned;
+
+	if (t->own && type != 'x') {
+		owned = *st;
+		owned.st_uid = t->uid;
+		owned.st_gid = t->gid;
+		st = &owned;
+	}
 
 	if (strlen(name) > 100)
 		pax_add(&pax, "path", name, strlen(name));
@@ -429,7 +441,9 @@ static int
 one(struct tw *t, int dfd, const char *name, const char *rel, unsigned depth,
     struct pod_err **err)
 {
-	cleanup_free char *path = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+	cleanup_free char *path = *rel		     ? xasprintf("%s/%s", rel, name)
+				  : t->top_as && !depth ? xstrdup(t->top_as)
+							: xstrdup(name);
 	struct xattr_kv *xa = NULL;
 	size_t nxa = 0;
 	cleanup_close int fd = -1;
@@ -535,12 +549,40 @@ walk(struct tw *t, int dfd, const char *rel, unsigned depth, struct pod_err **er
 	return 0;
 }
 
+static int
+tar_write(struct tw *t0, int dirfd, const char *name, enum pod_compression comp,
+	  struct pod_layer_result *ret, struct pod_err **err);
+
 int
 pod_layer_tar_from_dir(int dirfd, enum pod_tar_mode mode, int out_fd, enum pod_compression comp,
 		       struct pod_layer_result *ret, struct pod_err **err)
 {
-	static const uint8_t eof[2 * BLOCK];
 	struct tw t = { .mode = mode, .out_fd = out_fd };
+
+	return tar_write(&t, dirfd, NULL, comp, ret, err);
+}
+
+int
+pod_tar_write_entry(int dirfd, const char *name, const struct pod_tar_entry_opts *o, int out_fd,
+		    struct pod_err **err)
+{
+	struct tw t = { .mode = POD_TAR_PLAIN, .out_fd = out_fd };
+
+	if (o) {
+		t.top_as = o->as && *o->as ? o->as : NULL;
+		t.own = o->set_owner;
+		t.uid = o->uid;
+		t.gid = o->gid;
+	}
+	return tar_write(&t, dirfd, name, POD_COMPRESSION_NONE, NULL, err);
+}
+
+static int
+tar_write(struct tw *t0, int dirfd, const char *name, enum pod_compression comp,
+	  struct pod_layer_result *ret, struct pod_err **err)
+{
+	static const uint8_t eof[2 * BLOCK];
+	struct tw t = *t0;
 	struct pod_layer_result r = { 0 };
 	int rc = -1;
 
@@ -550,7 +592,8 @@ pod_layer_tar_from_dir(int dirfd, enum pod_tar_mode mode, int out_fd, enum pod_c
 	t.buf = xmalloc(OUTBUF);
 	pod_sha256_init(&t.uhash);
 	pod_sha256_init(&t.chash);
-	if (walk(&t, dirfd, "", 0, err) < 0 || tw_emit(&t, eof, sizeof(eof), err) < 0 ||
+	if ((name ? one(&t, dirfd, name, "", 0, err) : walk(&t, dirfd, "", 0, err)) < 0 ||
+	    tw_emit(&t, eof, sizeof(eof), err) < 0 ||
 	    tw_flush(&t, err) < 0 || pod_compressor_finish(t.comp, err) < 0) {
 		pod_err_wrap(err, "creating layer tar");
 		goto out;
