@@ -679,9 +679,24 @@ on_change(void *ctx, enum pod_change_kind kind, const char *path, struct pod_err
 	return c->cb(c->ctx, (char) kind, path, err);
 }
 
+/* what the engine itself mounts over the rootfs is no change (as Podman) */
 static int
-changes_over(const char *upper, char *const *lowers, pod_ctr_change_fn cb, void *ctx,
-	     struct pod_err **err)
+on_ctr_change(void *ctx, enum pod_change_kind kind, const char *path, struct pod_err **err)
+{
+	static const char *const engine_paths[] = {
+		"/dev",	 "/etc/hostname",      "/etc/hosts",   "/etc/resolv.conf", "/proc",
+		"/run", "/run/.containerenv", "/run/secrets", "/sys",
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(engine_paths); i++)
+		if (STREQ(path, engine_paths[i]))
+			return 0;
+	return on_change(ctx, kind, path, err);
+}
+
+static int
+changes_over(const char *upper, char *const *lowers, pod_layer_change_fn fn, pod_ctr_change_fn cb,
+	     void *ctx, struct pod_err **err)
 {
 	size_t n = pod_strv_len(lowers);
 	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
@@ -699,7 +714,7 @@ changes_over(const char *upper, char *const *lowers, pod_ctr_change_fn cb, void 
 			goto out;
 		}
 	}
-	r = pod_layer_changes(ufd, fds, n, on_change, &cc, err);
+	r = pod_layer_changes(ufd, fds, n, fn, &cc, err);
 out:
 	while (i > 0)
 		close(fds[--i]);
@@ -727,7 +742,7 @@ pod_ctr_changes(struct pod_engine *e, struct pod_ctr *c, pod_ctr_change_fn cb, v
 		return -1;
 	if (access(upper, F_OK) < 0)
 		return 0; /* never mounted: no change yet */
-	return changes_over(upper, lowers, cb, ctx, err);
+	return changes_over(upper, lowers, on_ctr_change, cb, ctx, err);
 }
 
 int
@@ -740,5 +755,5 @@ pod_image_changes(struct pod_engine *e, const char *image, pod_ctr_change_fn cb,
 		return -1;
 	if (!img->layer_dirs[0])
 		return 0;
-	return changes_over(img->layer_dirs[0], img->layer_dirs + 1, cb, ctx, err);
+	return changes_over(img->layer_dirs[0], img->layer_dirs + 1, on_change, cb, ctx, err);
 }
