@@ -124,9 +124,15 @@ new_config(const struct pod_ctr *c, const struct pod_image *img, const char *dif
 		json_object_set_new(cfg, "os", json_string("linux"));
 	rootfs = json_object();
 	ids = json_array();
-	if (!o->squash)
-		for (size_t i = 0; img->diff_ids && img->diff_ids[i]; i++)
-			json_array_append_new(ids, json_string(img->diff_ids[i]));
+	if (!o->squash) {
+		json_t *old = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(old, i, v)
+			if (json_is_string(v))
+				json_array_append(ids, v);
+	}
 	json_array_append_new(ids, json_string(diff_id));
 	json_object_set_new(rootfs, "type", json_string("layers"));
 	json_object_set_new(rootfs, "diff_ids", ids);
@@ -164,6 +170,7 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 	char *names[2] = { NULL, NULL };
 	cleanup_close int dirfd = -1;
 	const char *driver = pod_ctr_str(c, "Driver");
+	json_t *old_ids = NULL;
 	int r = -1;
 
 	if (driver && STREQ(driver, "vfs") && !o->squash)
@@ -179,6 +186,7 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 		return -1;
 	if (pod_image_get(is, c->image_id, &img, err) < 0)
 		goto out;
+	old_ids = json_object_get(json_object_get(img->config, "rootfs"), "diff_ids");
 	if (o->pause && c->state == POD_CTR_RUNNING && (cgpath = pod_ctr_cgroups_path(c))) {
 		if (pod_cgroup_load(cgpath, &cg, err) < 0 || pod_cgroup_freeze(cg, true, err) < 0)
 			goto out;
@@ -205,9 +213,11 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 		cg = pod_cgroup_free(cg);
 	}
 	if (!o->squash)
-		for (size_t i = 0; img->layers && img->layers[i]; i++) {
+		for (size_t i = 0; i < json_array_size(old_ids); i++) {
+			const char *d = json_string_value(json_array_get(old_ids, i));
+
 			line = xasprintf("Copying blob %.12s skipped: already exists",
-					 img->diff_ids && img->diff_ids[i] ? img->diff_ids[i] + 7 : "");
+					 d && strlen(d) > 7 ? d + 7 : "");
 			progress(o, line);
 			free(TAKE_PTR(line));
 		}
