@@ -167,6 +167,18 @@ struct pod_tar_entry_opts {
 int pod_tar_write_entry(int dirfd, const char *name, const struct pod_tar_entry_opts *o,
 			int out_fd, struct pod_err **err);
 
+/* A plain tar written entry by entry: each add writes one entry (a
+ * directory without its children) named path; whiteout writes the
+ * ".wh." marker that deletes path. For a vfs container's commit. */
+struct pod_tar_writer;
+struct pod_tar_writer *pod_tar_writer_new(int out_fd, struct pod_err **err);
+int pod_tar_writer_add(struct pod_tar_writer *w, int dirfd, const char *name, const char *path,
+		       struct pod_err **err);
+int pod_tar_writer_whiteout(struct pod_tar_writer *w, const char *path, struct pod_err **err);
+/* the end-of-archive blocks */
+int pod_tar_writer_finish(struct pod_tar_writer *w, struct pod_err **err);
+struct pod_tar_writer *pod_tar_writer_free(struct pod_tar_writer *w);
+
 /* `podman diff`: the changes an overlay upper makes over its lowers
  * (lower_dirfds[0] is the top-most). Paths are absolute ("/etc/foo") and
  * reported in sorted order; kind is 'A', 'C' or 'D'. The callback's error

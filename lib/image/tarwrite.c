@@ -40,6 +40,7 @@ struct tw {
 	size_t links_cap, links_n;
 	const char *top_as; /* name of the top entry (pod_tar_write_entry) */
 	bool own;	    /* every entry owned by uid:gid */
+	bool flat;	    /* a directory without its children (pod_tar_writer_add) */
 	uid_t uid;
 	gid_t gid;
 };
@@ -509,7 +510,7 @@ one(struct tw *t, int dfd, const char *name, const char *rel, unsigned depth,
 			if (write_header(t, opq, NULL, '0', &z, 0, NULL, 0, err) < 0)
 				goto out;
 		}
-		r = walk(t, fd, path, depth + 1, err);
+		r = t->flat ? 0 : walk(t, fd, path, depth + 1, err);
 	} else if (S_ISREG(st.st_mode)) {
 		if (write_header(t, path, NULL, '0', &st, (uint64_t) st.st_size, xa, nxa, err) < 0)
 			goto out;
@@ -616,4 +617,91 @@ out:
 		free(t.links[i].path);
 	free(t.links);
 	return rc;
+}
+
+/* ---- entry by entry ---- */
+
+struct pod_tar_writer {
+	struct tw t;
+	bool failed;
+};
+
+struct pod_tar_writer *
+pod_tar_writer_new(int out_fd, struct pod_err **err)
+{
+	struct pod_tar_writer *w = xcalloc(1, sizeof(*w));
+
+	w->t.mode = POD_TAR_PLAIN;
+	w->t.out_fd = out_fd;
+	w->t.flat = true;
+	w->t.comp = pod_compressor_new(POD_COMPRESSION_NONE, 0, tw_out, &w->t, err);
+	if (!w->t.comp) {
+		free(w);
+		return NULL;
+	}
+	w->t.buf = xmalloc(OUTBUF);
+	pod_sha256_init(&w->t.uhash);
+	pod_sha256_init(&w->t.chash);
+	return w;
+}
+
+int
+pod_tar_writer_add(struct pod_tar_writer *w, int dirfd, const char *name, const char *path,
+		   struct pod_err **err)
+{
+	int r;
+
+	w->t.top_as = path;
+	r = one(&w->t, dirfd, name, "", 0, err);
+	w->t.top_as = NULL;
+	if (r < 0)
+		w->failed = true;
+	return r;
+}
+
+int
+pod_tar_writer_whiteout(struct pod_tar_writer *w, const char *path, struct pod_err **err)
+{
+	const char *slash = strrchr(path, '/');
+	cleanup_free char *wh = slash ? xasprintf("%.*s/.wh.%s", (int) (slash - path), path,
+						  slash + 1)
+				      : xasprintf(".wh.%s", path);
+	struct stat z = { .st_mode = S_IFREG };
+
+	if (write_header(&w->t, wh, NULL, '0', &z, 0, NULL, 0, err) < 0) {
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pod_tar_writer_finish(struct pod_tar_writer *w, struct pod_err **err)
+{
+	static const uint8_t eof[2 * BLOCK];
+
+	if (w->failed)
+		return pod_err_set(err, POD_E_GENERIC, 0, "the tar writer failed before");
+	if (tw_emit(&w->t, eof, sizeof(eof), err) < 0 || tw_flush(&w->t, err) < 0 ||
+	    pod_compressor_finish(w->t.comp, err) < 0) {
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+struct pod_tar_writer *
+pod_tar_writer_free(struct pod_tar_writer *w)
+{
+	if (!w)
+		return NULL;
+	pod_sha256_release(&w->t.uhash);
+	pod_sha256_release(&w->t.chash);
+	pod_compressor_free(w->t.comp);
+	free(w->t.buf);
+	for (size_t i = 0; i < w->t.links_cap; i++)
+		free(w->t.links[i].path);
+	free(w->t.links);
+	free(w);
+	return NULL;
 }

@@ -38,11 +38,56 @@ feed_writer(int fd, struct pod_layer_writer *w, struct pod_err **err)
 	}
 }
 
+struct vfs_layer {
+	int rootfd;
+	char **lowers;
+	struct pod_tar_writer *w;
+};
+
+static int
+vfs_entry(void *ctx, enum pod_change_kind kind, const char *path, struct pod_err **err)
+{
+	struct vfs_layer *v = ctx;
+	const char *rel = path + 1;
+	const char *slash = strrchr(rel, '/');
+	cleanup_free char *dir = slash ? xstrndup(rel, (size_t) (slash - rel)) : xstrdup("/");
+	cleanup_close int pfd = -1;
+
+	if (kind == POD_CHANGE_DELETE)
+		return pod_tar_writer_whiteout(v->w, rel, err);
+	pfd = pod_openat_in_root(v->rootfd, dir, O_PATH | O_DIRECTORY, 0, err);
+	if (pfd < 0)
+		return -1;
+	return pod_tar_writer_add(v->w, pfd, slash ? slash + 1 : rel, rel, err);
+}
+
+/* in the archiver child: the changes of a vfs rootfs as a layer tar */
+static int
+vfs_layer_tar(void *data, int out_fd, struct pod_err **err)
+{
+	struct vfs_layer *v = data;
+	size_t n = pod_strv_len(v->lowers);
+	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
+
+	for (size_t i = 0; i < n; i++) {
+		fds[i] = open(v->lowers[i], O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds[i] < 0)
+			return pod_err_sys(err, "opening %s", v->lowers[i]);
+	}
+	v->w = pod_tar_writer_new(out_fd, err);
+	if (!v->w)
+		return -1;
+	if (pod_ctr_vfs_changes(v->rootfd, fds, n, vfs_entry, v, err) < 0 ||
+	    pod_tar_writer_finish(v->w, err) < 0)
+		return -1;
+	return 0;
+}
+
 /* the new layer: the upper dir (whiteouts as .wh. entries), or with squash
  * the whole merged tree */
 static int
-write_layer(struct pod_imagestore *is, int dirfd, bool squash, const char *parent,
-	    struct pod_layer_info *info, struct pod_err **err)
+write_layer(struct pod_imagestore *is, int dirfd, bool squash, struct vfs_layer *vfs,
+	    const char *parent, struct pod_layer_info *info, struct pod_err **err)
 {
 	struct pod_layer_add_opts lo = { .parent = squash ? NULL : parent };
 	struct pod_ctr_tar_producer p = {
@@ -53,6 +98,10 @@ write_layer(struct pod_imagestore *is, int dirfd, bool squash, const char *paren
 	cleanup_close int in = -1, errfd = -1;
 	pid_t pid;
 
+	if (vfs && !squash) {
+		p.fn = vfs_layer_tar;
+		p.data = vfs;
+	}
 	if (pod_imagestore_layer_begin(is, &lo, &w, NULL, err) < 0)
 		return -1;
 	if (pod_ctr_tar_pipe(&p, &pid, &in, &errfd, err) < 0)
@@ -171,13 +220,10 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 	cleanup_close int dirfd = -1;
 	const char *driver = pod_ctr_str(c, "Driver");
 	json_t *old_ids = NULL;
+	bool vfs_driver = driver && STREQ(driver, "vfs");
+	struct vfs_layer vfs = { .rootfd = -1 };
 	int r = -1;
 
-	if (driver && STREQ(driver, "vfs") && !o->squash)
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "committing container %s: only --squash is supported with the "
-				   "vfs storage driver",
-				   c->id);
 	if (o->name && *o->name && pod_image_normalize_name(o->name, &name, err) < 0)
 		return -1;
 	if (pod_imagestore_open(e->store, e->storage_driver, &is, err) < 0)
@@ -191,7 +237,10 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 		if (pod_cgroup_load(cgpath, &cg, err) < 0 || pod_cgroup_freeze(cg, true, err) < 0)
 			goto out;
 	}
-	if (o->squash) {
+	vfs.rootfd = h.rootfd;
+	if (vfs_driver && pod_ctr_image_layer_dirs(e, c->image_id, &vfs.lowers, err) < 0)
+		goto out;
+	if (o->squash || vfs_driver) {
 		dirfd = fcntl(h.rootfd, F_DUPFD_CLOEXEC, 3);
 	} else {
 		dirfd = open(upper, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -201,7 +250,8 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 		goto out;
 	}
 	progress(o, "Getting image source signatures");
-	if (write_layer(is, dirfd, o->squash, img->top_layer, &info, err) < 0)
+	if (write_layer(is, dirfd, o->squash, vfs_driver ? &vfs : NULL, img->top_layer, &info,
+			err) < 0)
 		goto out;
 	if (cg) {
 		struct pod_err *e2 = NULL;
@@ -251,6 +301,7 @@ out:
 		pod_cgroup_free(cg);
 	}
 	pod_ctr_fs_release(e, c, &h);
+	pod_strv_free(vfs.lowers);
 	if (r < 0)
 		pod_err_wrap(err, "committing container %s", c->id);
 	return r;

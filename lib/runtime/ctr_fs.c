@@ -211,7 +211,9 @@ pod_ctr_tar_pipe(const struct pod_ctr_tar_producer *p, pid_t *ret_pid, int *ret_
 		signal(SIGPIPE, SIG_DFL);
 		close(data[0]);
 		close(ep[0]);
-		if (p->mode < 0)
+		if (p->fn)
+			r = p->fn(p->data, data[1], &e2);
+		else if (p->mode < 0)
 			r = pod_tar_write_entry(p->dirfd, p->name, p->opts, data[1], &e2);
 		else
 			r = pod_layer_tar_from_dir(p->dirfd, (enum pod_tar_mode) p->mode, data[1],
@@ -694,9 +696,10 @@ on_ctr_change(void *ctx, enum pod_change_kind kind, const char *path, struct pod
 	return on_change(ctx, kind, path, err);
 }
 
+/* upper: an overlay upper dir, or with vfs the container's full rootfs */
 static int
-changes_over(const char *upper, char *const *lowers, pod_layer_change_fn fn, pod_ctr_change_fn cb,
-	     void *ctx, struct pod_err **err)
+changes_over(const char *upper, char *const *lowers, bool vfs, pod_layer_change_fn fn,
+	     pod_ctr_change_fn cb, void *ctx, struct pod_err **err)
 {
 	size_t n = pod_strv_len(lowers);
 	cleanup_free int *fds = xcalloc(n + 1, sizeof(int));
@@ -714,7 +717,8 @@ changes_over(const char *upper, char *const *lowers, pod_layer_change_fn fn, pod
 			goto out;
 		}
 	}
-	r = pod_layer_changes(ufd, fds, n, fn, &cc, err);
+	r = vfs ? pod_ctr_vfs_changes(ufd, fds, n, fn, &cc, err)
+		: pod_layer_changes(ufd, fds, n, fn, &cc, err);
 out:
 	while (i > 0)
 		close(fds[--i]);
@@ -728,13 +732,8 @@ pod_ctr_changes(struct pod_engine *e, struct pod_ctr *c, pod_ctr_change_fn cb, v
 	cleanup_close int lock = -1;
 	cleanup_strv char **lowers = NULL;
 	cleanup_free char *dir = pod_ctr_dir(e, c->id);
-	cleanup_free char *upper = pod_path_join(dir, "upper");
+	cleanup_free char *upper = pod_path_join(dir, is_vfs(c) ? "rootfs" : "upper");
 
-	if (is_vfs(c))
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "the changes of container %s cannot be listed with the vfs "
-				   "storage driver",
-				   c->id);
 	lock = pod_ctr_lock(e, c->id, err);
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
@@ -742,7 +741,7 @@ pod_ctr_changes(struct pod_engine *e, struct pod_ctr *c, pod_ctr_change_fn cb, v
 		return -1;
 	if (access(upper, F_OK) < 0)
 		return 0; /* never mounted: no change yet */
-	return changes_over(upper, lowers, on_ctr_change, cb, ctx, err);
+	return changes_over(upper, lowers, is_vfs(c), on_ctr_change, cb, ctx, err);
 }
 
 int
@@ -755,5 +754,6 @@ pod_image_changes(struct pod_engine *e, const char *image, pod_ctr_change_fn cb,
 		return -1;
 	if (!img->layer_dirs[0])
 		return 0;
-	return changes_over(img->layer_dirs[0], img->layer_dirs + 1, on_change, cb, ctx, err);
+	return changes_over(img->layer_dirs[0], img->layer_dirs + 1, false, on_change, cb, ctx,
+			    err);
 }

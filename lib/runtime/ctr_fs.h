@@ -80,10 +80,17 @@ struct pod_ctr_tar_producer {
 	const char *name;
 	const struct pod_tar_entry_opts *opts;
 	int mode; /* -1: pod_tar_write_entry, else a pod_tar_mode for the whole dir */
+	/* when set, run instead of the above */
+	int (*fn)(void *data, int out_fd, struct pod_err **err);
+	void *data;
 };
 int pod_ctr_tar_pipe(const struct pod_ctr_tar_producer *p, pid_t *ret_pid, int *ret_fd,
 		     int *ret_errfd, struct pod_err **err);
 int pod_ctr_tar_pipe_wait(pid_t pid, int errfd, struct pod_err **err);
+
+/* a vfs rootfs compared with its image's layers (ctr_vfsdiff.c), sorted */
+int pod_ctr_vfs_changes(int rootfd, const int *lower_dirfds, size_t n_lower,
+			pod_layer_change_fn cb, void *ctx, struct pod_err **err);
 
 struct pod_ctr_fs_hold {
 	int lock;

@@ -107,3 +107,22 @@ A /new/f" "diff lines, sorted by path"
     run_pod run --rm --network none liveimg cat /live
     is "$output" "live" "running container committed"
 }
+
+@test "vfs: diff compares with the image, commit writes the changes with whiteouts" {
+    run_pod --storage-driver vfs run --network none --name v busybox sh -c 'mkdir /new; echo x > /new/f; rm /etc/group; ln -sf /foo /bin/ls'
+    run_pod --storage-driver vfs diff v
+    is "$output" "C /bin
+C /bin/ls
+C /etc
+D /etc/group
+A /new
+A /new/f" "vfs diff"
+    run_pod --storage-driver vfs commit -q -c 'CMD ["cat", "/new/f"]' v vimg
+    run_pod --storage-driver vfs run --rm --network none vimg
+    is "$output" "x" "the new file"
+    run_pod --storage-driver vfs run --rm --network none vimg readlink /bin/ls
+    is "$output" "/foo" "the changed symlink"
+    run_pod 1 --storage-driver vfs run --rm --network none vimg cat /etc/group
+    run_pod diff vimg
+    assert "$output" =~ "D /etc/group" "image diff: the top layer's whiteout"
+}
