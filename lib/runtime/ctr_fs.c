@@ -382,13 +382,80 @@ struct side {
 	bool held;
 };
 
+static bool
+ends_with_dot(const char *p)
+{
+	size_t n = strlen(p);
+
+	return STREQ(p, ".") || (n >= 2 && STREQ(p + n - 2, "/."));
+}
+
+/* the container's bind mount whose destination holds path (the deepest
+ * one); NULL when none. Malloc'd source, rest of the path and ro flag. */
+static bool
+bind_for(const struct pod_ctr *c, const char *path, char **ret_src, char **ret_rest, bool *ret_ro)
+{
+	static const char *const keys[] = { "Volumes", "Mounts" };
+	size_t best = 0;
+	bool found = false;
+
+	for (size_t k = 0; k < ARRAY_SIZE(keys); k++) {
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(json_object_get(c->settings, keys[k]), i, v) {
+			struct pod_err *e2 = NULL;
+			cleanup_json json_t *m = NULL;
+			cleanup_free char *dest = NULL;
+			const char *type, *src;
+			size_t dl;
+			json_t *o;
+			size_t j;
+
+			if (!json_is_string(v))
+				continue;
+			m = k == 0 ? pod_specgen_parse_volume(json_string_value(v), &e2)
+				   : pod_specgen_parse_mount(json_string_value(v), &e2);
+			if (!m) {
+				pod_err_free(&e2);
+				continue;
+			}
+			type = json_string_value(json_object_get(m, "type"));
+			src = json_string_value(json_object_get(m, "source"));
+			if (!type || !STREQ(type, "bind") || !src || src[0] != '/' ||
+			    !json_is_string(json_object_get(m, "destination")))
+				continue;
+			dest = clean_abs(json_string_value(json_object_get(m, "destination")));
+			dl = STREQ(dest, "/") ? 0 : strlen(dest);
+			if (strncmp(path, dest, dl) != 0 || (path[dl] && path[dl] != '/') ||
+			    (found && dl < best))
+				continue;
+			free(*ret_src);
+			free(*ret_rest);
+			*ret_src = xstrdup(src);
+			*ret_rest = xstrdup(path[dl] ? path + dl : "/");
+			*ret_ro = false;
+			json_array_foreach(json_object_get(m, "options"), j, o)
+				if (json_is_string(o) && STREQ(json_string_value(o), "ro"))
+					*ret_ro = true;
+			best = dl;
+			found = true;
+		}
+	}
+	return found;
+}
+
 static int
 side_open(struct pod_engine *e, const struct pod_cp_end *end, struct side *s, struct side *other,
-	  struct pod_err **err)
+	  bool writing, struct pod_err **err)
 {
 	s->rootfd = -1;
 	s->ctr = end->ctr;
 	if (end->ctr) {
+		cleanup_free char *cpath = clean_abs(end->path);
+		cleanup_free char *src = NULL, *rest = NULL;
+		bool ro = false;
+
 		if (other && other->ctr && STREQ(other->ctr->id, end->ctr->id)) {
 			s->rootfd = fcntl(other->rootfd, F_DUPFD_CLOEXEC, 3);
 		} else {
@@ -400,6 +467,45 @@ side_open(struct pod_engine *e, const struct pod_cp_end *end, struct side *s, st
 		if (s->rootfd < 0)
 			return pod_err_sys(err, "dup");
 		s->path = end->path[0] == '/' ? xstrdup(end->path) : xasprintf("/%s", end->path);
+		if (!bind_for(end->ctr, cpath, &src, &rest, &ro))
+			return 0;
+		/* a bind mount: its host directory is the root (like the mount is) */
+		if (writing && ro)
+			return pod_err_set(err, POD_E_INVALID, EROFS,
+					   "\"%s\" is on a read-only mount of container %s",
+					   end->path, end->name);
+		{
+			struct stat st;
+			int fd;
+
+			if (stat(src, &st) < 0)
+				return pod_err_sys(err, "bind mount source %s", src);
+			if (!S_ISDIR(st.st_mode)) {
+				/* a file: its directory, the file under its own name */
+				char *slash = strrchr(src, '/');
+				cleanup_free char *base = xstrdup(slash + 1);
+
+				*slash = '\0';
+				free(rest);
+				rest = xasprintf("/%s", base);
+				fd = open(*src ? src : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+			} else {
+				fd = open(src, O_PATH | O_DIRECTORY | O_CLOEXEC);
+			}
+			if (fd < 0)
+				return pod_err_sys(err, "opening bind mount source %s", src);
+			close(s->rootfd);
+			s->rootfd = fd;
+			/* keep a trailing "/" or "/." of what was given */
+			free(s->path);
+			{
+				size_t n = strlen(end->path);
+
+				s->path = ends_with_dot(end->path) ? xasprintf("%s/.", rest)
+					  : n && end->path[n - 1] == '/' ? xasprintf("%s/", rest)
+									 : xstrdup(rest);
+			}
+		}
 		return 0;
 	}
 	s->rootfd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -438,14 +544,6 @@ not_found(const struct pod_cp_end *end, struct pod_err **err)
 	return pod_err_set(err, POD_E_NOTFOUND, ENOENT,
 			   "\"%s\" could not be found on the host: no such file or directory",
 			   end->path);
-}
-
-static bool
-ends_with_dot(const char *p)
-{
-	size_t n = strlen(p);
-
-	return STREQ(p, ".") || (n >= 2 && STREQ(p + n - 2, "/."));
 }
 
 static char *
@@ -634,7 +732,8 @@ pod_ctr_copy(struct pod_engine *e, const struct pod_cp_end *src, const struct po
 	struct side ss = { .rootfd = -1 }, ds = { .rootfd = -1 };
 	int r = -1;
 
-	if (side_open(e, src, &ss, NULL, err) < 0 || side_open(e, dst, &ds, &ss, err) < 0)
+	if (side_open(e, src, &ss, NULL, false, err) < 0 ||
+	    side_open(e, dst, &ds, &ss, true, err) < 0)
 		goto out;
 	r = copy_run(e, src, dst, o, &ss, &ds, err);
 	if (r < 0) {

@@ -108,3 +108,20 @@ tree_listing() {
     [[ ! -e /tmp/$name ]] || { rm -f "/tmp/$name"; false; }
     run_pod unmount evil
 }
+
+@test "cp: bind mounts are copied through, confined to their source; ro refused" {
+    local vol=$BATS_TEST_TMPDIR/vol ro=$BATS_TEST_TMPDIR/ro
+    mkdir -p "$vol" "$ro"
+    echo inside > "$vol/existing"
+    ln -s / "$vol/esc"
+    run_pod run -d --network none --name b -v "$vol:/data" -v "$ro:/ro:ro" busybox sleep 100
+    run_pod cp "$SRC/tree/a" b:/data/new
+    assert "$(cat "$vol/new")" == "alpha" "written into the bind source"
+    run_pod cp b:/data/existing "$BATS_TEST_TMPDIR/got"
+    assert "$(cat "$BATS_TEST_TMPDIR/got")" == "inside" "read from the bind source"
+    run_pod 125 cp b:/data/esc/etc/hostname "$BATS_TEST_TMPDIR/hn"
+    assert "$output" =~ "could not be found on container b" "a symlink in the bind source stays in it"
+    run_pod 125 cp "$SRC/tree/a" b:/ro/x
+    is "$output" "Error: \"/ro/x\" is on a read-only mount of container b" "read-only"
+    [[ ! -e $ro/x ]]
+}
