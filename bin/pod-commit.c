@@ -26,7 +26,7 @@ static const struct pod_opt options[] = {
 		       "Format of the image manifest and metadata (default \"oci\")"),
 	POD_OPT_STRING(0, "iidfile", "path", &opt.iidfile, "`file` to write the image ID to"),
 	POD_OPT_STRING('m', "message", "string", &opt.message,
-		       "Set commit message for imported image"),
+		       "Set commit message for imported image (docker format only)"),
 	POD_OPT_BOOL('p', "pause", &opt.pause, "Pause container during commit"),
 	POD_OPT_BOOL('q', "quiet", &opt.quiet, "Suppress output"),
 	POD_OPT_BOOL('s', "squash", &opt.squash, "squash newly built layers into a single new layer"),
@@ -63,8 +63,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 					   "unrecognized image type \"%s\"", opt.format);
 	}
 	if (opt.message && *opt.message && !o.docker)
-		fprintf(stderr, "level=warning msg=\"messages are only compatible with the docker "
-				"image format (-f docker)\"\n");
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "messages are only compatible with the docker image format (-f "
+				   "docker)");
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0 ||
 	    pod_ctr_lookup(e, ctx->args[0], &c, err) < 0)
 		return -1;

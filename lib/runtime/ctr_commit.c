@@ -191,11 +191,15 @@ new_config(const struct pod_ctr *c, const struct pod_image *img, const char *dif
 		hist = json_array();
 		json_object_set_new(cfg, "history", hist);
 	}
-	h = json_pack("{s:s}", "created", created);
+	h = json_pack("{s:s, s:s}", "created", created, "created_by", "/bin/sh");
 	if (o->author && *o->author)
 		json_object_set_new(h, "author", pod_json_string(o->author));
-	if (o->message && *o->message)
-		json_object_set_new(h, "comment", pod_json_string(o->message));
+	{
+		const char *from = pod_ctr_str(c, "ImageName");
+		cleanup_free char *cm = xasprintf("FROM %s", from && *from ? from : img->id);
+
+		json_object_set_new(h, "comment", pod_json_string(cm));
+	}
 	json_array_append_new(hist, h);
 	if (o->docker && o->message && *o->message)
 		json_object_set_new(cfg, "comment", pod_json_string(o->message));
@@ -266,12 +270,11 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 		for (size_t i = 0; i < json_array_size(old_ids); i++) {
 			const char *d = json_string_value(json_array_get(old_ids, i));
 
-			line = xasprintf("Copying blob %.12s skipped: already exists",
-					 d && strlen(d) > 7 ? d + 7 : "");
+			line = xasprintf("Copying blob %s", d ? d : "");
 			progress(o, line);
 			free(TAKE_PTR(line));
 		}
-	line = xasprintf("Copying blob %.12s done", info.diff_id + 7);
+	line = xasprintf("Copying blob %s", info.diff_id);
 	progress(o, line);
 	created = pod_format_rfc3339(pod_now_ns());
 	cfg = new_config(c, img, info.diff_id, o, created, err);
@@ -286,7 +289,7 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 	if (pod_imagestore_commit_image(is, &ic, &id, err) < 0)
 		goto out;
 	free(line);
-	line = xasprintf("Copying config %.10s done", id);
+	line = xasprintf("Copying config sha256:%s", id);
 	progress(o, line);
 	progress(o, "Writing manifest to image destination");
 	progress(o, "Storing signatures");

@@ -126,3 +126,16 @@ A /new/f" "vfs diff"
     run_pod diff vimg
     assert "$output" =~ "D /etc/group" "image diff: the top layer's whiteout"
 }
+
+@test "commit: -m/-a with the docker format, -m refused with oci, history entry" {
+    run_pod run --network none --name h busybox true
+    run_pod 125 commit -q -m hello h himg
+    is "$output" "Error: messages are only compatible with the docker image format (-f docker)" "oci has no message"
+    run_pod commit -q -f docker -m hello -a me h himg
+    run_pod image inspect himg --format '{{.Comment}} {{.Author}}'
+    is "$output" "hello me" "comment and author"
+    run_pod history --format '{{.CreatedBy}} {{.Comment}}' himg
+    is "${lines[0]}" "/bin/sh FROM docker.io/library/busybox:latest" "history entry"
+    run_pod 125 commit -q -f tar h x
+    is "$output" "Error: unrecognized image type \"tar\"" "bad format"
+}
