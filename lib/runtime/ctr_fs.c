@@ -621,8 +621,13 @@ copy_run(struct pod_engine *e, const struct pod_cp_end *src, const struct pod_cp
 		src_dir = S_ISDIR(sr.st.st_mode);
 		contents = src_dir && (ends_with_dot(src->path) || STREQ(sr.base, "."));
 		as = given_base(src->path);
-		if (ss->ctr)
-			to.set_owner = true, to.uid = getuid(), to.gid = getgid();
+		/* out of a container: the caller's files (into another container
+		 * the owners go through, --archive decides there) */
+		if (ss->ctr && !dst->ctr) {
+			to.set_owner = true;
+			to.uid = getuid();
+			to.gid = getgid();
+		}
 	}
 	if (stdout_dst) {
 		if (contents) {

@@ -125,3 +125,14 @@ tree_listing() {
     is "$output" "Error: \"/ro/x\" is on a read-only mount of container b" "read-only"
     [[ ! -e $ro/x ]]
 }
+
+@test "cp: container to container keeps owners with --archive=false" {
+    run_pod run -d --network none --name one busybox sleep 100
+    run_pod create --network none --name two busybox true
+    run_pod cp --archive=false "$SRC/tree" one:/t
+    run_pod cp --archive=false one:/t/a two:/a
+    run_pod mount two
+    assert "$(stat -c '%u:%g %a' "$output/a")" == "1234:5678 640" "owner and mode went through"
+    assert "$(cat "$output/a")" == "alpha" "content"
+    run_pod unmount two
+}

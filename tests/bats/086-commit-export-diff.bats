@@ -79,6 +79,8 @@ A /new/f" "diff lines, sorted by path"
     assert "$a" == "$b" "same files, same checksums"
     run_pod run --rm --network none imported cat /data/h
     is "$output" "hello" "imported image runs"
+    run script -qc "$PODUTILS_BIN/podman export e" /dev/null
+    assert "$output" =~ "refusing to export to terminal. Use -o flag or redirect" "a terminal is refused"
 }
 
 @test "commit: run sees the change, the deleted file and --change CMD" {
