@@ -78,11 +78,12 @@ tree_listing() {
     assert "$output" =~ "\"/nonexist/foo\" could not be found on container s" "missing parent"
     run_pod 125 cp "$SRC/tree" s:/etc/passwd
     assert "$output" =~ "destination must be a directory when copying a directory" "dir onto file"
-    mkdir -p "$BATS_TEST_TMPDIR/ow/passwd"
-    run_pod 125 cp "$BATS_TEST_TMPDIR/ow/passwd" s:/etc
-    assert "$output" =~ "\"passwd\": exists but is not a directory" "no dir over a file without --overwrite"
-    run_pod cp --overwrite "$BATS_TEST_TMPDIR/ow/passwd" s:/etc
-    run_pod cp s:/etc/passwd/. "$BATS_TEST_TMPDIR/ow/passwd"
+    mkdir -p "$BATS_TEST_TMPDIR/ow/f"
+    run_pod cp "$SRC/tree/a" s:/tmp/f
+    run_pod 125 cp "$BATS_TEST_TMPDIR/ow/f" s:/tmp
+    assert "$output" =~ "\"f\": exists but is not a directory" "no dir over a file without --overwrite"
+    run_pod cp --overwrite "$BATS_TEST_TMPDIR/ow/f" s:/tmp
+    run_pod cp s:/tmp/f/. "$BATS_TEST_TMPDIR/ow/f"
     run_pod 125 cp nosuch:/a "$BATS_TEST_TMPDIR"
     is "$output" "Error: container \"nosuch\" does not exist" "no such container"
     run_pod start s
