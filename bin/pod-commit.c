@@ -9,6 +9,7 @@ static struct {
 	char **change;
 	char *format;
 	char *iidfile;
+	bool include_volumes;
 	char *message;
 	bool pause;
 	bool quiet;
@@ -25,6 +26,8 @@ static const struct pod_opt options[] = {
 	POD_OPT_STRING('f', "format", "string", &opt.format,
 		       "Format of the image manifest and metadata (default \"oci\")"),
 	POD_OPT_STRING(0, "iidfile", "path", &opt.iidfile, "`file` to write the image ID to"),
+	POD_OPT_BOOL(0, "include-volumes", &opt.include_volumes,
+		     "Include container volumes as image volumes"),
 	POD_OPT_STRING('m', "message", "string", &opt.message,
 		       "Set commit message for imported image (docker format only)"),
 	POD_OPT_BOOL('p', "pause", &opt.pause, "Pause container during commit"),
@@ -52,6 +55,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		.author = opt.author,
 		.pause = opt.pause,
 		.squash = opt.squash,
+		.include_volumes = opt.include_volumes,
 		.progress = opt.quiet ? NULL : progress,
 	};
 

@@ -7,6 +7,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_fs.h"
+#include "runtime/specgen.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -160,6 +161,29 @@ new_config(const struct pod_ctr *c, const struct pod_image *img, const char *dif
 		json_object_set_new(inner, "WorkingDir", pod_json_string(s));
 	if ((s = pod_ctr_setting_str(c, "User")) && *s)
 		json_object_set_new(inner, "User", pod_json_string(s));
+	if (o->include_volumes) {
+		size_t i;
+		json_t *v;
+
+		json_array_foreach(json_object_get(c->settings, "Volumes"), i, v) {
+			struct pod_err *e2 = NULL;
+			cleanup_json json_t *m = NULL;
+			json_t *vols;
+
+			if (!json_is_string(v) ||
+			    !(m = pod_specgen_parse_volume(json_string_value(v), &e2))) {
+				pod_err_free(&e2);
+				continue;
+			}
+			vols = json_object_get(inner, "Volumes");
+			if (!json_is_object(vols)) {
+				vols = json_object();
+				json_object_set_new(inner, "Volumes", vols);
+			}
+			json_object_set_new(vols, json_string_value(json_object_get(m, "destination")),
+					    json_object());
+		}
+	}
 	for (size_t i = 0; o->changes && o->changes[i]; i++)
 		if (pod_image_config_apply_change(inner, o->changes[i], err) < 0)
 			return NULL;

@@ -67,6 +67,7 @@ struct pod_commit_opts {
 	bool pause;		/* freeze a running container while its layer is written */
 	bool squash;		/* one layer with the whole file system */
 	bool docker;		/* Docker schema2 manifest instead of OCI */
+	bool include_volumes;	/* the container's volume destinations become image VOLUMEs */
 	void (*progress)(void *ctx, const char *line); /* may be NULL */
 	void *progress_ctx;
 };

@@ -138,6 +138,11 @@ A /new/f" "vfs diff"
     is "$output" "hello me" "comment and author"
     run_pod history --format '{{.CreatedBy}} {{.Comment}}' himg
     is "${lines[0]}" "/bin/sh FROM docker.io/library/busybox:latest" "history entry"
+    mkdir -p "$BATS_TEST_TMPDIR/v"
+    run_pod run --network none --name hv -v "$BATS_TEST_TMPDIR/v:/vol" busybox true
+    run_pod commit -q --include-volumes hv hvimg
+    run_pod image inspect hvimg --format '{{json .Config.Volumes}}'
+    is "$output" '{"/vol":{}}' "--include-volumes"
     run_pod 125 commit -q -f tar h x
     is "$output" "Error: unrecognized image type \"tar\"" "bad format"
 }
