@@ -608,7 +608,7 @@ copy_run(struct pod_engine *e, const struct pod_cp_end *src, const struct pod_cp
 
 	if (!stdin_src) {
 		if (resolve(ss->rootfd, ss->path, &sr, err) < 0) {
-			if ((*err)->errnum == ENOENT) {
+			if ((*err)->errnum == ENOENT || (*err)->errnum == ENOTDIR) {
 				pod_err_free(err);
 				return not_found(src, err);
 			}
@@ -647,7 +647,7 @@ copy_run(struct pod_engine *e, const struct pod_cp_end *src, const struct pod_cp
 	if (resolve(ds->rootfd, ds->path, &dr, err) < 0) {
 		if ((*err)->errnum == ENOENT || (*err)->errnum == ENOTDIR) {
 			pod_err_free(err);
-			return not_found(dst, err);
+			r = not_found(dst, err);
 		}
 		goto out;
 	}
