@@ -61,7 +61,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		if (r < 0 && e2->kind == POD_E_NOTFOUND) {
 			pod_err_free(&e2);
 			return pod_err_set(err, POD_E_NOTFOUND, 0,
-					   "%s not found: container or image not known",
+					   "%s not found: layer not known",
 					   ctx->args[0]);
 		}
 		if (r < 0)

@@ -58,7 +58,7 @@ list(struct pod_engine *e, struct pod_err **err)
 }
 
 static int
-mount_one(struct pod_engine *e, struct pod_ctr *c, bool many, struct pod_err **err)
+mount_one(struct pod_engine *e, struct pod_ctr *c, bool all, struct pod_err **err)
 {
 	cleanup_free char *path = NULL;
 	char sid[POD_ID_SHORT_LEN + 1];
@@ -66,7 +66,7 @@ mount_one(struct pod_engine *e, struct pod_ctr *c, bool many, struct pod_err **e
 	if (pod_ctr_mount(e, c, &path, err) < 0)
 		return -1;
 	pod_id_short(c->id, sid);
-	if (many)
+	if (all)
 		printf("%s  %s\n", opt.no_trunc ? c->id : sid, path);
 	else
 		printf("%s\n", path);
@@ -104,7 +104,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		struct pod_err *e2 = NULL;
 
 		if (pod_ctr_lookup(e, ctx->args[i], &c, &e2) < 0 ||
-		    mount_one(e, c, n > 1, &e2) < 0) {
+		    mount_one(e, c, false, &e2) < 0) {
 			if (i + 1 == n) {
 				*err = e2;
 				return -1;
@@ -122,8 +122,8 @@ static const struct pod_tool tool = {
 	.verb = "mount",
 	.summary = "Mount a working container's root filesystem",
 	.description = "Mounts the root file system of each CONTAINER (when it is not mounted "
-		       "yet) and prints where: one path for one container, else \"ID  PATH\" "
-		       "lines. Each mount is counted: the file system stays mounted, also after "
+		       "yet) and prints where, one path per container (with --all, \"ID  PATH\" "
+		       "lines). Each mount is counted: the file system stays mounted, also after "
 		       "the container stops, until as many `podman unmount` calls (or one "
 		       "`unmount --force`). Without a container, lists the mounted containers "
 		       "(running ones included).",

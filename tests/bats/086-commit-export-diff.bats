@@ -27,6 +27,11 @@ A /new/f" "diff lines, sorted by path"
     is "$output" '{"changed":["/etc","/etc/passwd"],"added":["/new","/new/f"],"deleted":["/etc/group"]}' "json"
     run_pod container diff d
     assert "${#lines[@]}" == "5" "container diff"
+    run_pod 125 diff nosuch
+    is "$output" "Error: nosuch not found: layer not known" "neither container nor image"
+    run_pod create --network none --name fresh busybox true
+    run_pod diff --format json fresh
+    is "$output" "{}" "no change"
 }
 
 @test "mount, unmount: the merged path, the list, nothing leaked" {
