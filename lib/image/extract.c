@@ -337,6 +337,10 @@ prepare_target(struct pod_tar_extract *x, int pfd, const char *base, const char 
 	}
 	if (want_dir && S_ISDIR(st.st_mode))
 		return 1;
+	if (x->o.keep_types && want_dir != S_ISDIR(st.st_mode))
+		return pod_err_set(err, POD_E_INVALID, 0, "\"%s\": %s", rel,
+				   want_dir ? "exists but is not a directory"
+					    : "exists and is a directory");
 	cache_forget(x);
 	if (pod_layer_remove_tree(pfd, base, err) < 0)
 		return pod_err_wrap(err, "replacing \"%s\"", rel);
@@ -406,9 +410,13 @@ apply_meta(struct pod_tar_extract *x, const struct ent *e, int fd, int pfd, cons
 		uint32_t uid, gid;
 		int r;
 
-		if (map_id(x->o.uid_map, x->o.n_uid_map, e->uid, "UID", &uid, err) < 0 ||
-		    map_id(x->o.gid_map, x->o.n_gid_map, e->gid, "GID", &gid, err) < 0)
+		if (x->o.set_owner) {
+			uid = x->o.owner_uid;
+			gid = x->o.owner_gid;
+		} else if (map_id(x->o.uid_map, x->o.n_uid_map, e->uid, "UID", &uid, err) < 0 ||
+			   map_id(x->o.gid_map, x->o.n_gid_map, e->gid, "GID", &gid, err) < 0) {
 			return pod_err_wrap(err, "\"%s\"", rel);
+		}
 		r = fd >= 0 ? fchown(fd, uid, gid) : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
 		if (r < 0)
 			return pod_err_sys(err, "chown \"%s\" to %u:%u", rel, uid, gid);

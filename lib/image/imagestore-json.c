@@ -101,6 +101,9 @@ pod_image_inspect_json(struct pod_imagestore *is, const struct pod_image *img,
 	if (json_is_array(hist) && json_array_size(hist) &&
 	    json_is_string(json_object_get(json_array_get(hist, 0), "comment")))
 		comment = json_string_value(json_object_get(json_array_get(hist, 0), "comment"));
+	/* a Docker config's own comment (commit -m) wins, as in Podman */
+	if (json_is_string(json_object_get(img->config, "comment")))
+		comment = json_string_value(json_object_get(img->config, "comment"));
 	json_object_set_new(o, "Id", json_string(img->id));
 	json_object_set_new(o, "Digest", json_string(img->digest ? img->digest : ""));
 	json_object_set_new(o, "RepoTags", pod_image_repo_tags(img));

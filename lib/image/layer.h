@@ -91,6 +91,10 @@ struct pod_layer_opts {
 	size_t n_uid_map;
 	const struct pod_idmap *gid_map;
 	size_t n_gid_map;
+	bool set_owner;			/* every entry owned by owner_uid:owner_gid (cp) */
+	uint32_t owner_uid, owner_gid;
+	bool keep_types; /* an entry replacing a directory with a non-directory or the
+			  * reverse is an error (cp without --overwrite) */
 	uint64_t max_total_size; /* uncompressed bytes; 0: unlimited */
 	uint64_t max_entries;	 /* tar headers, meta headers included; 0: 16M */
 	size_t max_name_len;	 /* bytes of a path or link target; 0: 4096 */
@@ -150,6 +154,30 @@ enum pod_tar_mode {
 int pod_layer_tar_from_dir(int dirfd, enum pod_tar_mode mode, int out_fd,
 			   enum pod_compression comp, struct pod_layer_result *ret,
 			   struct pod_err **err);
+
+/* One entry (and, for a directory, everything below it) as a plain tar on
+ * out_fd: NAME in dirfd (not followed), or with name NULL the children of
+ * dirfd. opts may be NULL. For `podman cp` and `podman export`. */
+struct pod_tar_entry_opts {
+	const char *as;	 /* the top entry's name in the tar; NULL: name */
+	bool set_owner;	 /* every entry owned by uid:gid */
+	uid_t uid;
+	gid_t gid;
+};
+int pod_tar_write_entry(int dirfd, const char *name, const struct pod_tar_entry_opts *o,
+			int out_fd, struct pod_err **err);
+
+/* A plain tar written entry by entry: each add writes one entry (a
+ * directory without its children) named path; whiteout writes the
+ * ".wh." marker that deletes path. For a vfs container's commit. */
+struct pod_tar_writer;
+struct pod_tar_writer *pod_tar_writer_new(int out_fd, struct pod_err **err);
+int pod_tar_writer_add(struct pod_tar_writer *w, int dirfd, const char *name, const char *path,
+		       struct pod_err **err);
+int pod_tar_writer_whiteout(struct pod_tar_writer *w, const char *path, struct pod_err **err);
+/* the end-of-archive blocks */
+int pod_tar_writer_finish(struct pod_tar_writer *w, struct pod_err **err);
+struct pod_tar_writer *pod_tar_writer_free(struct pod_tar_writer *w);
 
 /* `podman diff`: the changes an overlay upper makes over its lowers
  * (lower_dirfds[0] is the top-most). Paths are absolute ("/etc/foo") and

@@ -99,6 +99,14 @@ void pod_descriptor_copy(struct pod_descriptor *dst, const struct pod_descriptor
 
 /* Go's GOARCH for this machine ("amd64", "arm64", "arm", ...) and its variant ("" or "v7") */
 const char *pod_host_goarch(void);
+
+/*
+ * Applies one --change "INSTRUCTION VALUE" (or INSTRUCTION=VALUE) to an
+ * image config's "config" object, as Podman's import and commit accept
+ * them: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, STOPSIGNAL, USER,
+ * VOLUME, WORKDIR (config_change.c).
+ */
+int pod_image_config_apply_change(json_t *cfg, const char *change, struct pod_err **err);
 const char *pod_host_arch_variant(void);
 
 /*

@@ -38,6 +38,11 @@ struct tw {
 	size_t blen;
 	struct hardlink *links; /* open addressing on (dev, ino) */
 	size_t links_cap, links_n;
+	const char *top_as; /* name of the top entry (pod_tar_write_entry) */
+	bool own;	    /* every entry owned by uid:gid */
+	bool flat;	    /* a directory without its children (pod_tar_writer_add) */
+	uid_t uid;
+	gid_t gid;
 };
 
 struct xattr_kv {
@@ -181,6 +186,14 @@ write_header(struct tw *t, const char *name, const char *link, char type, const 
 {
 	cleanup_strbuf struct pod_strbuf pax = POD_STRBUF_INIT;
 	int64_t mtime = st->st_mtim.tv_sec;
+	struct stat owned;
+
+	if (t->own && type != 'x') {
+		owned = *st;
+		owned.st_uid = t->uid;
+		owned.st_gid = t->gid;
+		st = &owned;
+	}
 
 	if (strlen(name) > 100)
 		pax_add(&pax, "path", name, strlen(name));
@@ -429,7 +442,9 @@ static int
 one(struct tw *t, int dfd, const char *name, const char *rel, unsigned depth,
     struct pod_err **err)
 {
-	cleanup_free char *path = *rel ? xasprintf("%s/%s", rel, name) : xstrdup(name);
+	cleanup_free char *path = *rel		     ? xasprintf("%s/%s", rel, name)
+				  : t->top_as && !depth ? xstrdup(t->top_as)
+							: xstrdup(name);
 	struct xattr_kv *xa = NULL;
 	size_t nxa = 0;
 	cleanup_close int fd = -1;
@@ -495,7 +510,7 @@ one(struct tw *t, int dfd, const char *name, const char *rel, unsigned depth,
 			if (write_header(t, opq, NULL, '0', &z, 0, NULL, 0, err) < 0)
 				goto out;
 		}
-		r = walk(t, fd, path, depth + 1, err);
+		r = t->flat ? 0 : walk(t, fd, path, depth + 1, err);
 	} else if (S_ISREG(st.st_mode)) {
 		if (write_header(t, path, NULL, '0', &st, (uint64_t) st.st_size, xa, nxa, err) < 0)
 			goto out;
@@ -535,12 +550,40 @@ walk(struct tw *t, int dfd, const char *rel, unsigned depth, struct pod_err **er
 	return 0;
 }
 
+static int
+tar_write(struct tw *t0, int dirfd, const char *name, enum pod_compression comp,
+	  struct pod_layer_result *ret, struct pod_err **err);
+
 int
 pod_layer_tar_from_dir(int dirfd, enum pod_tar_mode mode, int out_fd, enum pod_compression comp,
 		       struct pod_layer_result *ret, struct pod_err **err)
 {
-	static const uint8_t eof[2 * BLOCK];
 	struct tw t = { .mode = mode, .out_fd = out_fd };
+
+	return tar_write(&t, dirfd, NULL, comp, ret, err);
+}
+
+int
+pod_tar_write_entry(int dirfd, const char *name, const struct pod_tar_entry_opts *o, int out_fd,
+		    struct pod_err **err)
+{
+	struct tw t = { .mode = POD_TAR_PLAIN, .out_fd = out_fd };
+
+	if (o) {
+		t.top_as = o->as && *o->as ? o->as : NULL;
+		t.own = o->set_owner;
+		t.uid = o->uid;
+		t.gid = o->gid;
+	}
+	return tar_write(&t, dirfd, name, POD_COMPRESSION_NONE, NULL, err);
+}
+
+static int
+tar_write(struct tw *t0, int dirfd, const char *name, enum pod_compression comp,
+	  struct pod_layer_result *ret, struct pod_err **err)
+{
+	static const uint8_t eof[2 * BLOCK];
+	struct tw t = *t0;
 	struct pod_layer_result r = { 0 };
 	int rc = -1;
 
@@ -550,7 +593,8 @@ pod_layer_tar_from_dir(int dirfd, enum pod_tar_mode mode, int out_fd, enum pod_c
 	t.buf = xmalloc(OUTBUF);
 	pod_sha256_init(&t.uhash);
 	pod_sha256_init(&t.chash);
-	if (walk(&t, dirfd, "", 0, err) < 0 || tw_emit(&t, eof, sizeof(eof), err) < 0 ||
+	if ((name ? one(&t, dirfd, name, "", 0, err) : walk(&t, dirfd, "", 0, err)) < 0 ||
+	    tw_emit(&t, eof, sizeof(eof), err) < 0 ||
 	    tw_flush(&t, err) < 0 || pod_compressor_finish(t.comp, err) < 0) {
 		pod_err_wrap(err, "creating layer tar");
 		goto out;
@@ -573,4 +617,91 @@ out:
 		free(t.links[i].path);
 	free(t.links);
 	return rc;
+}
+
+/* ---- entry by entry ---- */
+
+struct pod_tar_writer {
+	struct tw t;
+	bool failed;
+};
+
+struct pod_tar_writer *
+pod_tar_writer_new(int out_fd, struct pod_err **err)
+{
+	struct pod_tar_writer *w = xcalloc(1, sizeof(*w));
+
+	w->t.mode = POD_TAR_PLAIN;
+	w->t.out_fd = out_fd;
+	w->t.flat = true;
+	w->t.comp = pod_compressor_new(POD_COMPRESSION_NONE, 0, tw_out, &w->t, err);
+	if (!w->t.comp) {
+		free(w);
+		return NULL;
+	}
+	w->t.buf = xmalloc(OUTBUF);
+	pod_sha256_init(&w->t.uhash);
+	pod_sha256_init(&w->t.chash);
+	return w;
+}
+
+int
+pod_tar_writer_add(struct pod_tar_writer *w, int dirfd, const char *name, const char *path,
+		   struct pod_err **err)
+{
+	int r;
+
+	w->t.top_as = path;
+	r = one(&w->t, dirfd, name, "", 0, err);
+	w->t.top_as = NULL;
+	if (r < 0)
+		w->failed = true;
+	return r;
+}
+
+int
+pod_tar_writer_whiteout(struct pod_tar_writer *w, const char *path, struct pod_err **err)
+{
+	const char *slash = strrchr(path, '/');
+	cleanup_free char *wh = slash ? xasprintf("%.*s/.wh.%s", (int) (slash - path), path,
+						  slash + 1)
+				      : xasprintf(".wh.%s", path);
+	struct stat z = { .st_mode = S_IFREG };
+
+	if (write_header(&w->t, wh, NULL, '0', &z, 0, NULL, 0, err) < 0) {
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+int
+pod_tar_writer_finish(struct pod_tar_writer *w, struct pod_err **err)
+{
+	static const uint8_t eof[2 * BLOCK];
+
+	if (w->failed)
+		return pod_err_set(err, POD_E_GENERIC, 0, "the tar writer failed before");
+	if (tw_emit(&w->t, eof, sizeof(eof), err) < 0 || tw_flush(&w->t, err) < 0 ||
+	    pod_compressor_finish(w->t.comp, err) < 0) {
+		w->failed = true;
+		return -1;
+	}
+	return 0;
+}
+
+struct pod_tar_writer *
+pod_tar_writer_free(struct pod_tar_writer *w)
+{
+	if (!w)
+		return NULL;
+	pod_sha256_release(&w->t.uhash);
+	pod_sha256_release(&w->t.chash);
+	pod_compressor_free(w->t.comp);
+	free(w->t.buf);
+	for (size_t i = 0; i < w->t.links_cap; i++)
+		free(w->t.links[i].path);
+	free(w->t.links);
+	free(w);
+	return NULL;
 }

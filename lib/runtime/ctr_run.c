@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_fs.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -484,7 +485,7 @@ fail_monitor:
 fail:
 	{
 		struct pod_err *u = NULL;
-		if (pod_ctr_rootfs_unmount(e, c, &u) < 0)
+		if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, &u) < 0)
 			pod_err_free(&u);
 		(void) pod_ctr_volumes_unmount(e, c);
 		if (cgpath) {
@@ -722,7 +723,8 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	}
 	if (!pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
-	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
+	/* `podman mount` holds it (ctr_fs.c) */
+	if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
 	if (pod_ctr_volumes_unmount(e, c) && !transition && pod_ctr_save(e, c, err) < 0)
 		return -1;

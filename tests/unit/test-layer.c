@@ -1061,6 +1061,88 @@ tar_names(const uint8_t *b, size_t len)
 	return v;
 }
 
+/* mapped bytes of a memfd */
+static uint8_t *
+memfd_bytes(int fd, size_t *ret_len)
+{
+	off_t len = lseek(fd, 0, SEEK_END);
+	uint8_t *b = xmalloc((size_t) len + 1);
+
+	assert_int_equal(pread(fd, b, (size_t) len, 0), len);
+	*ret_len = (size_t) len;
+	return b;
+}
+
+/* cp's pieces: one entry renamed and owned, the extraction options, and the
+ * entry-by-entry writer */
+static void
+test_entry_writer(void **state)
+{
+	struct fx src = fx_new(), dst = fx_new();
+	struct pod_tar_entry_opts to = { .as = "renamed", .set_owner = true, .uid = 7, .gid = 8 };
+	struct pod_layer_opts lo = { .set_owner = true, .owner_uid = 3, .owner_gid = 4,
+				     .keep_types = true };
+	struct pod_layer_result r;
+	struct pod_err *e = NULL;
+	int mfd = memfd_create("entry", MFD_CLOEXEC);
+	cleanup_free uint8_t *b = NULL;
+	cleanup_strv char **names = NULL;
+	size_t len;
+	struct stat st;
+
+	build_tree(src.rootfd);
+	if (pod_tar_write_entry(src.rootfd, "bin", &to, mfd, &e) < 0)
+		fail_msg("%s", e->msg);
+	b = memfd_bytes(mfd, &len);
+	names = tar_names(b, len);
+	assert_string_equal(names[0], "renamed/");
+	for (char **n = names; *n; n++)
+		assert_true(strncmp(*n, "renamed/", 8) == 0);
+	/* the owner in the header: uid field of the first entry */
+	assert_int_equal(strtoul((const char *) b + 108, NULL, 8), 7);
+	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
+	if (pod_layer_extract_fd(mfd, dst.rootfd, &lo, &r, &e) < 0)
+		fail_msg("%s", e->msg);
+	assert_int_equal(fstatat(dst.rootfd, "renamed/tool", &st, AT_SYMLINK_NOFOLLOW), 0);
+	assert_int_equal(st.st_uid, 3);
+	assert_int_equal(st.st_gid, 4);
+	assert_int_equal(st.st_nlink, 2);
+	/* keep_types: a directory does not replace a file */
+	fx_free(&dst);
+	dst = fx_new();
+	close(openat(dst.rootfd, "renamed", O_CREAT | O_WRONLY | O_CLOEXEC, 0644));
+	assert_int_equal(lseek(mfd, 0, SEEK_SET), 0);
+	assert_int_equal(pod_layer_extract_fd(mfd, dst.rootfd, &lo, &r, &e), -1);
+	assert_non_null(strstr(e->msg, "\"renamed\": exists but is not a directory"));
+	pod_err_free(&e);
+	close(mfd);
+
+	/* the entry-by-entry writer: a directory alone, a file, a whiteout */
+	{
+		struct pod_tar_writer *w;
+		int fd = memfd_create("flat", MFD_CLOEXEC);
+		cleanup_free uint8_t *fb = NULL;
+		cleanup_strv char **fn = NULL;
+
+		w = pod_tar_writer_new(fd, &e);
+		assert_non_null(w);
+		assert_int_equal(pod_tar_writer_add(w, src.rootfd, "bin", "bin", &e), 0);
+		assert_int_equal(pod_tar_writer_add(w, src.rootfd, "empty", "bin/new", &e), 0);
+		assert_int_equal(pod_tar_writer_whiteout(w, "bin/gone", &e), 0);
+		assert_int_equal(pod_tar_writer_finish(w, &e), 0);
+		pod_tar_writer_free(w);
+		fb = memfd_bytes(fd, &len);
+		fn = tar_names(fb, len);
+		assert_int_equal(pod_strv_len(fn), 3);
+		assert_string_equal(fn[0], "bin/");
+		assert_string_equal(fn[1], "bin/new");
+		assert_string_equal(fn[2], "bin/.wh.gone");
+		close(fd);
+	}
+	fx_free(&src);
+	fx_free(&dst);
+}
+
 static void
 test_overlay_upper(void **state)
 {
@@ -1383,6 +1465,7 @@ main(void)
 		cmocka_unit_test(test_compression),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_entry_writer),
 		cmocka_unit_test(test_overlay_upper),
 		cmocka_unit_test(test_changes),
 		cmocka_unit_test(test_sniff_and_misuse),
