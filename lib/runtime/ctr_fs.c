@@ -7,6 +7,7 @@
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/specgen.h"
+#include "store/volume.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -390,10 +391,64 @@ ends_with_dot(const char *p)
 	return STREQ(p, ".") || (n >= 2 && STREQ(p + n - 2, "/."));
 }
 
-/* the container's bind mount whose destination holds path (the deepest
- * one); NULL when none. Malloc'd source, rest of the path and ro flag. */
+/* a deeper mount than *best at dest holding path: take it */
+static void
+take_mount(const char *path, const char *dest_raw, const char *src, bool ro, size_t *best,
+	   bool *found, char **ret_src, char **ret_rest, bool *ret_ro)
+{
+	cleanup_free char *dest = clean_abs(dest_raw);
+	size_t dl = STREQ(dest, "/") ? 0 : strlen(dest);
+
+	if (strncmp(path, dest, dl) != 0 || (path[dl] && path[dl] != '/') || (*found && dl < *best))
+		return;
+	free(*ret_src);
+	free(*ret_rest);
+	*ret_src = xstrdup(src);
+	*ret_rest = xstrdup(path[dl] ? path + dl : "/");
+	*ret_ro = ro;
+	*best = dl;
+	*found = true;
+}
+
+/* the container's volume whose destination holds path (data.VolumeMounts:
+ * named and anonymous volumes, --volumes-from binds) */
+static void
+volume_for(struct pod_engine *e, const struct pod_ctr *c, const char *path, size_t *best,
+	   bool *found, char **ret_src, char **ret_rest, bool *ret_ro)
+{
+	json_t *v;
+	size_t i;
+
+	json_array_foreach(json_object_get(c->data, "VolumeMounts"), i, v) {
+		const char *dest = json_string_value(json_object_get(v, "Destination"));
+		const char *type = json_string_value(json_object_get(v, "Type"));
+		bool ro = !json_is_true(json_object_get(v, "RW"));
+
+		if (!dest || !type)
+			continue;
+		if (STREQ(type, "volume")) {
+			cleanup_volume struct pod_volume *vol = NULL;
+			struct pod_err *e2 = NULL;
+
+			if (pod_volume_get(e->store, json_string_value(json_object_get(v, "Name")), &vol,
+					   &e2) < 0) {
+				pod_err_free(&e2);
+				continue;
+			}
+			take_mount(path, dest, vol->mountpoint, ro, best, found, ret_src, ret_rest,
+				   ret_ro);
+		} else if (json_is_string(json_object_get(v, "Source"))) {
+			take_mount(path, dest, json_string_value(json_object_get(v, "Source")), ro,
+				   best, found, ret_src, ret_rest, ret_ro);
+		}
+	}
+}
+
+/* the container's bind mount or volume whose destination holds path (the
+ * deepest one); NULL when none. Malloc'd source, rest of the path and ro flag. */
 static bool
-bind_for(const struct pod_ctr *c, const char *path, char **ret_src, char **ret_rest, bool *ret_ro)
+bind_for(struct pod_engine *e, const struct pod_ctr *c, const char *path, char **ret_src,
+	 char **ret_rest, bool *ret_ro)
 {
 	static const char *const keys[] = { "Volumes", "Mounts" };
 	size_t best = 0;
@@ -406,9 +461,8 @@ bind_for(const struct pod_ctr *c, const char *path, char **ret_src, char **ret_r
 		json_array_foreach(json_object_get(c->settings, keys[k]), i, v) {
 			struct pod_err *e2 = NULL;
 			cleanup_json json_t *m = NULL;
-			cleanup_free char *dest = NULL;
 			const char *type, *src;
-			size_t dl;
+			bool ro = false;
 			json_t *o;
 			size_t j;
 
@@ -425,23 +479,14 @@ bind_for(const struct pod_ctr *c, const char *path, char **ret_src, char **ret_r
 			if (!type || !STREQ(type, "bind") || !src || src[0] != '/' ||
 			    !json_is_string(json_object_get(m, "destination")))
 				continue;
-			dest = clean_abs(json_string_value(json_object_get(m, "destination")));
-			dl = STREQ(dest, "/") ? 0 : strlen(dest);
-			if (strncmp(path, dest, dl) != 0 || (path[dl] && path[dl] != '/') ||
-			    (found && dl < best))
-				continue;
-			free(*ret_src);
-			free(*ret_rest);
-			*ret_src = xstrdup(src);
-			*ret_rest = xstrdup(path[dl] ? path + dl : "/");
-			*ret_ro = false;
 			json_array_foreach(json_object_get(m, "options"), j, o)
 				if (json_is_string(o) && STREQ(json_string_value(o), "ro"))
-					*ret_ro = true;
-			best = dl;
-			found = true;
+					ro = true;
+			take_mount(path, json_string_value(json_object_get(m, "destination")), src, ro,
+				   &best, &found, ret_src, ret_rest, ret_ro);
 		}
 	}
+	volume_for(e, c, path, &best, &found, ret_src, ret_rest, ret_ro);
 	return found;
 }
 
@@ -467,7 +512,7 @@ side_open(struct pod_engine *e, const struct pod_cp_end *end, struct side *s, st
 		if (s->rootfd < 0)
 			return pod_err_sys(err, "dup");
 		s->path = end->path[0] == '/' ? xstrdup(end->path) : xasprintf("/%s", end->path);
-		if (!bind_for(end->ctr, cpath, &src, &rest, &ro))
+		if (!bind_for(e, end->ctr, cpath, &src, &rest, &ro))
 			return 0;
 		/* a bind mount: its host directory is the root (like the mount is) */
 		if (writing && ro)

@@ -142,3 +142,16 @@ tree_listing() {
     assert "$(cat "$output/a")" == "alpha" "content"
     run_pod unmount two
 }
+
+@test "cp: named volumes are copied through, on a running and a stopped container" {
+    run_pod run -d --network none --name vc -v cpvol:/data busybox sleep 100
+    echo into-volume > "$BATS_TEST_TMPDIR/f"
+    run_pod cp "$BATS_TEST_TMPDIR/f" vc:/data/f
+    run_pod run --rm --network none -v cpvol:/data busybox cat /data/f
+    is "$output" "into-volume" "the file is in the volume, not under the mount point"
+    run_pod stop -t 0 vc
+    run_pod cp vc:/data/f "$BATS_TEST_TMPDIR/back"
+    is "$(cat "$BATS_TEST_TMPDIR/back")" "into-volume" "read back from a stopped container"
+    run_pod rm -f vc
+    run_pod volume rm cpvol
+}
