@@ -177,6 +177,10 @@ options ndots:3" "--dns flags override"
     is "$output" "created" "never ran"
     run_pod rm -f -t 0 first
     assert_nothing_left
+    # a start that fails in the runtime leaves nothing either
+    run_pod 127 run --name third busybox nosuchcommand
+    track third
+    assert_nothing_left
     # now it is free
     run_pod start second
     track second
