@@ -676,47 +676,10 @@ static const struct pod_opt disconnect_options[] = {
 	POD_OPT_END
 };
 
-/*
- * The container (synced) and its network namespace: the engine's
- * persistent one, else that of its running process.
- */
-static int
-container_netns(struct pod_engine *e, const char *name_or_id, struct pod_ctr **ret_c,
-		char **ret_netns, struct pod_err **err)
-{
-	cleanup_ctr struct pod_ctr *c = NULL;
-	cleanup_free char *ns = NULL;
-
-	if (pod_ctr_lookup(e, name_or_id, &c, err) < 0)
-		return -1;
-	if ((c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) || c->pid <= 0)
-		return pod_err_set(err, POD_E_STATE, 0,
-				   "container %s is not running: podutils connects and "
-				   "disconnects running containers only", c->id);
-	if (!STREQ(pod_ctr_net_mode(c), "bridge"))
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "network mode \"%s\" of container %s cannot be connected to "
-				   "networks", pod_ctr_net_mode(c), c->id);
-	ns = pod_ctr_netns_path(e, c->id);
-	if (access(ns, F_OK) < 0) {
-		free(ns);
-		ns = xasprintf("/proc/%lld/ns/net", (long long) c->pid);
-	}
-	*ret_netns = TAKE_PTR(ns);
-	*ret_c = TAKE_PTR(c);
-	return 0;
-}
-
 static int
 connect_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
-	cleanup_ctr struct pod_ctr *c = NULL;
-	cleanup_free char *netns = NULL;
-
-	if (pod_cli_engine(&ctx->g, false, &e, err) < 0 ||
-	    container_netns(e, ctx->args[1], &c, &netns, err) < 0)
-		return -1;
 	struct pod_net_attach att = {
 		.network = ctx->args[0],
 		.static_ip = nopt.ip,
@@ -724,28 +687,29 @@ connect_run(struct pod_ctx *ctx, struct pod_err **err)
 		.static_mac = nopt.mac,
 		.aliases = (const char *const *) nopt.aliases,
 	};
-	return pod_net_connect(e->store, c->id, netns, c->name, &att, err);
+
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
+		return -1;
+	return pod_ctr_net_connect(e, ctx->args[1], &att, err);
 }
 
 static int
 disconnect_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
-	cleanup_ctr struct pod_ctr *c = NULL;
-	cleanup_free char *netns = NULL;
 
-	if (pod_cli_engine(&ctx->g, false, &e, err) < 0 ||
-	    container_netns(e, ctx->args[1], &c, &netns, err) < 0)
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	return pod_net_disconnect(e->store, c->id, netns, ctx->args[0], err);
+	return pod_ctr_net_disconnect(e, ctx->args[1], ctx->args[0], err);
 }
 
 static const struct pod_tool connect_tool = {
 	.name = "pod-network",
 	.verb = "network connect",
 	.summary = "network connect",
-	.description = "Connect a running container to a network: a new interface (eth1, ...) "
-		       "with an address from the network, its DNS names and rules.",
+	.description = "Connect a container to a network: a running one gets a new interface "
+		       "(eth1, ...) with an address from the network, its DNS names and rules at "
+		       "once; the connection is kept in the container for its next starts.",
 	.usage = "[options] NETWORK CONTAINER",
 	.examples = "podman network connect --ip 10.89.0.10 --alias web net1 ctr1",
 	.options = connect_options,
@@ -758,7 +722,8 @@ static const struct pod_tool disconnect_tool = {
 	.name = "pod-network",
 	.verb = "network disconnect",
 	.summary = "network rm",
-	.description = "Disconnect a running container from a network.",
+	.description = "Disconnect a container from a network (at once when it runs, and for "
+		       "its next starts).",
 	.usage = "[options] NETWORK CONTAINER",
 	.examples = "podman network disconnect net1 ctr1",
 	.options = disconnect_options,

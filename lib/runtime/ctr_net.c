@@ -1,5 +1,6 @@
 /* ctr_net.c - --network flags, the container's network namespace, lib/net at start/cleanup */
 #include "runtime/ctr_net.h"
+#include "runtime/ctr-internal.h"
 #include "core/fs.h"
 #include "core/id.h"
 #include "core/json.h"
@@ -449,6 +450,15 @@ req_parts_release(struct req_parts *r)
 	pod_net_mode_spec_release(&r->spec);
 }
 
+/* the --network values in force: network connect/disconnect's (data) or create's */
+static json_t *
+networks_of(const struct pod_ctr *c)
+{
+	json_t *d = json_object_get(c->data, "Networks");
+
+	return json_is_array(d) ? d : json_object_get(c->settings, "Networks");
+}
+
 static int
 build_request(const struct pod_ctr *c, struct req_parts *p, struct pod_net_request *req,
 	      struct pod_err **err)
@@ -456,8 +466,8 @@ build_request(const struct pod_ctr *c, struct req_parts *p, struct pod_net_reque
 	json_t *s = c->settings, *v;
 	size_t i;
 
-	if (json_array_size(json_object_get(s, "Networks"))) {
-		cleanup_strv char **vals = json_strv(json_object_get(s, "Networks"));
+	if (json_array_size(networks_of(c))) {
+		cleanup_strv char **vals = json_strv(networks_of(c));
 		if (pod_net_parse_mode((const char *const *) vals, &p->spec, err) < 0)
 			return -1;
 	}
@@ -547,6 +557,13 @@ pod_ctr_net_setup(struct pod_engine *e, struct pod_ctr *c, struct pod_ctr_net *r
 	cleanup_free char *entry = NULL, *resolv = NULL;
 	const char *gw;
 
+	if (json_is_array(json_object_get(c->data, "Networks")) &&
+	    json_array_size(json_object_get(c->data, "Networks")) == 0) {
+		/* disconnected from every network: loopback only */
+		n.hosts = xasprintf("127.0.0.1\t%s %s\n", hostname, c->name);
+		*ret = n;
+		return 0;
+	}
 	if (build_request(c, &parts, &req, err) < 0 ||
 	    pod_net_setup(e->store, c->id, n.netns, &req, &status, err) < 0) {
 		netns_remove(n.netns);
@@ -640,12 +657,12 @@ network_names(const struct pod_ctr *c)
 
 	if (!STREQ(mode_of(c), "bridge"))
 		return v;
-	vals = json_strv(json_object_get(c->settings, "Networks"));
+	vals = json_strv(networks_of(c));
 	if (vals[0] && pod_net_parse_mode((const char *const *) vals, &spec, &e) < 0)
 		pod_err_free(&e);
 	for (size_t i = 0; i < spec.n_networks; i++)
 		v = pod_strv_push(v, xstrdup(spec.networks[i].network ?: pod_net_default_name()));
-	if (!v[0])
+	if (!v[0] && !json_is_array(json_object_get(c->data, "Networks")))
 		v = pod_strv_push(v, xstrdup(pod_net_default_name()));
 	return v;
 }
@@ -667,6 +684,11 @@ pod_ctr_net_inspect(struct pod_engine *e, const struct pod_ctr *c)
 		       "MacAddress", "", "Bridge", "", "SandboxID", "", "HairpinMode", 0,
 		       "LinkLocalIPv6Address", "", "LinkLocalIPv6PrefixLen", 0, "Ports",
 		       ports_map(json_object_get(c->settings, "PortBindings")), "SandboxKey", "");
+	if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED) {
+		cleanup_free char *ns = pod_ctr_netns_path(e, c->id);
+		if (access(ns, F_OK) == 0)
+			json_object_set_new(st, "SandboxKey", json_string(ns));
+	}
 	if (STREQ(mode_of(c), "bridge")) {
 		cleanup_strv char **names = network_names(c);
 		json_t *nets = json_object();
@@ -740,4 +762,148 @@ pod_ctr_net_ports_text(json_t *ports)
 		out = n;
 	}
 	return out;
+}
+
+/* --- network connect / disconnect ---------------------------------------- */
+
+/* "NAME[:ip=..,ip6=..,mac=..,alias=..,interface_name=..]" */
+static char *
+attach_value(const char *name, const struct pod_net_attach *a)
+{
+	char *out = xstrdup(name);
+	char sep = ':';
+
+#define ADD(key, val)                                                          \
+	do {                                                                   \
+		char *n_ = xasprintf("%s%c%s=%s", out, sep, key, val);         \
+		free(out);                                                     \
+		out = n_;                                                      \
+		sep = ',';                                                     \
+	} while (0)
+	if (a->static_ip)
+		ADD("ip", a->static_ip);
+	if (a->static_ip6)
+		ADD("ip6", a->static_ip6);
+	if (a->static_mac)
+		ADD("mac", a->static_mac);
+	for (size_t i = 0; a->aliases && a->aliases[i]; i++)
+		ADD("alias", a->aliases[i]);
+	if (a->interface_name)
+		ADD("interface_name", a->interface_name);
+#undef ADD
+	return out;
+}
+
+/* the container's networks, one value per network, with options */
+static json_t *
+network_values(const struct pod_ctr *c, struct pod_err **err)
+{
+	cleanup_(pod_net_mode_spec_release) struct pod_net_mode_spec spec = { 0 };
+	cleanup_strv char **vals = json_strv(networks_of(c));
+	json_t *out = json_array();
+
+	if (vals[0] && pod_net_parse_mode((const char *const *) vals, &spec, err) < 0) {
+		json_decref(out);
+		return NULL;
+	}
+	if (!vals[0] && !json_is_array(json_object_get(c->data, "Networks")))
+		json_array_append_new(out, json_string(pod_net_default_name()));
+	for (size_t i = 0; i < spec.n_networks; i++) {
+		cleanup_free char *v = attach_value(spec.networks[i].network ?:
+						    pod_net_default_name(), &spec.networks[i]);
+		json_array_append_new(out, pod_json_string(v));
+	}
+	return out;
+}
+
+static bool
+value_is(json_t *v, const char *name)
+{
+	const char *s = json_string_value(v);
+	size_t n = strlen(name);
+
+	return s && strncmp(s, name, n) == 0 && (s[n] == '\0' || s[n] == ':');
+}
+
+static int
+connect_locked(struct pod_engine *e, struct pod_ctr *c, const struct pod_net_attach *att,
+	       bool connect, struct pod_err **err)
+{
+	cleanup_json json_t *net = NULL, *vals = NULL;
+	cleanup_free char *ns = pod_ctr_netns_path(e, c->id);
+	const char *name;
+	bool running = (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED) &&
+		       pod_ctr_process_alive(c) && access(ns, F_OK) == 0;
+	bool found = false;
+	json_t *v;
+	size_t i;
+
+	if (!STREQ(mode_of(c), "bridge"))
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "container %s is not in bridge network mode (\"%s\"): it "
+				   "cannot be connected to networks", c->id, mode_of(c));
+	if (pod_net_inspect(e->store, att->network, &net, err) < 0)
+		return -1;
+	name = json_string_value(json_object_get(net, "name"));
+	vals = network_values(c, err);
+	if (!vals)
+		return -1;
+	json_array_foreach(vals, i, v)
+		if (value_is(v, name)) {
+			found = true;
+			break;
+		}
+	if (connect && found)
+		return pod_err_set(err, POD_E_EXISTS, 0,
+				   "container %s is already connected to network \"%s\"", c->id,
+				   name);
+	if (!connect && !found)
+		return pod_err_set(err, POD_E_NOTFOUND, 0,
+				   "container %s is not connected to network %s", c->id, name);
+	if (connect) {
+		struct pod_net_attach a = *att;
+		cleanup_free char *val = NULL;
+		a.network = name;
+		if (running && pod_net_connect(e->store, c->id, ns, c->name, &a, err) < 0)
+			return -1;
+		val = attach_value(name, &a);
+		json_array_append_new(vals, pod_json_string(val));
+	} else {
+		if (running && pod_net_disconnect(e->store, c->id, ns, name, err) < 0)
+			return -1;
+		json_array_remove(vals, i);
+	}
+	json_object_set(c->data, "Networks", vals);
+	return pod_ctr_save(e, c, err);
+}
+
+static int
+connect_common(struct pod_engine *e, const char *ctr, const struct pod_net_attach *att,
+	       bool connect, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+	cleanup_close int lock = -1;
+
+	if (pod_ctr_lookup(e, ctr, &c, err) < 0)
+		return -1;
+	lock = pod_ctr_lock(e, c->id, err);
+	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
+		return -1;
+	return connect_locked(e, c, att, connect, err);
+}
+
+int
+pod_ctr_net_connect(struct pod_engine *e, const char *ctr, const struct pod_net_attach *att,
+		    struct pod_err **err)
+{
+	return connect_common(e, ctr, att, true, err);
+}
+
+int
+pod_ctr_net_disconnect(struct pod_engine *e, const char *ctr, const char *network,
+		       struct pod_err **err)
+{
+	struct pod_net_attach a = { .network = network };
+
+	return connect_common(e, ctr, &a, false, err);
 }

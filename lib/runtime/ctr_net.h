@@ -62,6 +62,19 @@ void pod_ctr_net_release(struct pod_ctr_net *n);
 /* detaches from networks, unmounts and removes the namespace file */
 int pod_ctr_net_teardown(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);
 
+/*
+ * network connect/disconnect: recorded in the container (data.Networks,
+ * which then replaces Settings.Networks, so restarts keep it), and applied
+ * to its namespace at once when it runs. att->network is a name or ID.
+ * Podman's errors: POD_E_EXISTS already connected, POD_E_NOTFOUND not
+ * connected, POD_E_INVALID not in bridge mode.
+ */
+struct pod_net_attach;
+int pod_ctr_net_connect(struct pod_engine *e, const char *ctr, const struct pod_net_attach *att,
+			struct pod_err **err);
+int pod_ctr_net_disconnect(struct pod_engine *e, const char *ctr, const char *network,
+			   struct pod_err **err);
+
 /* $RUNROOT/netns/ID (malloc'd) */
 char *pod_ctr_netns_path(struct pod_engine *e, const char *id);
 

@@ -234,9 +234,29 @@ options ndots:3" "--dns flags override"
     assert "$output" =~ "\"IPAddress\":\"10\.89\.12\.[0-9]+\"" "connected"
     run_pod run --rm --network podut-en2 busybox wget -qO- http://web2/
     is "$output" "hello podutils" "reachable on the new network by alias"
+    # kept across a restart
+    run_pod restart -t 0 srv
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "${IDS[0]}"))
+    run_pod ps --format '{{.Networks}}' --filter name=srv
+    is "$output" "podut-en0,podut-en2" "ps Networks after restart"
+    run_pod run --rm --network podut-en2 busybox wget -qO- http://web2/
+    is "$output" "hello podutils" "still connected after a restart"
+    run_pod 125 network connect podut-en2 srv
+    is "$output" "Error: container ${IDS[0]} is already connected to network \"podut-en2\"" "twice"
     run_pod network disconnect podut-en2 srv
     run_pod inspect srv --format '{{len .NetworkSettings.Networks}}'
     is "$output" "1" "disconnected"
+    run_pod 125 network disconnect podut-en2 srv
+    is "$output" "Error: container ${IDS[0]} is not connected to network podut-en2" "not connected"
+    # a created container is connected at its start
+    run_pod create --name later --network podut-en0 busybox sleep 100
+    run_pod network connect podut-en2 later
+    run_pod start later
+    track later
+    run_pod inspect later --format '{{len .NetworkSettings.Networks}}'
+    is "$output" "2" "connected before start"
+    run_pod rm -f -t 0 later
 
     # rm without -f refuses, with -f removes the container first
     run_pod 2 network rm podut-en0
