@@ -539,6 +539,9 @@ pod_ctr_net_setup(struct pod_engine *e, struct pod_ctr *c, struct pod_ctr_net *r
 	memset(ret, 0, sizeof(*ret));
 	if (!STREQ(mode, "bridge") && !STREQ(mode, "none"))
 		return 0;
+	/* what a crash during an earlier start or run left behind */
+	if (pod_ctr_net_teardown(e, c, err) < 0)
+		return -1;
 	n.netns = pod_ctr_netns_path(e, c->id);
 	if (netns_create(n.netns, err) < 0) {
 		pod_ctr_net_release(&n);

@@ -29,7 +29,7 @@ setup() {
 
 # the host ends of a container's veths, from its endpoint rows
 veths_of() {
-    sqlite3 "$POD_ROOT/db.sqlite" \
+    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
         "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
 }
 
