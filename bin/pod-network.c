@@ -1,4 +1,5 @@
 /* pod-network - manage networks (`podman network ...`) */
+#include "cli/ctr_opts.h"
 #include "cli/filter.h"
 #include "cli/output.h"
 #include "cli/table.h"
@@ -6,6 +7,7 @@
 #include "core/json.h"
 #include "core/strbuf.h"
 #include "net/net.h"
+#include "runtime/ctr_net.h"
 #include "store/store.h"
 
 #include <errno.h>
@@ -466,12 +468,51 @@ rm_finish(struct pod_ctx *ctx, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * Containers using the network (set up on it, or configured for it): with
+ * -f they go first, as with Podman; without, the network is in use.
+ */
+static int
+rm_users(struct pod_ctx *ctx, const char *net, struct pod_err **err)
+{
+	cleanup_engine struct pod_engine *e = NULL;
+	cleanup_strv char **live = NULL;
+	struct pod_ctr **v = NULL;
+	size_t n = 0;
+	int r = 0;
+
+	if (pod_net_network_users(ctx->data, net, &live, err) < 0)
+		return -1;
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0 || pod_ctr_list(e, &v, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && r == 0; i++) {
+		cleanup_json json_t *nets = pod_ctr_net_ps_networks(e, v[i]);
+		bool uses = pod_strv_contains(live, v[i]->id);
+		json_t *x;
+		size_t k;
+		json_array_foreach(nets, k, x)
+			uses |= STREQ(json_string_value(x), net);
+		if (uses && !ropt.force)
+			r = pod_err_set(err, POD_E_INUSE, 0,
+					"\"%s\" has associated containers with it. Use -f to "
+					"forcibly delete containers and pods: network is being used",
+					net);
+		else if (uses)
+			r = pod_ctr_remove(e, v[i], true, ropt.time, err);
+	}
+	pod_ctr_list_free(v, n);
+	return r;
+}
+
 static int
 rm_one(struct pod_ctx *ctx, const char *name, struct pod_err **err)
 {
 	cleanup_json json_t *n = NULL;
 
 	if (pod_net_inspect(ctx->data, name, &n, err) < 0)
+		return -1;
+	if (!STREQ(json_string_value(json_object_get(n, "name")), pod_net_default_name()) &&
+	    rm_users(ctx, json_string_value(json_object_get(n, "name")), err) < 0)
 		return -1;
 	if (pod_net_remove(ctx->data, name, ropt.force, err) < 0)
 		return -1;
@@ -485,8 +526,8 @@ static const struct pod_tool rm_tool = {
 	.verb = "network rm",
 	.summary = "network rm",
 	.description = "Remove networks. A network that containers are connected to is removed "
-		       "only with --force, which first disconnects those containers from it "
-		       "(their veth, addresses and rules on it go; the containers themselves stay).",
+		       "only with --force, which first removes those containers (stopping them "
+		       "within --time seconds), as Podman does.",
 	.usage = "[options] NETWORK [NETWORK...]",
 	.examples = "podman network rm net1 net2",
 	.options = rm_options,
@@ -635,46 +676,10 @@ static const struct pod_opt disconnect_options[] = {
 	POD_OPT_END
 };
 
-/* the container's ID, name and the netns of its running process */
-static int
-container_netns(struct pod_store *s, const char *name_or_id, char **ret_id, char **ret_name,
-		char **ret_netns, struct pod_err **err)
-{
-	cleanup_free char *id = NULL;
-	cleanup_stmt sqlite3_stmt *st = NULL;
-
-	if (pod_store_resolve(s, POD_OBJ_CONTAINER, name_or_id, &id, err) < 0)
-		return -1;
-	st = pod_store_prepare(s, "SELECT name, state, pid FROM containers WHERE id = ?", err);
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-	if (sqlite3_step(st) != SQLITE_ROW)
-		return pod_err_set(err, POD_E_NOTFOUND, 0,
-				   "no container with name or ID \"%s\" found: no such container",
-				   name_or_id);
-	const char *state = (const char *) sqlite3_column_text(st, 1);
-	int64_t pid = sqlite3_column_int64(st, 2);
-	if (pid <= 0 || !state || (!STREQ(state, "running") && !STREQ(state, "paused")))
-		return pod_err_set(err, POD_E_STATE, 0,
-				   "container %s is not running: podutils connects and "
-				   "disconnects running containers only", id);
-	*ret_name = xstrdup((const char *) sqlite3_column_text(st, 0));
-	*ret_netns = xasprintf("/proc/%lld/ns/net", (long long) pid);
-	*ret_id = TAKE_PTR(id);
-	return 0;
-}
-
 static int
 connect_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_store struct pod_store *s = open_store(ctx, err);
-	cleanup_free char *id = NULL, *name = NULL, *netns = NULL;
-
-	if (!s)
-		return -1;
-	if (container_netns(s, ctx->args[1], &id, &name, &netns, err) < 0)
-		return -1;
+	cleanup_engine struct pod_engine *e = NULL;
 	struct pod_net_attach att = {
 		.network = ctx->args[0],
 		.static_ip = nopt.ip,
@@ -682,28 +687,29 @@ connect_run(struct pod_ctx *ctx, struct pod_err **err)
 		.static_mac = nopt.mac,
 		.aliases = (const char *const *) nopt.aliases,
 	};
-	return pod_net_connect(s, id, netns, name, &att, err);
+
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
+		return -1;
+	return pod_ctr_net_connect(e, ctx->args[1], &att, err);
 }
 
 static int
 disconnect_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_store struct pod_store *s = open_store(ctx, err);
-	cleanup_free char *id = NULL, *name = NULL, *netns = NULL;
+	cleanup_engine struct pod_engine *e = NULL;
 
-	if (!s)
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	if (container_netns(s, ctx->args[1], &id, &name, &netns, err) < 0)
-		return -1;
-	return pod_net_disconnect(s, id, netns, ctx->args[0], err);
+	return pod_ctr_net_disconnect(e, ctx->args[1], ctx->args[0], err);
 }
 
 static const struct pod_tool connect_tool = {
 	.name = "pod-network",
 	.verb = "network connect",
 	.summary = "network connect",
-	.description = "Connect a running container to a network: a new interface (eth1, ...) "
-		       "with an address from the network, its DNS names and rules.",
+	.description = "Connect a container to a network: a running one gets a new interface "
+		       "(eth1, ...) with an address from the network, its DNS names and rules at "
+		       "once; the connection is kept in the container for its next starts.",
 	.usage = "[options] NETWORK CONTAINER",
 	.examples = "podman network connect --ip 10.89.0.10 --alias web net1 ctr1",
 	.options = connect_options,
@@ -716,7 +722,8 @@ static const struct pod_tool disconnect_tool = {
 	.name = "pod-network",
 	.verb = "network disconnect",
 	.summary = "network rm",
-	.description = "Disconnect a running container from a network.",
+	.description = "Disconnect a container from a network (at once when it runs, and for "
+		       "its next starts).",
 	.usage = "[options] NETWORK CONTAINER",
 	.examples = "podman network disconnect net1 ctr1",
 	.options = disconnect_options,

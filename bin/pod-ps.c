@@ -6,6 +6,7 @@
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "runtime/ctr_net.h"
 
 #include <unistd.h>
 
@@ -19,7 +20,8 @@ static struct {
 
 static const char *const filter_keys[] = { "id",     "name",  "label", "label!", "status",
 					    "ancestor", "exited", "before", "since", "volume",
-					    "pod",    "network", "health", "until", NULL };
+					    "pod",    "network", "health", "until", "publish",
+					    "expose", NULL };
 
 #define DEFAULT_FORMAT                                                                             \
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t"   \
@@ -83,6 +85,53 @@ m_exited(const struct pod_ctr *c, const char *v)
 }
 
 /* volume=NAME, volume=NAME:DEST, volume=DEST or volume=HOSTPATH[:DEST] */
+static bool
+m_network(const struct pod_ctr *c, const char *v)
+{
+	cleanup_json json_t *nets = pod_ctr_net_ps_networks(NULL, c);
+	json_t *x;
+	size_t i;
+
+	json_array_foreach(nets, i, x)
+		if (STREQ(json_string_value(x), v))
+			return true;
+	return false;
+}
+
+/* PORT[/PROTO] against the host (publish) or container (expose) side */
+static bool
+m_port(const struct pod_ctr *c, const char *v, const char *side)
+{
+	json_t *b = json_object_get(c->settings, "PortBindings"), *x;
+	const char *slash = strchr(v, '/');
+	cleanup_free char *num = slash ? xstrndup(v, (size_t) (slash - v)) : xstrdup(v);
+	int64_t port;
+	size_t i;
+
+	if (!pod_parse_int64(num, &port))
+		return false;
+	json_array_foreach(b, i, x) {
+		int64_t p = json_integer_value(json_object_get(x, side));
+		int64_t r = json_integer_value(json_object_get(x, "range"));
+		if (port >= p && port < p + (r > 0 ? r : 1) &&
+		    (!slash || STREQ(slash + 1, json_string_value(json_object_get(x, "protocol")))))
+			return true;
+	}
+	return false;
+}
+
+static bool
+m_publish(const struct pod_ctr *c, const char *v)
+{
+	return m_port(c, v, "host_port");
+}
+
+static bool
+m_expose(const struct pod_ctr *c, const char *v)
+{
+	return m_port(c, v, "container_port");
+}
+
 static bool
 m_volume(const struct pod_ctr *c, const char *v)
 {
@@ -190,8 +239,14 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 			return -1;
 		ok = c->created_ns <= t;
 	}
-	if (ok && (pod_filters_get(f, "pod") || pod_filters_get(f, "network")))
-		ok = false; /* no container here is in a pod or a named network */
+	if (ok && (v = pod_filters_get(f, "network")) && !match_any(v, m_network, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "publish")) && !match_any(v, m_publish, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "expose")) && !match_any(v, m_expose, c))
+		ok = false;
+	if (ok && pod_filters_get(f, "pod"))
+		ok = false; /* no container here is in a pod */
 	*ret = ok;
 	return 0;
 }
@@ -269,9 +324,21 @@ template_view(const struct row *r, int64_t now)
 	json_object_set_new(v, "RunningFor", json_string(created));
 	json_object_set_new(v, "Status", json_string(status));
 	json_object_set_new(v, "State", json_string(status));
-	json_object_set_new(v, "Ports", json_string(""));
+	{
+		cleanup_free char *ports = pod_ctr_net_ports_text(json_object_get(r->rec, "Ports"));
+		json_object_set_new(v, "Ports", json_string(ports));
+	}
 	json_object_set_new(v, "Names", json_string(c->name));
-	json_object_set_new(v, "Networks", json_string(""));
+	{
+		struct pod_strbuf nb = POD_STRBUF_INIT;
+		json_array_foreach(json_object_get(r->rec, "Networks"), i, x) {
+			if (i)
+				pod_strbuf_addch(&nb, ',');
+			pod_strbuf_adds(&nb, json_string_value(x));
+		}
+		json_object_set_new(v, "Networks", json_string(nb.buf ? nb.buf : ""));
+		pod_strbuf_release(&nb);
+	}
 	if (opt.size) {
 		json_t *s = json_object_get(r->rec, "Size");
 		cleanup_free char *rw = pod_human_size_prec(

@@ -4,6 +4,7 @@
 #include "core/fs.h"
 #include "core/human.h"
 #include "core/json.h"
+#include "runtime/ctr_net.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -79,10 +80,19 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "mount", "mount", &O.mount,                                                \
 		     "Attach a filesystem mount to the container"),                               \
 	POD_OPT_STRING(0, "name", "string", &O.name, "Assign a name to the container"),           \
-	POD_OPT_STRING(0, "network", "string", &O.network,                                         \
-		       "Connect a container to a network"),                                        \
-	{ POD_OPT_T_STRING, 0, "net", "string", &O.network, "Connect a container to a network",  \
+	POD_OPT_STRING(0, "ip", "string", &O.ip, "Specify a static IPv4 address for container"),   \
+	POD_OPT_STRING(0, "ip6", "string", &O.ip6,                                                 \
+		       "Specify a static IPv6 address for container"),                             \
+	POD_OPT_STRING(0, "mac-address", "string", &O.mac_address,                                 \
+		       "Container MAC address (e.g. 92:d0:c6:0a:29:33)"),                          \
+	POD_OPT_STRV(0, "network", "string", &O.network, "Connect a container to a network"),     \
+	{ POD_OPT_T_STRV, 0, "net", "string", &O.network, "Connect a container to a network",    \
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },                                                      \
+	POD_OPT_STRV(0, "network-alias", "strings", &O.network_alias,                              \
+		     "Add network-scoped alias for the container"),                                \
+	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
+		     "Do not create /etc/hosts within the container, instead use the version from " \
+		     "the image"),                                                                 \
 	SETOPT(POD_OPT_T_INT, 0, "pids-limit", "int", &O.pids_limit,                               \
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
 	POD_OPT_STRING(0, "platform", "string", &O.platform,                                       \
@@ -91,6 +101,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Give extended privileges to container"),                                    \
 	POD_OPT_STRV('p', "publish", "strings", &O.publish,                                        \
 		     "Publish a container's port, or a range of ports, to the host"),             \
+	POD_OPT_BOOL('P', "publish-all", &O.publish_all,                                           \
+		     "Publish all exposed ports to random ports on the host interface"),           \
 	POD_OPT_STRING(0, "pull", "string", &O.pull,                                               \
 		       "Pull image policy (\"always\"|\"missing\"|\"never\"|\"newer\")"),           \
 	POD_OPT_BOOL('q', "quiet", &O.quiet, "Suppress output information when pulling images"),   \
@@ -428,28 +440,16 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	if (size_setting(s, "ShmSize", "--shm-size", o->shm_size, false, err) < 0)
 		return NULL;
 
-	if (o->network && *o->network && !STREQ(o->network, "none") &&
-	    !STREQ(o->network, "host") && !STREQ(o->network, "private")) {
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "network \"%s\": only --network none, host or private are "
-				   "available, bridge and named networks need the network backend",
-				   o->network), NULL;
-	}
-	json_object_set_new(s, "Network", json_string(o->network && *o->network ? o->network :
-								 "private"));
-	if (o->publish && o->publish[0])
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "--publish needs a bridge network, and only --network none, host "
-				   "or private are available"), NULL;
-	if (o->dns || o->dns_search || o->dns_option || o->add_host) {
-		if (o->network && STREQ(o->network, "none") && (o->dns || o->dns_search ||
-								o->dns_option))
-			return pod_err_set(err, POD_E_INVALID, 0, "conflicting options: dns and "
-					   "the network mode: none"), NULL;
-		json_object_set_new(s, "Dns", strv_json(o->dns));
-		json_object_set_new(s, "DnsSearch", strv_json(o->dns_search));
-		json_object_set_new(s, "DnsOptions", strv_json(o->dns_option));
-		json_object_set_new(s, "AddHosts", strv_json(o->add_host));
+	{
+		struct pod_ctr_net_flags nf = {
+			.networks = o->network, .aliases = o->network_alias, .ip = o->ip,
+			.ip6 = o->ip6, .mac = o->mac_address, .publish = o->publish,
+			.publish_all = o->publish_all, .dns = o->dns, .dns_search = o->dns_search,
+			.dns_option = o->dns_option, .add_host = o->add_host,
+			.no_hosts = o->no_hosts,
+		};
+		if (pod_ctr_net_settings(&nf, s, err) < 0)
+			return NULL;
 	}
 
 	if (size_setting(s, "Memory", "--memory", o->memory, false, err) < 0 ||

@@ -16,7 +16,7 @@
 #include "runtime/ctr.h"
 
 struct pod_ctr_opts {
-	char *name, *workdir, *user, *hostname, *network, *memory, *memory_swap;
+	char *name, *workdir, *user, *hostname, *memory, *memory_swap;
 	char *memory_reservation, *cpus, *cpuset_cpus, *cpuset_mems, *cgroup_parent, *cgroups;
 	char *shm_size, *restart, *stop_signal, *log_driver, *entrypoint, *pull, *cidfile, *umask;
 	char *init_path, *detach_keys, *platform;
@@ -25,6 +25,8 @@ struct pod_ctr_opts {
 	char **dns, **dns_search, **dns_option, **add_host, **publish;
 	char **volumes_from;	/* --volumes-from (volumes) */
 	char **requires, **label_file; /* --requires, --label-file */
+	char **network, **network_alias, *ip, *ip6, *mac_address; /* ctr_net.h */
+	bool publish_all, no_hosts;
 	bool env_host, tty, interactive, privileged, read_only, read_only_tmpfs, init, rm;
 	bool detach, sig_proxy, quiet, entrypoint_set, stop_timeout_set, pids_limit_set;
 	bool cpu_shares_set, cpu_quota_set, cpu_period_set;

@@ -5,6 +5,9 @@
  */
 #include "net/internal.h"
 
+#include <arpa/inet.h>
+#include <sys/random.h>
+
 static int
 cmp_ip(const void *a, const void *b)
 {
@@ -141,16 +144,44 @@ pod_net_ipam_alloc(struct pod_store *s, const struct pod_net_network *n,
 		(void) pod_net_ip_add(&start, 1);
 	if (v4 && c->len < 31 && pod_net_ip_cmp(&end, &last) >= 0)
 		(void) pod_net_ip_add(&end, -1);
-	for (ip = start; pod_net_ip_cmp(&ip, &end) <= 0;) {
-		if (!pod_net_ip_eq(&ip, &sub->gateway) &&
-		    !bsearch(&ip, used, nused, sizeof(*used), cmp_ip)) {
-			if (insert(s, n->name, &ip, container_id, err) < 0)
-				return -1;
-			*ret = ip;
-			return 0;
+	/*
+	 * The default network's bridge (podman0) is shared by every store on
+	 * the host, each with its own allocations: on it, start at a random
+	 * address so that two stores rarely hand out the same one; elsewhere
+	 * the lowest free address, as Podman does.
+	 */
+	uint32_t skip = 0;
+	if (v4 && STREQ(n->name, pod_net_default_name()) && !sub->has_range) {
+		uint32_t a = 0, b = 0, r = 0;
+		memcpy(&a, start.a, 4);
+		memcpy(&b, end.a, 4);
+		a = ntohl(a);
+		b = ntohl(b);
+		if (b > a && getrandom(&r, sizeof(r), 0) == sizeof(r))
+			skip = r % (b - a + 1);
+	}
+	for (int pass = 0; pass < 2; pass++) {
+		struct pod_net_ip stop = end;
+		ip = start;
+		if (pass == 0) {
+			(void) pod_net_ip_add(&ip, skip);
+		} else {
+			if (!skip)
+				break;
+			stop = start;
+			(void) pod_net_ip_add(&stop, (int64_t) skip - 1);
 		}
-		if (!pod_net_ip_add(&ip, 1))
-			break;
+		for (; pod_net_ip_cmp(&ip, &stop) <= 0;) {
+			if (!pod_net_ip_eq(&ip, &sub->gateway) &&
+			    !bsearch(&ip, used, nused, sizeof(*used), cmp_ip)) {
+				if (insert(s, n->name, &ip, container_id, err) < 0)
+					return -1;
+				*ret = ip;
+				return 0;
+			}
+			if (!pod_net_ip_add(&ip, 1))
+				break;
+		}
 	}
 	char a[POD_NET_IP_STRLEN], b[POD_NET_IP_STRLEN];
 	pod_net_ip_str(&start, a);

@@ -559,11 +559,18 @@ status_json(const char *container_id, const char *netns, const struct eps *l,
 
 /* ---- host side ---- */
 
+/*
+ * Bridges and the nft table are the host's, shared by every store on it
+ * (the default network's podman0 above all): as root, one host-wide lock.
+ */
 static int
 net_lock(struct pod_store *s, struct pod_err **err)
 {
-	cleanup_free char *dir = pod_net_rundir(s, err);
+	cleanup_free char *dir = NULL;
 
+	if (geteuid() == 0 && access("/run", W_OK) == 0)
+		return pod_lock_open("/run/podutils-net.lock", true, true, err);
+	dir = pod_net_rundir(s, err);
 	if (!dir)
 		return -1;
 	cleanup_free char *path = pod_path_join(dir, "net.lock");
@@ -647,6 +654,17 @@ network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, stru
 			return 0;
 		}
 		return pod_dns_update(s, n, err);
+	}
+	/* another store's containers on the same bridge still need its rules */
+	if (STREQ(e->driver, "bridge")) {
+		int idx = pod_nl_ifindex(nl, e->bridge);
+		if (idx) {
+			int ports = pod_nl_bridge_ports(nl, idx, err);
+			if (ports < 0)
+				return -1;
+			if (ports > 0)
+				return pod_dns_stop(s, e->network, err);
+		}
 	}
 	cleanup_free char *tag = xasprintf("net:%s", e->network_id);
 	if (pod_fw_tag_delete(tag, err) < 0)

@@ -6,6 +6,7 @@
 #include "core/strbuf.h"
 #include "runtime/caps.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_net.h"
 #include "runtime/specgen.h"
 
 #include <dirent.h>
@@ -239,11 +240,7 @@ restart_name(const struct pod_ctr *c)
 static const char *
 netmode(const struct pod_ctr *c)
 {
-	const char *n = pod_ctr_setting_str(c, "Network");
-
-	if (!n || !*n || STREQ(n, "private"))
-		return "private";
-	return n;
+	return pod_ctr_net_mode(c);
 }
 
 json_t *
@@ -369,14 +366,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		json_object_set_new(o, "Mounts", mounts);
 	}
 	json_object_set_new(o, "Dependencies", json_array());
-	json_object_set_new(o, "NetworkSettings",
-			    json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:i, s:s, s:s, s:s, s:b, s:s, "
-				      "s:i, s:{}, s:s}",
-				      "EndpointID", "", "Gateway", "", "IPAddress", "",
-				      "IPPrefixLen", 0, "IPv6Gateway", "", "GlobalIPv6Address", "",
-				      "GlobalIPv6PrefixLen", 0, "MacAddress", "", "Bridge", "",
-				      "SandboxID", "", "HairpinMode", 0, "LinkLocalIPv6Address", "",
-				      "LinkLocalIPv6PrefixLen", 0, "Ports", "SandboxKey", ""));
+	json_object_set_new(o, "NetworkSettings", pod_ctr_net_inspect(e, c));
 	json_object_set_new(o, "Namespace", json_string(""));
 	json_object_set_new(o, "IsInfra", json_false());
 	json_object_set_new(o, "IsService", json_false());
@@ -459,7 +449,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 				      "Config", "Path", logpath, "Tag", "", "Size",
 				      log_size_text(pod_ctr_setting_int(c, "LogSizeMax", 0))));
 	json_object_set_new(host, "NetworkMode", json_string(netmode(c)));
-	json_object_set_new(host, "PortBindings", json_object());
+	json_object_set_new(host, "PortBindings", pod_ctr_net_port_bindings(e, c));
 	json_object_set_new(host, "RestartPolicy",
 			    json_pack("{s:s, s:I}", "Name", restart_name(c), "MaximumRetryCount",
 				      (json_int_t) pod_ctr_setting_int(c, "RestartRetries", 0)));
@@ -469,10 +459,13 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(host, "CapAdd", or_empty_array(json_object_get(c->settings, "CapAdd")));
 	json_object_set_new(host, "CapDrop",
 			    or_empty_array(json_object_get(c->settings, "CapDrop")));
-	json_object_set_new(host, "Dns", json_array());
-	json_object_set_new(host, "DnsOptions", json_array());
-	json_object_set_new(host, "DnsSearch", json_array());
-	json_object_set_new(host, "ExtraHosts", json_array());
+	json_object_set_new(host, "Dns", or_empty_array(json_object_get(c->settings, "Dns")));
+	json_object_set_new(host, "DnsOptions",
+			    or_empty_array(json_object_get(c->settings, "DnsOptions")));
+	json_object_set_new(host, "DnsSearch",
+			    or_empty_array(json_object_get(c->settings, "DnsSearch")));
+	json_object_set_new(host, "ExtraHosts",
+			    or_empty_array(json_object_get(c->settings, "AddHosts")));
 	json_object_set_new(host, "GroupAdd",
 			    or_empty_array(json_object_get(c->settings, "GroupAdd")));
 	json_object_set_new(host, "IpcMode", json_string("private"));
@@ -485,7 +478,8 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(host, "PidMode", json_string("private"));
 	json_object_set_new(host, "Privileged", json_boolean(pod_ctr_setting_bool(c,
 										"Privileged")));
-	json_object_set_new(host, "PublishAllPorts", json_false());
+	json_object_set_new(host, "PublishAllPorts",
+			    json_boolean(pod_ctr_setting_bool(c, "PublishAll")));
 	json_object_set_new(host, "ReadonlyRootfs", json_boolean(pod_ctr_setting_bool(c,
 										    "ReadOnly")));
 	{
@@ -626,11 +620,11 @@ pod_ctr_ps_json(struct pod_engine *e, const struct pod_ctr *c, bool size, int64_
 	}
 	json_object_set_new(o, "Names", json_pack("[s]", c->name));
 	json_object_set_new(o, "Namespaces", json_object());
-	json_object_set_new(o, "Networks", json_array());
+	json_object_set_new(o, "Networks", pod_ctr_net_ps_networks(e, c));
 	json_object_set_new(o, "Pid", json_integer(running ? c->pid : 0));
 	json_object_set_new(o, "Pod", json_string(""));
 	json_object_set_new(o, "PodName", json_string(""));
-	json_object_set_new(o, "Ports", json_null());
+	json_object_set_new(o, "Ports", pod_ctr_net_ps_ports(e, c));
 	json_object_set_new(o, "Restarts", json_integer(json_is_integer(rc) ?
 							    json_integer_value(rc) : 0));
 	if (size) {

@@ -8,6 +8,7 @@
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_fs.h"
+#include "runtime/ctr_net.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -149,6 +150,8 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	if (pod_ctr_image_lookup(e, json_string_value(json_object_get(s, "Image")), &img, err) < 0)
 		return -1;
 	imgconf = json_object_get(img->config, "config");
+	if (pod_ctr_net_check(e, s, imgconf, err) < 0)
+		return -1;
 	if (!json_object_get(s, "StopSignal") && stop_signal_of(imgconf))
 		json_object_set_new(s, "StopSignal", json_integer(stop_signal_of(imgconf)));
 
@@ -338,6 +341,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	const char *log_driver = pod_ctr_setting_str(c, "LogDriver");
 	struct pod_monitor_opts mo = { 0 };
 	struct pod_specgen_ctx sc = { 0 };
+	__attribute__((cleanup(pod_ctr_net_release))) struct pod_ctr_net net = { 0 };
 	struct pod_err *e2 = NULL;
 	pid_t monitor = -1, pid = -1;
 	int cgv;
@@ -394,6 +398,11 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	if (pod_ctr_volumes_mount(e, c, &vol_mounts, err) < 0)
 		goto fail;
 	sc.volume_mounts = vol_mounts;
+	if (pod_ctr_net_setup(e, c, &net, err) < 0)
+		goto fail;
+	sc.netns_path = net.netns;
+	sc.net_hosts = net.hosts;
+	sc.net_nameservers = net.nameservers;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);
@@ -485,6 +494,8 @@ fail_monitor:
 fail:
 	{
 		struct pod_err *u = NULL;
+		if (pod_ctr_net_teardown(e, c, &u) < 0)
+			pod_err_free(&u);
 		if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, &u) < 0)
 			pod_err_free(&u);
 		(void) pod_ctr_volumes_unmount(e, c);
@@ -723,6 +734,10 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	}
 	if (!pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
+	if (pod_ctr_net_teardown(e, c, &e2) < 0) {
+		pod_warn("tearing down the network of %s: %s", c->id, e2->msg);
+		pod_err_free(&e2);
+	}
 	/* `podman mount` holds it (ctr_fs.c) */
 	if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
@@ -800,6 +815,8 @@ pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **
 	cleanup_stmt sqlite3_stmt *st = NULL;
 	struct pod_err *e2 = NULL;
 
+	if (pod_ctr_net_teardown(e, c, err) < 0)
+		return -1;
 	if (pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;
 	if (pod_store_begin(e->store, true, err) < 0)

@@ -396,6 +396,8 @@ build_mounts(const struct pod_specgen_ctx *ctx, json_t *spec, struct pod_err **e
 			{ "/run/.containerenv", ".containerenv" },
 		};
 		for (size_t k = 0; k < ARRAY_SIZE(files); k++) {
+			if (k == 1 && sbool(s, "NoHosts"))
+				continue;
 			cleanup_free char *src = pod_path_join(ctx->rundir, files[k][1]);
 			json_array_append_new(mounts, mnt(files[k][0], "bind", src,
 							  json_pack("[s,s]", "bind", "rprivate")));
@@ -528,7 +530,10 @@ build_namespaces(const struct pod_specgen_ctx *ctx)
 	const char *net = sstr(ctx->settings, "Network");
 
 	json_array_append_new(ns, json_pack("{s:s}", "type", "pid"));
-	if (!STREQ(net, "host"))
+	if (ctx->netns_path)
+		json_array_append_new(ns, json_pack("{s:s, s:s}", "type", "network", "path",
+						    ctx->netns_path));
+	else if (!STREQ(net, "host"))
 		json_array_append_new(ns, json_pack("{s:s}", "type", "network"));
 	json_array_append_new(ns, json_pack("{s:s}", "type", "ipc"));
 	json_array_append_new(ns, json_pack("{s:s}", "type", "uts"));

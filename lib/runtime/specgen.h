@@ -11,7 +11,7 @@
  *   CapDrop[], Privileged, NoNewPrivileges, SeccompProfile ("", "unconfined"
  *   or a file), Ulimits["nofile=1:2"], ReadOnly, ReadOnlyTmpfs, Volumes[
  *   "HOST:CTR[:OPTS]", "NAME:CTR[:OPTS]", "/CTR"], VolumesFrom[], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
- *   ShmSize, Network ("private", "none", "host"), Memory, MemorySwap,
+ *   ShmSize, Network ("bridge", "none", "host", ...; see ctr_net.h), NoHosts, Memory, MemorySwap,
  *   MemoryReservation, CpuShares, CpuQuota, CpuPeriod, CpusetCpus,
  *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
  *   "no-conmon"), Init, Rm, RestartPolicy, RestartRetries, StopSignal,
@@ -50,6 +50,9 @@ struct pod_specgen_ctx {
 	const char *resolv_conf; /* host file to copy; NULL: /etc/resolv.conf */
 	const char *hosts_file;	 /* host file for --network host; NULL: /etc/hosts */
 	json_t *volume_mounts;	 /* OCI bind mounts of the container's volumes; may be NULL */
+	const char *netns_path;	 /* network namespace to join (ctr_net.h); NULL: none */
+	const char *net_hosts;	 /* /etc/hosts lines of the container's own addresses */
+	char *const *net_nameservers; /* DNS servers of its dns-enabled networks */
 };
 
 /* the process args (entrypoint + command) the container will run */

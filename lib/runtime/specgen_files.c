@@ -88,9 +88,27 @@ resolv_conf(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct po
 	json_t *v;
 	size_t i;
 
+	/* a dns-enabled network's server comes first, the host's follow (unless --dns) */
+	bool netdns = ctx->net_nameservers && ctx->net_nameservers[0] && !json_array_size(dns);
+	if (netdns) {
+		pod_strbuf_adds(out, "search dns.podman");
+		json_array_foreach(search, i, v)
+			pod_strbuf_addf(out, " %s", json_string_value(v));
+		for (const char *p = text; !json_array_size(search) && p && *p;) {
+			const char *nl = strchrnul(p, '\n');
+			if (pod_str_has_prefix(p, "search ") || pod_str_has_prefix(p, "domain "))
+				pod_strbuf_addf(out, " %.*s", (int) (nl - p - 7), p + 7);
+			p = *nl ? nl + 1 : NULL;
+		}
+		pod_strbuf_addch(out, '\n');
+		for (i = 0; ctx->net_nameservers[i]; i++)
+			pod_strbuf_addf(out, "nameserver %s\n", ctx->net_nameservers[i]);
+		have_ns = true;
+	}
 	/* --dns, --dns-search, --dns-option replace the host's lines of their kind */
 	json_array_foreach(search, i, v)
-		pod_strbuf_addf(out, "search %s\n", json_string_value(v));
+		if (!netdns)
+			pod_strbuf_addf(out, "search %s\n", json_string_value(v));
 	json_array_foreach(dns, i, v) {
 		pod_strbuf_addf(out, "nameserver %s\n", json_string_value(v));
 		have_ns = true;
@@ -102,8 +120,8 @@ resolv_conf(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct po
 		cleanup_free char *line = xstrndup(p, (size_t) (nl - p));
 		p = *nl ? nl + 1 : NULL;
 		if ((json_array_size(dns) && pod_str_has_prefix(line, "nameserver")) ||
-		    (json_array_size(search) && (pod_str_has_prefix(line, "search") ||
-						 pod_str_has_prefix(line, "domain"))) ||
+		    ((netdns || json_array_size(search)) && (pod_str_has_prefix(line, "search") ||
+							   pod_str_has_prefix(line, "domain"))) ||
 		    (json_array_size(opts) && pod_str_has_prefix(line, "options")))
 			continue;
 		if (pod_str_has_prefix(line, "nameserver")) {
@@ -159,15 +177,38 @@ hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_s
 			return add_hosts(ctx, out, err);
 		}
 	}
-	pod_strbuf_adds(out, "127.0.0.1\tlocalhost localhost.localdomain localhost4 "
-			     "localhost4.localdomain4\n"
-			     "::1\tlocalhost localhost.localdomain localhost6 "
-			     "localhost6.localdomain6\n");
-	pod_strbuf_addf(out, "127.0.1.1\t%s", hostname);
+	/* Podman's order: --add-host, the host's file, host.containers.internal, our own */
+	if (add_hosts(ctx, out, err) < 0)
+		return -1;
+	{
+		cleanup_free char *text = NULL;
+		struct pod_err *e = NULL;
+		if (pod_read_file(ctx->hosts_file ? ctx->hosts_file : "/etc/hosts", &text, NULL,
+				  HOST_FILE_MAX, &e) < 0) {
+			if (e->errnum != ENOENT) {
+				*err = e;
+				return -1;
+			}
+			pod_err_free(&e);
+			pod_strbuf_adds(out, "127.0.0.1\tlocalhost localhost.localdomain localhost4 "
+					     "localhost4.localdomain4\n"
+					     "::1\tlocalhost localhost.localdomain localhost6 "
+					     "localhost6.localdomain6\n");
+		} else {
+			pod_strbuf_adds(out, text);
+			if (*text && text[strlen(text) - 1] != '\n')
+				pod_strbuf_addch(out, '\n');
+		}
+	}
+	if (ctx->net_hosts) {
+		pod_strbuf_adds(out, ctx->net_hosts);
+		return 0;
+	}
+	pod_strbuf_addf(out, "127.0.0.1\t%s", hostname);
 	if (ctx->name && !STREQ(ctx->name, hostname))
 		pod_strbuf_addf(out, " %s", ctx->name);
 	pod_strbuf_addch(out, '\n');
-	return add_hosts(ctx, out, err);
+	return 0;
 }
 
 int

@@ -482,7 +482,9 @@ pod_specgen_settings_check(json_t *settings, struct pod_err **err)
 		return pod_err_set(err, POD_E_INVALID, 0, "settings: not an object");
 	if (!json_is_string(json_object_get(settings, "Image")))
 		return pod_err_set(err, POD_E_INVALID, 0, "settings: no image");
-	if (net && !STREQ(net, "private") && !STREQ(net, "none") && !STREQ(net, "host"))
+	if (net && !STREQ(net, "private") && !STREQ(net, "none") && !STREQ(net, "host") &&
+	    !STREQ(net, "bridge") && !pod_str_has_prefix(net, "container:") &&
+	    !pod_str_has_prefix(net, "ns:"))
 		return pod_err_set(err, POD_E_INVALID, 0, "unsupported network mode \"%s\"", net);
 	if (cg && !STREQ(cg, "enabled") && !STREQ(cg, "disabled") && !STREQ(cg, "no-conmon"))
 		return pod_err_set(err, POD_E_INVALID, 0,

@@ -83,7 +83,7 @@ line2" "stdout only on stdout"
     assert "${lines[0]}" =~ "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]+(Z|[+-][0-9:]+) line1$" "-t"
     run_pod rename r renamed
     run_pod inspect renamed --format '{{.Name}} {{.Config.Cmd}} {{.HostConfig.NetworkMode}}'
-    is "$output" "renamed [sh -c echo line1; echo line2; echo err >&2] private" "inspect"
+    is "$output" "renamed [sh -c echo line1; echo line2; echo err >&2] bridge" "inspect (the default network, as Podman)"
     run_pod restart renamed
     run_pod wait renamed
     run_pod logs renamed
