@@ -614,7 +614,11 @@ pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy
 	if (pid == 0) {
 		char *argv[] = { pull, quiet ? (char *) "--quiet" : (char *) "--quiet=false",
 				 (char *) image, NULL };
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		/* progress goes to stderr; the image ID is not create's output */
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
 		setenv("POD_DISPATCHED", "1", 1);
 		execv(pull, argv);
 		_exit(127);
