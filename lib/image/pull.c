@@ -340,10 +340,12 @@ struct transfer {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	atomic_bool abort;
+	struct job *jobs;
 	struct pod_registry_client *clients[PULL_PARALLEL_MAX];
 	bool slot_busy[PULL_PARALLEL_MAX];
 	unsigned parallel;
 	unsigned running;
+	int first_failed; /* the job that failed first: the others may only have been stopped */
 };
 
 static size_t
@@ -375,6 +377,8 @@ job_main(void *arg)
 		else
 			j->err = e;
 		j->state = JOB_FAILED;
+		if (t->first_failed < 0)
+			t->first_failed = (int) (j - t->jobs);
 		atomic_store(&t->abort, true);
 	} else {
 		j->state = JOB_DONE;
@@ -432,10 +436,12 @@ static int
 copy_layers(struct pull_ctx *p, struct pod_registry_client **client0,
 	    const struct pod_image_manifest *m, char *const *diff_ids, struct pod_err **err)
 {
-	struct transfer t = { .p = p };
+	struct transfer t = { .p = p, .first_failed = -1 };
 	size_t n = m->n_layers, next = 0, done = 0;
 	struct job *jobs = xcalloc(n ? n : 1, sizeof(*jobs));
 	int ret = -1;
+
+	t.jobs = jobs;
 
 	t.parallel = p->o->parallel ? p->o->parallel : PULL_PARALLEL_DEFAULT;
 	if (t.parallel > PULL_PARALLEL_MAX)
@@ -502,8 +508,7 @@ copy_layers(struct pull_ctx *p, struct pod_registry_client **client0,
 			j->started = false;
 		}
 		if (j->state == JOB_FAILED) {
-			*err = TAKE_PTR(j->err);
-			pod_err_wrap(err, "writing blob");
+			/* reported below, from the job that failed first */
 			pthread_mutex_lock(&t.mu);
 			break;
 		}
@@ -533,11 +538,10 @@ copy_layers(struct pull_ctx *p, struct pod_registry_client **client0,
 					pthread_join(jobs[i].thread, NULL);
 				jobs[i].started = false;
 			}
-			for (size_t i = 0; i < n && !*err; i++)
-				if (jobs[i].err) {
-					*err = TAKE_PTR(jobs[i].err);
-					pod_err_wrap(err, "writing blob");
-				}
+			if (t.first_failed >= 0 && jobs[t.first_failed].err) {
+				*err = TAKE_PTR(jobs[t.first_failed].err);
+				pod_err_wrap(err, "writing blob");
+			}
 			if (!*err)
 				pod_err_set(err, POD_E_GENERIC, 0, "writing blob: aborted");
 		}

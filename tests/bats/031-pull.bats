@@ -268,8 +268,14 @@ fixture_digest() {
 	assert "$output" =~ "Trying to pull $img:latest" "always: pulled again"
 	run_pod run --rm --pull=newer "$img" echo newer
 	is "${lines[-1]}" "newer"
+	# the pull flags of run reach pod-pull
+	: >"$CONTAINERS_REGISTRIES_CONF"
+	run_pod 125 run --rm --pull=always "$img" true
+	assert "$output" =~ "pinging container registry" "https by default"
+	run_pod run --rm --pull=always --tls-verify=false "$img" echo tls
+	is "${lines[-1]}" "tls" "--tls-verify=false passed on"
 	run_pod rmi -a
-	run_pod create -q --pull=missing "$REG/podutils/multilayer"
+	run_pod create -q --pull=missing --tls-verify=false "$REG/podutils/multilayer"
 	local cid=$output
 	assert "$cid" =~ '^[0-9a-f]{64}$' "create printed only the container ID"
 	run_pod image exists "$REG/podutils/multilayer:latest"
