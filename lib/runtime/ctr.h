@@ -205,6 +205,13 @@ int pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name
 int pod_ctr_wait(struct pod_engine *e, const char *id, const enum pod_ctr_state *conditions,
 		 size_t n_conditions, int64_t interval_ns, int *ret_code, struct pod_err **err);
 
+/*
+ * Appends a container event ("create", "died", ...) to the events log
+ * (store/events.h); exit_code is for "died". Best effort, never fails.
+ */
+void pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
+		   int exit_code);
+
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 
