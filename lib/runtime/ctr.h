@@ -212,6 +212,23 @@ int pod_ctr_wait(struct pod_engine *e, const char *id, const enum pod_ctr_state 
 void pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
 		   int exit_code);
 
+/* --- top (ctr_top.c) --- */
+
+/* every argument (or comma-separated word) is a psgo descriptor ("pid", "%C") */
+bool pod_ctr_top_descriptors_valid(char *const *args);
+/*
+ * The running container's processes, one row (array of strings) per
+ * process, sorted by pid, one column per descriptor (NULL: Podman's
+ * default "user pid ppid pcpu etime tty time args"); *ret_header holds the
+ * column titles. From /proc of the processes in its cgroup (else in its pid
+ * namespace). POD_E_STATE when it does not run.
+ */
+int pod_ctr_top(struct pod_engine *e, const struct pod_ctr *c, char *const *descriptors,
+		json_t **ret_header, json_t **ret_rows, struct pod_err **err);
+/* runs the container's own ps(1) with args inside its namespaces; ps's exit code */
+int pod_ctr_top_ps(struct pod_engine *e, const struct pod_ctr *c, char *const *args,
+		   struct pod_err **err);
+
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 
