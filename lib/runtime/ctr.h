@@ -229,6 +229,21 @@ int pod_ctr_top(struct pod_engine *e, const struct pod_ctr *c, char *const *desc
 int pod_ctr_top_ps(struct pod_engine *e, const struct pod_ctr *c, char *const *args,
 		   struct pod_err **err);
 
+/* --- stats (ctr_stats.c) --- */
+struct pod_ctr_stats {
+	bool running;		/* false: every figure is 0 */
+	int64_t at_ns, started_ns; /* when sampled; when the container started */
+	uint64_t cpu_ns;	/* CPU time used */
+	uint64_t mem_usage;	/* bytes, inactive page cache left out (as Podman) */
+	uint64_t mem_limit;	/* the cgroup's limit, at most the host's memory */
+	uint64_t net_rx, net_tx; /* every interface of its network namespace but lo */
+	uint64_t block_read, block_write;
+	uint64_t pids;
+};
+/* one sample from the container's cgroup (v1 or v2) and network namespace */
+int pod_ctr_stats(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_stats *ret,
+		  struct pod_err **err);
+
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 

@@ -48,3 +48,48 @@ teardown() {
     run_pod 125 top topc
     is "$output" "Error: top can only be used on running containers" "stopped"
 }
+
+@test "stats: memory moves when the container allocates; PIDs; formats" {
+    run_pod run -d --name statc busybox sh -c 'sleep 1.5; head -c 40m /dev/zero > /dev/shm/fill; sleep 1000'
+    run_pod run -d --name statd busybox sleep 1000
+    run_pod create --name statoff busybox true
+
+    run_pod stats --no-stream --format '{{.Name}} {{.PIDs}}'
+    is "$(sort <<<"$output")" "statc 2
+statd 1" "running containers only, with PIDs"
+    run_pod stats --no-stream --format '{{.ID}}'
+    is "$output" "$(sort <<<"$output")" "sorted by ID"
+    local before
+    run_tool pod-stats --no-stream statc
+    before=$(jq -r .MemUsageRaw <<<"$output")
+    local after=$before i
+    for i in $(seq 40); do
+        run_tool pod-stats --no-stream statc
+        after=$(jq -r .MemUsageRaw <<<"$output")
+        (( after - before > 35000000 )) && break
+        sleep 0.25
+    done
+    assert "$(( after - before ))" -gt 35000000 "40 MB in /dev/shm shows in MEM USAGE"
+
+    run_pod stats --no-stream statc
+    assert "${lines[0]}" =~ "^ID            NAME        CPU %       MEM USAGE / LIMIT  MEM %       NET IO +BLOCK IO +PIDS +CPU TIME +AVG CPU %$" "Podman's header"
+    assert "${lines[1]}" =~ "^[0-9a-f]{12}  statc +[0-9.]+% +4[0-9.]+MB / [0-9.]+[kMGT]B +[0-9.]+% +[0-9.]+k?B / [0-9.]+k?B +[0-9.]+[kM]?B / [0-9.]+[kM]?B +1 +[0-9.]+(ms|s) +[0-9.]+%$" "row"
+
+    run_pod stats --no-stream --format json statd
+    is "$(jq -r '.[0].name' <<<"$output")" "statd" "json name"
+    is "$(jq -r '.[0] | keys_unsorted | join(",")' <<<"$output")" \
+        "id,name,cpu_time,cpu_percent,avg_cpu,mem_usage,mem_percent,net_io,block_io,pids" "json keys"
+    is "$(jq -r '.[0].pids' <<<"$output")" "1" "json pids"
+
+    run_pod stats --no-stream -a --format '{{.Name}} {{.CPUPerc}}'
+    assert "$output" =~ "statoff --" "-a shows a stopped container"
+    run_pod stats --no-stream --format 'table {{.Name}} {{.PIDs}}' statd
+    is "$output" "NAME        PIDS
+statd       1" "table template"
+
+    # streaming: a table per interval
+    run timeout 2.5 "$PODMAN" stats -i 1 --no-reset --format '{{.Name}}' statd
+    assert "$(grep -c statd <<<"$output")" -ge 2 "a new sample every interval"
+    run_pod 125 stats --no-stream -i 0
+    is "$output" "Error: invalid interval, must be a positive number greater zero" "bad interval"
+}
