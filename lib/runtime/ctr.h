@@ -244,6 +244,16 @@ struct pod_ctr_stats {
 int pod_ctr_stats(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_stats *ret,
 		  struct pod_err **err);
 
+/* --- update (ctr_update.c) --- */
+/*
+ * Merges changes (Settings keys: Memory, MemorySwap, MemoryReservation,
+ * CpuShares, CpuQuota, CpuPeriod, NanoCpus, CpusetCpus, CpusetMems,
+ * PidsLimit) into the container's Settings, applies them to its cgroup
+ * when it runs, and saves the row, so inspect and the next start use them.
+ */
+int pod_ctr_update(struct pod_engine *e, struct pod_ctr *c, json_t *changes,
+		   struct pod_err **err);
+
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 

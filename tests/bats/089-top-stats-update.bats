@@ -93,3 +93,55 @@ statd       1" "table template"
     run_pod 125 stats --no-stream -i 0
     is "$output" "Error: invalid interval, must be a positive number greater zero" "bad interval"
 }
+
+# a file of the container's cgroup: v1 CONTROLLER/FILE, else the v2 FILE2
+cg_read() {
+    local id=$1 ctl=$2 file=$3 file2=$4 path
+    path=$("$PODMAN" inspect "$id" --format '{{.State.CgroupPath}}' 2>/dev/null)
+    [[ -n "$path" && "$path" != "<no value>" ]] || path=/libpod_parent/libpod-$id
+    if [[ -d /sys/fs/cgroup/$ctl ]]; then
+        cat "/sys/fs/cgroup/$ctl$path/$file"
+    else
+        cat "/sys/fs/cgroup$path/$file2"
+    fi
+}
+
+@test "update: live cgroup limits, kept for inspect and the next start" {
+    run_pod run -d --name upc --memory 128m busybox sleep 1000
+    local id=$output
+    is "$(cg_read "$id" memory memory.limit_in_bytes memory.max)" "134217728" "created with 128m"
+
+    run_pod update --memory 64m --cpus 0.5 --pids-limit 100 --cpu-shares 512 upc
+    is "$output" "$id" "update prints the ID"
+    is "$(cg_read "$id" memory memory.limit_in_bytes memory.max)" "67108864" "memory limit, live"
+    is "$(cg_read "$id" pids pids.max pids.max)" "100" "pids limit, live"
+    if [[ -d /sys/fs/cgroup/cpu ]]; then
+        is "$(cg_read "$id" cpu cpu.cfs_quota_us cpu.max)" "50000" "cpu quota, live"
+        is "$(cg_read "$id" cpu cpu.shares cpu.weight)" "512" "cpu shares, live"
+    fi
+    run_pod inspect upc --format '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.CpuShares}} {{.HostConfig.CpuQuota}} {{.HostConfig.CpuPeriod}} {{.HostConfig.PidsLimit}}'
+    is "$output" "67108864 500000000 512 50000 100000 100" "inspect shows the new limits"
+
+    run_pod stats --no-stream --format '{{.MemUsage}}' upc
+    assert "$output" =~ " / 67.11MB$" "stats sees the new limit"
+
+    # stopped: persisted, applied by the next start
+    run_pod stop -t 0 upc
+    run_pod update --memory 32m upc
+    run_pod start upc
+    is "$(cg_read "$id" memory memory.limit_in_bytes memory.max)" "33554432" "next start applies it"
+
+    run_pod events --stream=false --filter event=update --format '{{.Name}}'
+    is "$(echo $output)" "upc upc" "update events"
+
+    run_pod 125 update --memory 2m upc
+    is "$output" "Error: minimum memory limit allowed is 6MB" "too small"
+    run_pod 125 update --memory 64m --memory-swap 32m upc
+    is "$output" "Error: must be greater than or equal to memory" "swap below memory"
+    run_pod 125 update --cpus 1 --cpu-quota 1000 upc
+    is "$output" "Error: --cpu-period and --cpu-quota cannot be used with --cpus" "cpus vs quota"
+    run_pod 125 update
+    is "$output" "Error: accepts 1 arg(s), received 0" "no container"
+    run_pod 125 update --memory 64m nosuch
+    is "$output" "Error: no container with name or ID \"nosuch\" found: no such container" "missing"
+}
