@@ -6,6 +6,8 @@
 #include "core/id.h"
 #include "core/json.h"
 #include "image/imagestore.h"
+#include "image/imgmount.h"
+#include "store/store.h"
 
 
 #include <unistd.h>
@@ -286,11 +288,247 @@ static const struct pod_tool tree_tool = {
 	.run = tree_run,
 };
 
+/* ---- mount, unmount (issue 3, push helper) ---- */
+
+static struct {
+	bool all;
+	char *format;
+	bool force;
+} mopt;
+
+static const struct pod_opt mount_options[] = {
+	POD_OPT_BOOL('a', "all", &mopt.all, "Mount all images"),
+	POD_OPT_STRING(0, "format", "string", &mopt.format,
+		       "Print the mounted images in specified format (json)"),
+	POD_OPT_END
+};
+
+static int
+runroot_of(struct pod_ctx *ctx, char **ret, struct pod_err **err)
+{
+	struct pod_paths paths;
+
+	if (pod_paths_resolve(ctx->g.root, ctx->g.runroot, &paths, err) < 0)
+		return -1;
+	*ret = xstrdup(paths.runroot);
+	pod_paths_release(&paths);
+	return 0;
+}
+
+/* the mounted images: Podman's "NAME  PATH" lines, JSON, or records */
+static int
+mount_list(struct pod_ctx *ctx, struct pod_imagestore *is, const char *runroot,
+	   struct pod_err **err)
+{
+	cleanup_strv char **ids = NULL, **paths = NULL;
+	cleanup_json json_t *arr = json_array();
+	cleanup_(pod_table_freep) struct pod_table *t = pod_table_new();
+	bool json_out = mopt.format && pod_format_is_json(mopt.format);
+
+	if (mopt.format && *mopt.format && !json_out)
+		return pod_err_set(err, POD_E_INVALID, 0, "unknown --format argument: %s",
+				   mopt.format);
+	if (pod_image_mounted(runroot, &ids, &paths, err) < 0)
+		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		cleanup_image struct pod_image *img = NULL;
+		struct pod_err *e = NULL;
+		json_t *names, *repos;
+
+		if (pod_image_get(is, ids[i], &img, &e) < 0) {
+			/* the image went away under its mount: still list it */
+			pod_err_free(&e);
+		}
+		names = json_array();
+		repos = json_array();
+		if (img && img->digest)
+			json_array_append_new(names, json_string(img->digest));
+		for (size_t k = 0; img && img->names[k]; k++)
+			json_array_append_new(repos, json_string(img->names[k]));
+		if (json_out || !ctx->g.dispatched) {
+			json_t *o = json_pack("{s:s, s:o, s:o, s:s}", "id", ids[i], "Names", names,
+					      "Repositories", repos, "mountpoint", paths[i]);
+
+			if (!ctx->g.dispatched && !json_out) {
+				cleanup_json json_t *rec = json_pack("{s:s}", "Type", "image");
+
+				json_object_update(rec, o);
+				json_decref(o);
+				if (pod_json_print_line(stdout, rec, err) < 0)
+					return -1;
+				continue;
+			}
+			json_array_append_new(arr, o);
+			continue;
+		}
+		{
+			cleanup_free char *row = xasprintf(
+				"%s\t%s\n", img && img->names[0] ? img->names[0] : ids[i], paths[i]);
+
+			pod_table_add_text(t, row);
+		}
+		json_decref(names);
+		json_decref(repos);
+	}
+	if (json_out) {
+		cleanup_free char *s = json_dumps(arr, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
+
+		return pod_print_line(s, err);
+	}
+	return pod_table_flush(t, stdout, err);
+}
+
+static int
+mount_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_imagestore struct pod_imagestore *is = NULL;
+	cleanup_free char *runroot = NULL;
+	struct pod_image **all = NULL;
+	size_t n_all = 0;
+	int rc = 0;
+
+	if (mopt.all && ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "when using the --all switch, you may not pass any image names "
+				   "or IDs");
+	if (runroot_of(ctx, &runroot, err) < 0 || open_is(ctx, !ctx->args[0] && !mopt.all, &is,
+							  err) < 0)
+		return -1;
+	if (!ctx->args[0] && !mopt.all)
+		return mount_list(ctx, is, runroot, err);
+	if (geteuid() != 0)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "cannot run command \"podman image mount\" in rootless mode, must "
+				   "execute `podman unshare` first");
+	if (mopt.all) {
+		if (pod_image_list(is, &all, &n_all, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n_all && rc == 0; i++) {
+			cleanup_free char *path = NULL;
+
+			rc = pod_image_mount(is, runroot, all[i], &path, err);
+		}
+		pod_image_list_free(all, n_all);
+		return rc < 0 ? -1 : mount_list(ctx, is, runroot, err);
+	}
+	for (size_t i = 0; ctx->args[i]; i++) {
+		cleanup_image struct pod_image *img = NULL;
+		cleanup_free char *path = NULL;
+
+		if (pod_image_lookup(is, ctx->args[i], &img, err) < 0 ||
+		    pod_image_mount(is, runroot, img, &path, err) < 0)
+			return -1;
+		if (ctx->g.dispatched) {
+			if (pod_print_line(path, err) < 0)
+				return -1;
+		} else {
+			cleanup_json json_t *rec = json_pack("{s:s, s:s, s:s}", "Type", "image", "Id",
+							     img->id, "Mountpoint", path);
+
+			if (pod_json_print_line(stdout, rec, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct pod_tool mount_tool = {
+	.name = "pod-image",
+	.verb = "image mount",
+	.summary = "Mount an image's root filesystem",
+	.description = "Mounts the layers of each IMAGE read-only as one overlay (under "
+		       "$RUNROOT/image-mounts/ID/merged) and prints the mount point. Mounts are "
+		       "counted: each mount needs an unmount. Without IMAGE it lists the mounted "
+		       "images and their mount points (--format json: Podman's JSON). As pod-image, "
+		       "it prints records with the Id and Mountpoint.",
+	.usage = "[options] [IMAGE...]",
+	.examples = "podman image mount imageID\npodman image mount --all\npodman image mount",
+	.options = mount_options,
+	.max_args = -1,
+	.run = mount_run,
+};
+
+static const struct pod_opt unmount_options[] = {
+	POD_OPT_BOOL('a', "all", &mopt.all, "Unmount all of the currently mounted images"),
+	POD_OPT_BOOL('f', "force", &mopt.force,
+		     "Force the complete unmount of the specified mounted images"),
+	POD_OPT_END
+};
+
+static int
+unmount_one(struct pod_ctx *ctx, const char *id, struct pod_err **err)
+{
+	int r = pod_image_unmount(ctx->data, id, mopt.force || mopt.all, err);
+
+	if (r <= 0)
+		return r;
+	if (ctx->g.dispatched)
+		return pod_print_line(id, err);
+	{
+		cleanup_json json_t *rec = json_pack("{s:s, s:s}", "Type", "image", "Id", id);
+
+		return pod_json_print_line(stdout, rec, err);
+	}
+}
+
+static int
+unmount_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_imagestore struct pod_imagestore *is = NULL;
+	cleanup_free char *runroot = NULL;
+
+	if (mopt.all && ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "when using the --all switch, you may not pass any image names "
+				   "or IDs");
+	if (!mopt.all && !ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "image name or ID must be specified");
+	if (runroot_of(ctx, &runroot, err) < 0)
+		return -1;
+	ctx->data = runroot;
+	if (mopt.all) {
+		cleanup_strv char **ids = NULL, **paths = NULL;
+
+		if (pod_image_mounted(runroot, &ids, &paths, err) < 0)
+			return -1;
+		for (size_t i = 0; ids[i]; i++)
+			if (unmount_one(ctx, ids[i], err) < 0)
+				return -1;
+		return 0;
+	}
+	if (open_is(ctx, true, &is, err) < 0)
+		return -1;
+	for (size_t i = 0; ctx->args[i]; i++) {
+		cleanup_image struct pod_image *img = NULL;
+
+		if (pod_image_lookup(is, ctx->args[i], &img, err) < 0 ||
+		    unmount_one(ctx, img->id, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static const struct pod_tool unmount_tool = {
+	.name = "pod-image",
+	.verb = "image unmount",
+	.summary = "Unmount an image's root filesystem",
+	.description = "Drops one mount of each IMAGE (all of them with --force); the overlay "
+		       "is unmounted when the last one goes. Prints the ID of each image that "
+		       "was mounted; an image that is not mounted is no error.",
+	.usage = "[options] IMAGE [IMAGE...]",
+	.examples = "podman image unmount imageID\npodman image unmount --all",
+	.options = unmount_options,
+	.max_args = -1,
+	.run = unmount_run,
+};
+
 static const struct pod_subverb subverbs[] = {
 	{ "exists", NULL, &exists_tool },
 	{ "inspect", NULL, &inspect_tool },
+	{ "mount", NULL, &mount_tool },
 	{ "prune", NULL, &prune_tool },
 	{ "tree", NULL, &tree_tool },
+	{ "unmount", "umount", &unmount_tool },
 	{ NULL, NULL, NULL },
 };
 
@@ -307,7 +545,8 @@ static const struct pod_tool tool = {
 	.name = "pod-image",
 	.verb = "image",
 	.summary = "Manage images",
-	.description = "Manage images: inspect, exists, prune, tree. (`podman image ls`, `rm`, "
+	.description = "Manage images: inspect, exists, mount, prune, tree, unmount. "
+		       "(`podman image ls`, `rm`, "
 		       "`tag`, `untag`, `load`, `save`, `import`, `history` run pod-images, "
 		       "pod-rmi, pod-tag, pod-untag, pod-load, pod-save, pod-import and "
 		       "pod-history.)",
