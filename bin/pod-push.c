@@ -2,9 +2,11 @@
 #include "cli/tool.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "image/archive.h"
 #include "image/push.h"
 #include "image/reference.h"
 
+#include <fcntl.h>
 #include <unistd.h>
 
 static struct {
@@ -104,19 +106,102 @@ destination(const char *given, char **ret, struct pod_err **err)
 
 	if (pod_str_has_prefix(given, "docker://"))
 		given += strlen("docker://");
-	if (pod_str_has_prefix(given, "oci-archive:") ||
-	    pod_str_has_prefix(given, "docker-archive:") ||
-	    pod_str_has_prefix(given, "dir:") || pod_str_has_prefix(given, "oci:") ||
-	    pod_str_has_prefix(given, "docker-daemon:") ||
-	    pod_str_has_prefix(given, "containers-storage:"))
+	if (pod_str_has_prefix(given, "docker-daemon:") ||
+	    pod_str_has_prefix(given, "containers-storage:") ||
+	    pod_str_has_prefix(given, "ostree:") || pod_str_has_prefix(given, "sif:"))
 		return pod_err_set(err, POD_E_INVALID, 0,
-				   "pushing to \"%s\" is not supported: only registries (docker://) "
-				   "are; use podman save for archives",
+				   "pushing to \"%s\" is not supported: only registries "
+				   "(docker://) and archives (oci-archive:, docker-archive:, oci:, "
+				   "dir:) are",
 				   given);
 	if (pod_ref_parse_normalized(given, &ref, err) < 0)
 		return -1;
 	*ret = pod_ref_string(&ref);
 	return 0;
+}
+
+/* the archive transports push writes through save; -1 for others */
+static int
+archive_format(const char *dest)
+{
+	static const struct {
+		const char *prefix;
+		enum pod_save_format format;
+	} t[] = {
+		{ "oci-archive:", POD_SAVE_OCI_ARCHIVE },
+		{ "docker-archive:", POD_SAVE_DOCKER_ARCHIVE },
+		{ "oci:", POD_SAVE_OCI_DIR },
+		{ "dir:", POD_SAVE_DOCKER_DIR },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(t); i++)
+		if (pod_str_has_prefix(dest, t[i].prefix))
+			return (int) t[i].format;
+	return -1;
+}
+
+/* TRANSPORT:PATH[:REFERENCE] through pod_image_save */
+static int
+push_archive(struct pod_ctx *ctx, struct pod_imagestore *is, const struct pod_image *img,
+	     const char *dest, struct pod_err **err)
+{
+	enum pod_save_format format = (enum pod_save_format) archive_format(dest);
+	const char *spec = strchr(dest, ':') + 1, *colon = strchr(spec, ':');
+	cleanup_free char *path = colon ? xstrndup(spec, (size_t) (colon - spec)) : xstrdup(spec);
+	cleanup_free char *name = NULL, *tmp = NULL;
+	bool dir = format == POD_SAVE_OCI_DIR || format == POD_SAVE_DOCKER_DIR;
+	struct pod_save_item item = { .img = img };
+	int fd = -1, rc = -1;
+
+	if (!*path)
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid destination \"%s\": no path",
+				   dest);
+	if (colon && colon[1]) {
+		cleanup_(pod_ref_release) struct pod_ref ref = { 0 };
+
+		if (pod_ref_parse_normalized(colon + 1, &ref, err) < 0)
+			return -1;
+		name = pod_ref_string(&ref);
+	} else {
+		name = img->names[0] ? xstrdup(img->names[0]) : NULL;
+	}
+	item.name = name;
+	if (!opt.quiet) {
+		fputs("Getting image source signatures\n", stderr);
+		for (size_t i = 0; img->diff_ids[i]; i++)
+			fprintf(stderr, "Copying blob %s\n", img->diff_ids[i]);
+		fprintf(stderr, "Copying config %s\n", img->config_digest);
+		fputs("Writing manifest to image destination\n", stderr);
+	}
+	if (!dir) {
+		tmp = xasprintf("%s.tmp-podutils", path);
+		fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (fd < 0)
+			return pod_err_sys(err, "creating %s", path);
+	}
+	if (pod_image_save(is, &item, 1, format, fd, dir ? path : NULL, err) < 0)
+		goto out;
+	if (fd >= 0 && (fsync(fd) < 0 || rename(tmp, path) < 0)) {
+		pod_err_sys(err, "writing %s", path);
+		goto out;
+	}
+	if (!opt.quiet)
+		fputs("Storing signatures\n", stderr);
+	if (!ctx->g.dispatched) {
+		cleanup_json json_t *rec = json_pack("{s:s, s:s, s:s}", "Type", "image", "Id",
+						     img->id, "Name", dest);
+
+		if (pod_json_print_line(stdout, rec, err) < 0)
+			goto out;
+	}
+	rc = 0;
+out:
+	if (fd >= 0) {
+		close(fd);
+		if (rc < 0)
+			(void) unlink(tmp);
+	}
+	return rc;
 }
 
 static int
@@ -165,7 +250,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_image_lookup(is, src, &img, err) < 0)
 		return -1;
-	if (ctx->args[1]) {
+	if (ctx->args[1] && archive_format(ctx->args[1]) >= 0) {
+		/* an archive: written below */
+	} else if (ctx->args[1]) {
 		if (destination(ctx->args[1], &dest, err) < 0)
 			return -1;
 	} else {
@@ -180,6 +267,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		if (destination(name, &dest, err) < 0)
 			return -1;
 	}
+	if (ctx->args[1] && archive_format(ctx->args[1]) >= 0)
+		return push_archive(ctx, is, img, ctx->args[1], err);
 	if (!opt.quiet)
 		fputs("Getting image source signatures\n", stderr);
 	if (pod_image_push(is, img, dest, &po, &digest, err) < 0)
@@ -202,7 +291,9 @@ static const struct pod_tool tool = {
 	.summary = "Push an image to a specified destination",
 	.description =
 		"Pushes an image from local storage to a registry (DESTINATION: "
-		"[docker://]HOST[:PORT]/PATH[:TAG]; default: the image's own name). Layers are "
+		"[docker://]HOST[:PORT]/PATH[:TAG]; default: the image's own name), or writes "
+		"it to an archive (oci-archive:PATH[:REF], docker-archive:PATH[:REF], oci:DIR, "
+		"dir:DIR, as podman save does). Layers are "
 		"compressed on the fly (gzip, or zstd with --compression-format zstd, which "
 		"makes the manifest OCI unless --format says otherwise) and streamed; blobs the "
 		"registry already has are not sent. Credentials come from --creds, else the "

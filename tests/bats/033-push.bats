@@ -152,7 +152,7 @@ count_log() { # NAME PATTERN
 	is "$output" "Error: checking authfile: stat $PODUTILS_TMP/none.json: no such file or directory"
 	run_pod 125 push --tls-verify=false --sign-by me busybox "$r/e/x"
 	assert "$output" =~ "signing images is not supported"
-	run_pod 125 push busybox oci-archive:/tmp/x.tar
+	run_pod 125 push busybox containers-storage:x
 	assert "$output" =~ "not supported"
 	# TLS is required by default: the plain-HTTP registry is refused
 	run_pod 125 push busybox "$r/e/x"
@@ -183,4 +183,23 @@ count_log() { # NAME PATTERN
 	run_pod push -q --cert-dir "$BATS_FILE_TMPDIR/tls/certs.d/$r" busybox "$r/t/bb:1"
 	run skopeo inspect --cert-dir "$BATS_FILE_TMPDIR/tls/certs.d/$r" "docker://$r/t/bb:1"
 	is "$status" 0 "skopeo inspect over TLS: $output"
+}
+
+@test "push: to archives (oci-archive, docker-archive, oci dir) through save" {
+	run_pod push busybox "oci-archive:$PODUTILS_TMP/o.tar:my/img:2"
+	assert "$output" =~ "Writing manifest to image destination" "progress"
+	run skopeo inspect "oci-archive:$PODUTILS_TMP/o.tar"
+	is "$status" 0 "skopeo reads the oci-archive: $output"
+	run_pod image inspect busybox
+	local diff
+	diff=$(jq -r '.[0].RootFS.Layers[0]' <<<"$output")
+	run skopeo inspect "oci-archive:$PODUTILS_TMP/o.tar"
+	is "$(jq -r '.Layers[0]' <<<"$output")" "$diff" "layer"
+	run_pod push -q busybox "docker-archive:$PODUTILS_TMP/d.tar"
+	run skopeo inspect --config "docker-archive:$PODUTILS_TMP/d.tar"
+	is "$(jq -r '.rootfs.diff_ids[0]' <<<"$output")" "$diff" "docker-archive config"
+	run_tool pod-push -q busybox "oci:$PODUTILS_TMP/odir"
+	is "$(jq -r .Name <<<"$output")" "oci:$PODUTILS_TMP/odir"
+	run skopeo inspect "oci:$PODUTILS_TMP/odir"
+	is "$status" 0 "skopeo reads the oci dir"
 }
