@@ -74,3 +74,52 @@ teardown() {
 	run_tool pod-image unmount busybox
 	is "$(jq -r .Id <<<"$output")" "$BUSYBOX_ID"
 }
+
+@test "image prune: --filter label, label!, dangling, until, reference; mounted images stay" {
+	local rootfs=$CTR_FIXTURES/busybox-rootfs.tar id1 id2 id3
+	run_pod import -q --change LABEL=a=1 "$rootfs" x:1
+	id1=${output#sha256:}
+	run_pod import -q --change LABEL=a=2 "$rootfs" x:1
+	id2=${output#sha256:}
+	run_pod import -q --change LABEL=a=3 "$rootfs" x:1
+	id3=${output#sha256:}
+
+	run_pod image prune -f --filter label=a=1
+	is "$output" "$id1" "only the dangling image with a=1"
+	run_pod image prune -f --filter label!=a=2
+	is "$output" "" "the other dangling one has a=2"
+	run_pod image prune -f --filter until=1h
+	is "$output" "" "nothing is older than an hour"
+
+	# a mounted dangling image is not pruned
+	run_pod image mount "$id2"
+	run_pod image prune -f
+	is "$output" "" "mounted image kept"
+	run_pod image unmount "$id2"
+	run_pod image prune -f --external
+	is "$output" "$id2"
+
+	run_pod image prune -af --filter dangling=false --filter reference=x
+	is "$output" "$id3" "-a with reference= removes the named image"
+	run_pod image exists busybox
+	run_pod 1 image exists "$id3"
+
+	run_pod 125 image prune -f --filter foo=1
+	is "$output" 'Error: unsupported image filter "foo"'
+	run_pod 125 image prune -f --filter dangling=false
+	is "$output" 'Error: specifying "dangling" filter more than once with different values is not supported'
+}
+
+@test "image tree --whatrequires: the layers built on an image" {
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image tree --whatrequires busybox
+	is "${lines[0]}" "Image ID: ${BUSYBOX_ID:0:12}"
+	is "${lines[3]}" "Image Layers"
+	assert "${lines[4]}" =~ "^├── ID: [0-9a-f]{12} Size: +[0-9.]+[kM]?B Top Layer of: \[docker.io/library/busybox:latest\]$"
+	assert "${lines[5]}" =~ "^├── ID: [0-9a-f]{12} Size: "
+	assert "${lines[7]}" =~ "^└── ID: [0-9a-f]{12} Size: .* Top Layer of: \[localhost/latest:latest\]$"
+	is "${#lines[@]}" 8 "busybox's layer and the three on top"
+	run_pod image tree --whatrequires localhost/latest:latest
+	is "${#lines[@]}" 5 "nothing builds on the top image"
+}
