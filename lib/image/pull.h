@@ -15,7 +15,9 @@
  *
  * Threads: workers only move bytes (their own curl handle and layer
  * writer); every store access (layer begin/commit, the image commit) stays
- * on the caller's thread, so the imagestore keeps its one-thread rule.
+ * on the caller's thread, so the imagestore keeps its one-thread rule. The
+ * threads are joined before pod_pull() returns; still, call it only from a
+ * process that does not clone containers (pod-pull; create and run exec it).
  */
 #ifndef POD_IMAGE_PULL_H
 #define POD_IMAGE_PULL_H

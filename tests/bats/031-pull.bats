@@ -23,6 +23,9 @@ setup_file() {
 	skopeo --insecure-policy copy --quiet --dest-tls-verify=false \
 		--dest-creds "$(cat "$REG_AUTH_DIR/creds")" --preserve-digests \
 		"oci:$IMAGES/busybox:latest" "docker://$(registry_addr "$REG_AUTH_DIR")/secret/busybox:latest"
+	# the index as a Docker manifest list
+	skopeo --insecure-policy copy --quiet --all --format v2s2 --dest-tls-verify=false \
+		"oci:$IMAGES/multiarch:latest" "docker://$(registry_addr "$REG_DIR")/podutils/multiarch-v2s2:latest"
 	# two tags of one repository for --all-tags
 	local t
 	for t in one two; do
@@ -128,6 +131,14 @@ fixture_digest() {
 	run_pod rmi "$fid"
 	run_pod pull -q --tls-verify=false --platform "linux/$foreign" "$REG/podutils/multiarch"
 	is "$output" "$fid" "--platform gives the same"
+	# a Docker manifest list works the same
+	run_pod pull -q --tls-verify=false "$REG/podutils/multiarch-v2s2"
+	is "$output" "$BUSYBOX_ID" "manifest list: host platform"
+	run skopeo inspect --raw --tls-verify=false "docker://$REG/podutils/multiarch-v2s2:latest"
+	local list_digest
+	list_digest=sha256:$(printf '%s' "$output" | sha256sum | cut -d' ' -f1)
+	run_pod image inspect --format '{{.ManifestType}} {{.Digest}}' "$REG/podutils/multiarch-v2s2"
+	is "$output" "application/vnd.docker.distribution.manifest.v2+json $list_digest" "list digest kept"
 	run_pod 125 pull --platform linux/amd64 --arch amd64 "$REG/podutils/multiarch"
 	is "$output" "Error: --platform option can not be specified with --arch or --os"
 	run_pod 125 pull -q --tls-verify=false --arch s390x "$REG/podutils/multiarch"
