@@ -92,6 +92,13 @@ fixture_digest() {
 	is "$(jq -r .Id <<<"$output")" "$BUSYBOX_ID" "schema2 conversion kept the config"
 	is "$(jq -r '.RepoTags | sort | join(" ")' <<<"$output")" \
 		"$REG/podutils/busybox-oci:latest $REG/podutils/busybox-v2s2:latest" "both names"
+	# the layer was stored already: only the config was fetched
+	local layer
+	layer=$(jq -r '.layers[0].digest' "$IMAGES/busybox/blobs/sha256/$(fixture_digest busybox | cut -d: -f2)")
+	run grep -c "GET /v2/podutils/busybox-v2s2/blobs/$layer" "$REG_DIR/log"
+	is "$output" 0 "no layer download for a stored layer"
+	run grep -c "GET /v2/podutils/busybox-v2s2/blobs/sha256:$BUSYBOX_ID" "$REG_DIR/log"
+	assert "$output" -ge 1 "the config was fetched"
 	# one layer on disk for both names
 	run ls "$POD_ROOT/layers"
 	is "$(grep -c '^[0-9a-f]\{64\}$' <<<"$output")" 1 "layer stored once"
