@@ -23,6 +23,14 @@ setup_file() {
 	skopeo --insecure-policy copy --quiet --dest-tls-verify=false \
 		--dest-creds "$(cat "$REG_AUTH_DIR/creds")" --preserve-digests \
 		"oci:$IMAGES/busybox:latest" "docker://$(registry_addr "$REG_AUTH_DIR")/secret/busybox:latest"
+	# TLS with our own CA
+	export REG_TLS_DIR=$BATS_FILE_TMPDIR/reg-tls
+	registry_start "$REG_TLS_DIR" tls
+	export REG_TLS
+	REG_TLS=$(registry_addr "$REG_TLS_DIR")
+	skopeo --insecure-policy copy --quiet --preserve-digests \
+		--dest-cert-dir "$REG_TLS_DIR/certs.d/$REG_TLS" \
+		"oci:$IMAGES/busybox:latest" "docker://$REG_TLS/podutils/busybox:latest"
 	# the index as a Docker manifest list
 	skopeo --insecure-policy copy --quiet --all --format v2s2 --dest-tls-verify=false \
 		"oci:$IMAGES/multiarch:latest" "docker://$(registry_addr "$REG_DIR")/podutils/multiarch-v2s2:latest"
@@ -44,6 +52,7 @@ teardown_file() {
 	. "$FIXDIR/registry.sh"
 	registry_stop "$REG_DIR" || true
 	registry_stop "$REG_AUTH_DIR" || true
+	registry_stop "$REG_TLS_DIR" || true
 }
 
 setup() {
@@ -298,4 +307,15 @@ fixture_digest() {
 	assert "$cid" =~ '^[0-9a-f]{64}$' "create printed only the container ID"
 	run_pod image exists "$REG/podutils/multilayer:latest"
 	run_pod rm "$cid"
+}
+
+@test "TLS: verified by default, --cert-dir trusts our CA, --tls-verify=false skips" {
+	: >"$CONTAINERS_REGISTRIES_CONF"
+	run_pod 125 pull -q "$REG_TLS/podutils/busybox"
+	assert "$output" =~ "pinging container registry $REG_TLS: .*(certificate|SSL)" "unknown CA refused"
+	run_pod pull -q --cert-dir "$REG_TLS_DIR/certs.d/$REG_TLS" "$REG_TLS/podutils/busybox"
+	is "$output" "$BUSYBOX_ID" "--cert-dir"
+	run_pod rmi -a
+	run_pod pull -q --tls-verify=false "$REG_TLS/podutils/busybox"
+	is "$output" "$BUSYBOX_ID" "--tls-verify=false"
 }
