@@ -3,6 +3,7 @@
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "runtime/ctr_ns.h"
 #include "core/strbuf.h"
 #include "runtime/caps.h"
 #include "runtime/ctr-internal.h"
@@ -468,14 +469,14 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 			    or_empty_array(json_object_get(c->settings, "AddHosts")));
 	json_object_set_new(host, "GroupAdd",
 			    or_empty_array(json_object_get(c->settings, "GroupAdd")));
-	json_object_set_new(host, "IpcMode", json_string("private"));
+	json_object_set_new(host, "IpcMode", json_string(pod_ctr_ns_mode(c, "IpcNS")));
 	json_object_set_new(host, "Cgroup", json_string(""));
 	json_object_set_new(host, "Cgroups", json_string(
 		nz(pod_ctr_setting_str(c, "Cgroups"))[0] ? pod_ctr_setting_str(c, "Cgroups") :
 		"default"));
 	json_object_set_new(host, "Links", json_null());
 	json_object_set_new(host, "OomScoreAdj", json_integer(0));
-	json_object_set_new(host, "PidMode", json_string("private"));
+	json_object_set_new(host, "PidMode", json_string(pod_ctr_ns_mode(c, "PidNS")));
 	json_object_set_new(host, "Privileged", json_boolean(pod_ctr_setting_bool(c,
 										"Privileged")));
 	json_object_set_new(host, "PublishAllPorts",
@@ -501,7 +502,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		}
 		json_object_set_new(host, "Tmpfs", tm);
 	}
-	json_object_set_new(host, "UTSMode", json_string("private"));
+	json_object_set_new(host, "UTSMode", json_string(pod_ctr_ns_mode(c, "UtsNS")));
 	json_object_set_new(host, "UsernsMode", json_string(""));
 	json_object_set_new(host, "ShmSize",
 			    json_integer(pod_ctr_setting_int(c, "ShmSize",

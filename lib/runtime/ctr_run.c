@@ -9,6 +9,7 @@
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -181,7 +182,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	}
 	json_object_del(s, "Name");
 	pod_id_new(id);
-	if (pod_ctr_requires_resolve(e, s, err) < 0)
+	if (pod_ctr_requires_resolve(e, s, err) < 0 || pod_ctr_ns_resolve(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_volumes_prepare(e, s, imgconf, &vols, err) < 0)
 		return -1;
@@ -342,6 +343,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	struct pod_monitor_opts mo = { 0 };
 	struct pod_specgen_ctx sc = { 0 };
 	__attribute__((cleanup(pod_ctr_net_release))) struct pod_ctr_net net = { 0 };
+	__attribute__((cleanup(pod_ctr_ns_release))) struct pod_ctr_ns ns = { 0 };
 	struct pod_err *e2 = NULL;
 	pid_t monitor = -1, pid = -1;
 	int cgv;
@@ -403,6 +405,11 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.netns_path = net.netns;
 	sc.net_hosts = net.hosts;
 	sc.net_nameservers = net.nameservers;
+	if (pod_ctr_ns_setup(e, c, &ns, err) < 0)
+		goto fail;
+	sc.ns_join = ns.join;
+	sc.net_rundir = ns.net_rundir;
+	sc.uts_hostname = ns.hostname;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);
