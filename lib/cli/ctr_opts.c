@@ -102,6 +102,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
 	POD_OPT_STRING(0, "platform", "string", &O.platform,                                       \
 		       "Specify the platform for selecting the image."),                           \
+	POD_OPT_STRING(0, "pod", "string", &O.pod,                                                 \
+		       "Run container in an existing pod"),                                        \
 	POD_OPT_BOOL(0, "privileged", &O.privileged,                                               \
 		     "Give extended privileges to container"),                                    \
 	POD_OPT_STRV('p', "publish", "strings", &O.publish,                                        \
@@ -463,6 +465,8 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 		if (pod_ctr_ns_settings(&nsf, s, err) < 0)
 			return NULL;
 	}
+	if (o->pod && *o->pod)
+		json_object_set_new(s, "Pod", pod_json_string(o->pod));
 
 	if (size_setting(s, "Memory", "--memory", o->memory, false, err) < 0 ||
 	    size_setting(s, "MemorySwap", "--memory-swap", o->memory_swap, true, err) < 0 ||

@@ -10,6 +10,7 @@
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
 #include "runtime/ctr_ns.h"
+#include "runtime/pod.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -146,7 +147,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	int64_t now = pod_now_ns();
 	int r;
 
-	if (pod_specgen_settings_check(s, err) < 0)
+	if (pod_specgen_settings_check(s, err) < 0 || pod_pod_ctr_settings(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_image_lookup(e, json_string_value(json_object_get(s, "Image")), &img, err) < 0)
 		return -1;
@@ -213,8 +214,8 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	if (pod_store_begin(e->store, true, err) < 0)
 		goto fail_dir;
 	st = pod_store_prepare(e->store,
-			       "INSERT INTO containers (id, name, image_id, state, created, data) "
-			       "VALUES (?, ?, ?, 'created', ?, ?)",
+			       "INSERT INTO containers (id, name, image_id, state, created, data, "
+			       "pod_id) VALUES (?, ?, ?, 'created', ?, ?, ?)",
 			       err);
 	if (!st)
 		goto fail_tx;
@@ -223,6 +224,11 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	sqlite3_bind_text(st, 3, img->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	if (json_is_string(json_object_get(s, "Pod")))
+		sqlite3_bind_text(st, 6, json_string_value(json_object_get(s, "Pod")), -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(pod_store_db(e->store)) ==
 		    SQLITE_CONSTRAINT_UNIQUE) {
@@ -872,7 +878,7 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		return -1;
 	if (c->state == POD_CTR_REMOVING)
 		return 0;
-	if (pod_ctr_check_no_dependents(e, c, err) < 0)
+	if (pod_pod_check_not_infra(e, c, err) < 0 || pod_ctr_check_no_dependents(e, c, err) < 0)
 		return -1;
 	if (is_active(c->state)) {
 		if (!force)
