@@ -182,6 +182,23 @@ pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr **
 	return 0;
 }
 
+char *
+pod_pod_name_of(struct pod_engine *e, const char *pod_id)
+{
+	cleanup_stmt sqlite3_stmt *st = NULL;
+	struct pod_err *e2 = NULL;
+
+	if (!pod_id || !*pod_id)
+		return NULL;
+	st = pod_store_prepare(e->store, "SELECT name FROM pods WHERE id = ?", &e2);
+	if (!st) {
+		pod_err_free(&e2);
+		return NULL;
+	}
+	sqlite3_bind_text(st, 1, pod_id, -1, SQLITE_STATIC);
+	return sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : NULL;
+}
+
 const char *
 pod_pod_state(struct pod_ctr *const *m, size_t n)
 {

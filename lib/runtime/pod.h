@@ -58,6 +58,9 @@ int pod_pod_list(struct pod_engine *e, struct pod_pod ***ret, size_t *ret_n,
 int pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
 		    size_t *ret_n, struct pod_err **err);
 
+/* the name of the pod with this ID (malloc'd), NULL when none */
+char *pod_pod_name_of(struct pod_engine *e, const char *pod_id);
+
 /* Podman's pod state from the members' states ("Created" for none) */
 const char *pod_pod_state(struct pod_ctr *const *members, size_t n);
 

@@ -92,6 +92,14 @@ teardown() {
     is "$output" "${id:0:12}" "filter label"
     run_pod pod ps -q --filter name=nosuch
     is "$output" "" "filter name"
+    run_pod create --pod p90 --name member busybox true
+    run_pod ps -a --pod --format '{{.Names}} {{.Pod}} {{.PodName}}' --filter pod=p90
+    is "$output" "member ${id:0:12} p90
+${id:0:12}-infra ${id:0:12} p90" "ps --pod, --filter pod="
+    run_pod ps -a --pod
+    assert "${lines[0]}" =~ "NAMES +POD ID +PODNAME$" "ps --pod columns"
+    run_pod ps -a -q --filter pod=nosuch
+    is "$output" "" "no container in pod nosuch"
     run_pod pod exists p90
     run_pod 1 pod exists nosuch
     run_pod 125 pod create --name p90
