@@ -31,7 +31,11 @@ static struct {
 	bool force, all, ignore, time_set;
 	int64_t time;
 	char *signal;
-} opt = { .infra = true, .time = 10, .signal = (char *) "KILL" };
+	/* logs */
+	char *container, *since, *until;
+	bool follow, names, timestamps, color;
+	int64_t tail;
+} opt = { .infra = true, .time = 10, .signal = (char *) "KILL", .tail = -1 };
 
 static int tool_argc;
 static char **tool_argv;
@@ -843,6 +847,100 @@ ACT_TOOL(rm, "rm", "Remove one or more stopped pods and containers",
 	 "Removes pods with their containers (running ones only with --force, stopped "
 	 "first), the infra container last, and the pod's cgroup.", rm_options, 1);
 
+/* ---- logs ---- */
+
+static int
+logs_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_pod struct pod_pod *p = NULL;
+	struct pod_log_opts lo = { .follow = opt.follow, .timestamps = opt.timestamps,
+				   .tail = opt.tail, .out_fd = STDOUT_FILENO,
+				   .err_fd = STDERR_FILENO };
+	struct pod_ctr **m = NULL;
+	size_t n = 0, shown = 0;
+	int64_t now = pod_now_ns();
+	int rc = 0;
+
+	if (opt.since && pod_parse_timestamp(opt.since, now, &lo.since_ns, err) < 0)
+		return -1;
+	if (opt.until && pod_parse_timestamp(opt.until, now, &lo.until_ns, err) < 0)
+		return -1;
+	if (!ctx->args[0] && !opt.latest)
+		return pod_err_set(err, POD_E_INVALID, 0, "specify a pod name or ID");
+	if (open_engine(ctx, false, err) < 0)
+		return -1;
+	if (opt.latest) {
+		struct pod_pod **v = NULL;
+		size_t nv = 0;
+		if (pod_pod_list(engine, &v, &nv, err) < 0)
+			return -1;
+		if (nv)
+			p = TAKE_PTR(v[0]);
+		pod_pod_list_free(v, nv);
+		if (!p)
+			return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to show the logs of");
+	} else if (pod_pod_lookup(engine, ctx->args[0], &p, err) < 0) {
+		return -1;
+	}
+	if (pod_pod_members(engine, p, &m, &n, err) < 0)
+		return -1;
+	fflush(stdout);
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		char sid[POD_ID_SHORT_LEN + 1];
+		cleanup_free char *prefix = NULL;
+		if (p->infra_id && STREQ(p->infra_id, m[i]->id))
+			continue;
+		if (opt.container && !STREQ(opt.container, m[i]->name) &&
+		    !pod_str_has_prefix(m[i]->id, opt.container))
+			continue;
+		pod_id_short(m[i]->id, sid);
+		/* one container's logs come bare; a pod's are prefixed by container */
+		if (!opt.container)
+			prefix = xstrdup(opt.names ? m[i]->name : sid);
+		lo.prefix = prefix;
+		if (pod_ctr_logs(engine, m[i], &lo, err) < 0)
+			rc = -1;
+		shown++;
+	}
+	pod_ctr_list_free(m, n);
+	if (rc == 0 && opt.container && !shown)
+		return pod_err_set(err, POD_E_NOTFOUND, 0, "container %s is not in pod %s: no such "
+				   "container", opt.container, p->name);
+	return rc;
+}
+
+static const struct pod_opt logs_options[] = {
+	POD_OPT_BOOL(0, "color", &opt.color,
+		     "Output the containers within a pod with different colors in the log"),
+	POD_OPT_STRING('c', "container", "string", &opt.container,
+		       "Filter logs by container name or id which belongs to pod"),
+	POD_OPT_BOOL('f', "follow", &opt.follow, "Follow log output."),
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest pod podman is aware of"),
+	POD_OPT_BOOL('n', "names", &opt.names,
+		     "Output container names instead of container IDs in the log"),
+	POD_OPT_STRING(0, "since", "string", &opt.since, "Show logs since TIMESTAMP"),
+	POD_OPT_INT(0, "tail", "int", &opt.tail,
+		    "Output the specified number of LINES at the end of the logs. (default -1)"),
+	POD_OPT_BOOL('t', "timestamps", &opt.timestamps, "Output the timestamps in the log"),
+	POD_OPT_STRING(0, "until", "string", &opt.until, "Show logs until TIMESTAMP"),
+	POD_OPT_END
+};
+
+static const struct pod_tool logs_tool = {
+	.name = "pod-pod logs",
+	.verb = "pod logs",
+	.summary = "Fetch logs for pod with one or more containers",
+	.description = "Prints the logs of the pod's containers (not the infra container's), "
+		       "each line prefixed by its container's short ID (or name with --names); "
+		       "with --container, one container's logs as they are.",
+	.usage = "[options] POD",
+	.examples = "podman pod logs mypod\npodman pod logs -c web --tail 10 mypod",
+	.options = logs_options,
+	.max_args = 1,
+	.run = logs_run,
+	.finish = finish,
+};
+
 /* ---- exists, prune ---- */
 
 static int
@@ -942,6 +1040,7 @@ static const struct pod_tool prune_tool = {
 static const struct pod_subverb subverbs[] = {
 	{ "create", NULL, &create_tool },   { "exists", NULL, &exists_tool },
 	{ "inspect", NULL, &inspect_tool }, { "kill", NULL, &kill_tool },
+	{ "logs", NULL, &logs_tool },
 	{ "pause", NULL, &pause_tool },	    { "prune", NULL, &prune_tool },
 	{ "ps", "ls", &ps_tool },	    { "list", NULL, &ps_tool },
 	{ "restart", NULL, &restart_tool }, { "rm", NULL, &rm_tool },

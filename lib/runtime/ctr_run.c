@@ -789,6 +789,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		}
 		return 0;
 	}
+	pod_pod_member_exited(e, c);
 	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
 		return pod_ctr_remove_locked(e, c, err);
 	return 0;

@@ -136,9 +136,9 @@ pod_pod_list(struct pod_engine *e, struct pod_pod ***ret, size_t *ret_n, struct 
 	return 0;
 }
 
-int
-pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
-		size_t *ret_n, struct pod_err **err)
+static int
+members_load(struct pod_engine *e, const struct pod_pod *p, bool sync, struct pod_ctr ***ret,
+	     size_t *ret_n, struct pod_err **err)
 {
 	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
 		e->store, "SELECT id FROM containers WHERE pod_id = ? ORDER BY created, rowid", err);
@@ -170,7 +170,7 @@ pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr **
 			pod_ctr_list_free(v, n);
 			return -1;
 		}
-		if (pod_ctr_sync(e, c, err) < 0) {
+		if (sync && pod_ctr_sync(e, c, err) < 0) {
 			pod_ctr_free(c);
 			pod_ctr_list_free(v, n);
 			return -1;
@@ -197,6 +197,13 @@ pod_pod_name_of(struct pod_engine *e, const char *pod_id)
 	}
 	sqlite3_bind_text(st, 1, pod_id, -1, SQLITE_STATIC);
 	return sqlite3_step(st) == SQLITE_ROW ? col_text(st, 0) : NULL;
+}
+
+int
+pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
+		size_t *ret_n, struct pod_err **err)
+{
+	return members_load(e, p, true, ret, ret_n, err);
 }
 
 const char *
@@ -792,6 +799,44 @@ pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, int64_
 		return -1;
 	cgroup_remove(p);
 	return pod_exec(e, "DELETE FROM pods WHERE id = ?1", p->id, NULL, err);
+}
+
+void
+pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c)
+{
+	const char *pid = pod_ctr_setting_str(c, "Pod");
+	const char *policy;
+	cleanup_pod struct pod_pod *p = NULL;
+	cleanup_ctr struct pod_ctr *infra = NULL;
+	struct pod_ctr **m = NULL;
+	struct pod_err *e2 = NULL;
+	size_t n = 0;
+	bool others = false;
+
+	if (!pid || pod_ctr_setting_bool(c, "PodInfra"))
+		return;
+	if (pod_load(e, pid, &p, &e2) < 0 || !p->infra_id)
+		goto out;
+	policy = json_string_value(json_object_get(p->settings, "ExitPolicy"));
+	if (!policy || !STREQ(policy, "stop"))
+		goto out;
+	/* no sync: another member's cleanup may hold its lock and wait for ours */
+	if (members_load(e, p, false, &m, &n, &e2) < 0)
+		goto out;
+	for (size_t i = 0; i < n; i++)
+		if (!is_infra(p, m[i]) && !STREQ(m[i]->id, c->id) && ctr_active(m[i]) &&
+		    pod_ctr_process_alive(m[i]))
+			others = true;
+	pod_ctr_list_free(m, n);
+	if (others || pod_ctr_load(e, p->infra_id, &infra, &e2) < 0)
+		goto out;
+	if (ctr_active(infra) && pod_ctr_stop(e, infra, -1, &e2) < 0)
+		goto out;
+out:
+	if (e2) {
+		pod_warn("pod exit policy: %s", e2->msg);
+		pod_err_free(&e2);
+	}
 }
 
 /* --- records -------------------------------------------------------------- */

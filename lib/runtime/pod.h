@@ -102,6 +102,13 @@ int pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause,
 int pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, int64_t timeout,
 		   struct pod_err **err);
 
+/*
+ * Called by a member's cleanup after it exited (its row saved): with
+ * --exit-policy stop, the infra container stops when no other member runs.
+ * Failures are logged, never returned.
+ */
+void pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c);
+
 /* the pod of an infra container (POD_E_STATE: "cannot be removed without removing the pod") */
 int pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);
 

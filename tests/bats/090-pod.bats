@@ -244,3 +244,54 @@ p90" "localhost between members; the pod's hostname"
     run_pod pod ps --format '{{.Name}}'
     is "$output" "" "prune removed stopped and created pods"
 }
+
+@test "pod logs; --exit-policy stop" {
+    run_pod pod create --name p90 --network none --exit-policy stop
+    track_pod p90
+    run_pod run --pod p90 --name la busybox echo hello-a
+    run_pod run --pod p90 --name lb busybox echo hello-b
+    la=$("$PODMAN" inspect --format '{{.Id}}' la)
+    lb=$("$PODMAN" inspect --format '{{.Id}}' lb)
+    run_pod pod logs p90
+    is "$output" "${la:0:12} hello-a
+${lb:0:12} hello-b" "pod logs"
+    run_pod pod logs -n p90
+    is "$output" "la hello-a
+lb hello-b" "pod logs --names"
+    run_pod pod logs -c lb p90
+    is "$output" "hello-b" "pod logs -c"
+    # the last member exited: the infra was stopped with it
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited" "exit policy stop"
+    run_pod pod inspect --format '{{.ExitPolicy}}' p90
+    is "$output" "stop"
+    run_pod 125 pod create --exit-policy bogus
+    is "$output" "Error: invalid pod exit policy: \"bogus\""
+}
+
+@test "pod-wide settings: --hostname, --add-host, --dns, --volume, --memory, --cpus" {
+    net90
+    run_pod pod create --name p90 --network pod90 --hostname h90 --add-host db.pod90:10.89.90.9 \
+        --dns 10.89.90.53 -v "$WWW:/www:ro" --memory 64m --cpus 0.5
+    local id=$output
+    track_pod p90
+    run_pod run --rm --pod p90 busybox sh -c 'hostname; grep db.pod90 /etc/hosts; grep -c 10.89.90.53 /etc/resolv.conf; cat /www/index.html'
+    is "$output" "h90
+10.89.90.9	db.pod90
+1
+hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
+    run_pod run -d --pod p90 --name m busybox sleep 300
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)"))
+    mem=$(find /sys/fs/cgroup/memory -maxdepth 3 -type d -name "$id" | head -1)
+    assert "$mem" != "" "the pod's memory cgroup exists"
+    is "$(cat "$mem/memory.limit_in_bytes")" "67108864" "the pod's memory limit"
+    cid=$("$PODMAN" inspect --format '{{.Id}}' m)
+    [ -d "$mem/libpod-$cid" ]
+    cpu=$(find /sys/fs/cgroup/cpu,cpuacct /sys/fs/cgroup/cpu -maxdepth 3 -type d -name "$id" 2>/dev/null | head -1)
+    is "$(cat "$cpu/cpu.cfs_quota_us")" "50000" "the pod's cpu quota"
+    run_pod pod inspect --format '{{.InfraConfig.DNSServer}} {{.InfraConfig.HostAdd}} {{.Hostname}}' p90
+    is "$output" "[10.89.90.53] [db.pod90:10.89.90.9] h90" "inspect"
+    run_pod pod rm -f -t 0 p90
+    assert_nothing_left
+}
