@@ -49,22 +49,23 @@ bool pod_kube_quantity(const char *s, int64_t scale, int64_t *ret);
 /* a name made a DNS label: lower case, [a-z0-9-], at most 63 chars; malloc'd */
 char *pod_kube_dns_label(const char *name);
 
-/* pod-level facts generate needs that containers do not carry */
-struct pod_kube_gen_pod {
-	const char *name;	  /* the pod (or the container's name for a lone container) */
-	const char *hostname;
-	json_t *labels;		  /* may be NULL */
-	const char *restart;	  /* settings RestartPolicy of the first container */
-	const char *kind;	  /* "pod" or "deployment" */
-	int64_t replicas;
-	json_t *ctr_names;	  /* names to give the containers (array, parallel) */
-	json_t *ctr_settings;	  /* their settings (array) */
-	json_t *ctr_images;	  /* image names as resolved (array) */
-	json_t *publish;	  /* port bindings: array of {HostIP, HostPort, ContainerPort, Protocol} */
-	bool service;		  /* -s: a Service document too */
+/*
+ * What generate works from: a pod's name and labels, and its containers as
+ * objects {Name, Image (as resolved), Settings (specgen.h; its PortBindings
+ * become ports)}. Container names lose a "POD-" prefix
+ * (play adds it back); every name becomes a DNS label.
+ */
+struct pod_kube_gen {
+	const char *name;	/* the pod; for a lone container its name + "-pod" */
+	json_t *labels;		/* the pod's labels; may be NULL */
+	const char *hostname;	/* may be NULL */
+	json_t *ctrs;		/* array, at least one */
+	bool deployment;	/* --type deployment */
+	int64_t replicas;	/* --replicas */
+	bool service;		/* -s: a Service document first */
 };
 
 /* the documents (one, or two with a Service) of `kube generate` */
-json_t *pod_kube_generate(const struct pod_kube_gen_pod *p, struct pod_err **err);
+json_t *pod_kube_generate(const struct pod_kube_gen *g, struct pod_err **err);
 
 #endif

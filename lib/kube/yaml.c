@@ -286,10 +286,12 @@ on_event(struct reader *r, yaml_event_t *ev, struct pod_err **err)
 			const char *k = (const char *) ev->data.scalar.value;
 			if (strlen(k) != ev->data.scalar.length)
 				return fail(r, m, err, "scalar contains a NUL byte");
-			if (ev->data.scalar.anchor &&
-			    add_anchor(r, m, (const char *) ev->data.scalar.anchor,
-				       json_string(k) ?: json_null(), 1, err) < 0)
-				return -1;
+			if (ev->data.scalar.anchor) {
+				cleanup_json json_t *kv = pod_json_string(k);
+				if (add_anchor(r, m, (const char *) ev->data.scalar.anchor, kv, 1,
+					       err) < 0)
+					return -1;
+			}
 			return place(r, m, json_null(), ev->data.scalar.style ==
 				     YAML_PLAIN_SCALAR_STYLE && STREQ(k, "<<"), k, err);
 		}
