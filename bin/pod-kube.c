@@ -4,6 +4,7 @@
 #include "cli/yamlout.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "kube/kube.h"
 #include "kube/yaml.h"
@@ -341,9 +342,6 @@ create_ctr(struct pod_engine *e, struct kpod *kp, json_t *pod, json_t *settings,
 	cleanup_json json_t *s = json_deep_copy(settings);
 
 	kpod_join(kp, pod, s, init);
-	if (pod_cli_ensure_image(e, json_string_value(json_object_get(s, "Image")), "missing",
-				 opt.quiet, err) < 0)
-		return -1;
 	if (pod_ctr_create(e, s, ret, err) < 0)
 		return -1;
 	kp->ctr_ids = pod_strv_push(kp->ctr_ids, xstrdup((*ret)->id));
@@ -389,6 +387,17 @@ play_pod(struct pod_engine *e, json_t *pod, struct pod_strbuf *out, struct pod_e
 	pod_strbuf_adds(out, "\n");
 	rc = 0;
 out:
+	if (rc < 0) {
+		/* leave nothing half made: newest first, so joined containers go before their
+		 * network's owner */
+		for (size_t k = pod_strv_len(kp.ctr_ids); k-- > 0;) {
+			cleanup_ctr struct pod_ctr *c = NULL;
+			struct pod_err *e2 = NULL;
+			if (pod_ctr_load(e, kp.ctr_ids[k], &c, &e2) < 0 ||
+			    pod_ctr_remove(e, c, true, 0, &e2) < 0)
+				pod_err_free(&e2);
+		}
+	}
 	kpod_release(&kp);
 	return rc;
 }
@@ -407,6 +416,20 @@ play_run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
+	json_array_foreach (json_object_get(plan, "Ignored"), i, x)
+		pod_info("kube play: %s ignored (only Pod, Deployment, DaemonSet, ConfigMap, Secret "
+			 "and PersistentVolumeClaim are played)", json_string_value(x));
+	/* every image first: a missing one fails the play before anything is made */
+	json_array_foreach (json_object_get(plan, "Pods"), i, x) {
+		json_t *c;
+		size_t j;
+		for (int list = 0; list < 2; list++)
+			json_array_foreach (json_object_get(x, list ? "Containers" : "InitContainers"),
+					    j, c)
+				if (pod_cli_ensure_image(e, json_string_value(json_object_get(c, "Image")),
+							 "missing", opt.quiet, err) < 0)
+					return -1;
+	}
 	if (opt.replace)
 		json_array_foreach (json_object_get(plan, "Pods"), i, x) {
 			cleanup_strv char **ids = NULL;
