@@ -114,10 +114,11 @@ read_docs(const char *src, struct pod_err **err)
 }
 
 static json_t *
-plan_of(const char *src, struct pod_err **err)
+plan_of(const char *src, bool names_only, struct pod_err **err)
 {
 	cleanup_json json_t *docs = read_docs(src, err), *cms = json_array();
-	struct pod_kube_plan_opts po = { .networks = opt.networks, .log_driver = opt.log_driver };
+	struct pod_kube_plan_opts po = { .networks = opt.networks, .log_driver = opt.log_driver,
+					 .names_only = names_only };
 
 	if (!docs)
 		return NULL;
@@ -405,7 +406,7 @@ out:
 static int
 play_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_json json_t *plan = plan_of(ctx->args[0], err);
+	cleanup_json json_t *plan = plan_of(ctx->args[0], false, err);
 	cleanup_engine struct pod_engine *e = NULL;
 	struct pod_strbuf out = POD_STRBUF_INIT;
 	json_t *x;
@@ -478,7 +479,7 @@ out:
 static int
 down_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_json json_t *plan = plan_of(ctx->args[0], err);
+	cleanup_json json_t *plan = plan_of(ctx->args[0], true, err);
 	cleanup_engine struct pod_engine *e = NULL;
 	cleanup_strv char **ids = NULL;
 	json_t *x;

@@ -39,6 +39,7 @@ struct pod_kube_plan_opts {
 	char *const *networks;	/* --network; NULL: the default bridge */
 	const char *log_driver; /* --log-driver; NULL: the default */
 	json_t *configmaps;	/* ConfigMap documents from --configmap files; may be NULL */
+	bool names_only;	/* for down: missing ConfigMaps and Secrets are not errors */
 };
 
 json_t *pod_kube_plan(json_t *docs, const struct pod_kube_plan_opts *o, struct pod_err **err);

@@ -375,7 +375,7 @@ lookup_key(struct podctx *pc, bool secret, const char *ref, const char *key, boo
 		*ret = json_string_value(v);
 		return 0;
 	}
-	if (optional)
+	if (optional || (pc->pl->o && pc->pl->o->names_only))
 		return 0;
 	if (!src)
 		return pod_err_set(err, POD_E_NOTFOUND, 0, "%s: %s \"%s\" not found", path,
@@ -488,7 +488,7 @@ env_from(struct podctx *pc, json_t *e, const char *path, json_t *env, struct pod
 		return -1;
 	src = json_object_get(secret ? pc->pl->secrets : pc->pl->configmaps, name);
 	if (!src) {
-		if (optional)
+		if (optional || (pc->pl->o && pc->pl->o->names_only))
 			return 0;
 		return pod_err_set(err, POD_E_NOTFOUND, 0, "%s: %s \"%s\" not found", p,
 				   secret ? "secret" : "configmap", name);
@@ -629,7 +629,7 @@ pod_volumes(struct podctx *pc, json_t *spec, struct pod_err **err)
 			    get_arr(cm ? cm : sec, cp, "items", &items, err) < 0)
 				return -1;
 			src = json_object_get(cm ? pc->pl->configmaps : pc->pl->secrets, ref);
-			if (!src && !optional)
+			if (!src && !optional && !(pc->pl->o && pc->pl->o->names_only))
 				return pod_err_set(err, POD_E_NOTFOUND, 0, "%s: %s \"%s\" not found",
 						   cp, cm ? "configmap" : "secret", ref);
 			if (!src) {

@@ -190,6 +190,78 @@ EOF
     is "$output" "" "down"
 }
 
+@test "kube play: initContainers, emptyDir shared by the pod, --configmap, a URL" {
+    cat > "$KDIR/cm.yaml" <<'EOF'
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: extcm-kube95
+data:
+  COLOR: blue
+EOF
+    cat > "$KDIR/init.yaml" <<'EOF'
+apiVersion: v1
+kind: Pod
+metadata:
+  name: init95
+spec:
+  restartPolicy: Never
+  volumes:
+  - name: scratch
+    emptyDir: {}
+  initContainers:
+  - name: prep
+    image: busybox
+    command: ["sh", "-c", "echo prepared > /work/ready"]
+    volumeMounts: [{name: scratch, mountPath: /work}]
+  containers:
+  - name: main
+    image: busybox
+    command: ["sh", "-c", "cat /w/ready; echo COLOR=$COLOR; echo done"]
+    envFrom:
+    - configMapRef: {name: extcm-kube95}
+    volumeMounts: [{name: scratch, mountPath: /w}]
+EOF
+    run_pod 125 kube play "$KDIR/init.yaml"
+    assert "$output" =~ 'configmap "extcm-kube95" not found' "envFrom needs the configmap"
+    run_pod ps -a -q
+    is "$output" "" "nothing made"
+    run_pod kube play --network none --configmap "$KDIR/cm.yaml" "$KDIR/init.yaml"
+    wait_log init95-main done
+    is "${lines[0]}" "prepared" "the init container ran first, into the shared emptyDir"
+    is "${lines[1]}" "COLOR=blue" "envFrom a --configmap file"
+    run_pod inspect init95-prep --format '{{.State.Status}} {{.State.ExitCode}}'
+    is "$output" "exited 0" "the init container ran to completion"
+    run_pod volume ls -q
+    is "$output" "init95-scratch" "the emptyDir volume"
+    run_pod kube down "$KDIR/init.yaml"
+    run_pod ps -a -q
+    is "$output" "" "down removes init containers too"
+    run_pod volume ls -q
+    is "$output" "" "down removes the emptyDir"
+
+    # from a URL
+    local port=18095
+    python3 -m http.server --directory "$KDIR" --bind 127.0.0.1 "$port" >/dev/null 2>&1 &
+    local srv=$!
+    for _ in $(seq 50); do
+        curl -fs "http://127.0.0.1:$port/cm.yaml" >/dev/null && break
+        sleep 0.1
+    done
+    run_pod '?' kube play --network none --configmap "http://127.0.0.1:$port/cm.yaml" "http://127.0.0.1:$port/init.yaml"
+    local rc=$status
+    run_pod '?' kube play "http://127.0.0.1:$port/missing.yaml"
+    local missing=$output missing_rc=$status
+    kill "$srv"
+    wait "$srv" 2>/dev/null || true
+    is "$rc" 0 "play from a URL"
+    is "$missing_rc" 125 "a missing URL fails"
+    assert "$missing" =~ "HTTP status 404" "a missing URL"
+    wait_log init95-main done
+    is "${lines[1]}" "COLOR=blue" "played from the URL"
+    run_pod kube down "$KDIR/init.yaml"
+}
+
 @test "kube generate -> down -> play round trip; output is valid Kubernetes" {
     write_app
     run_pod kube play "$KDIR/app.yaml"
