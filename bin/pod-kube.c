@@ -535,6 +535,7 @@ generate_run(struct pod_ctx *ctx, struct pod_err **err)
 	struct pod_kube_gen g = {
 		.name = name, .ctrs = ctrs, .deployment = STREQ(type, "deployment"),
 		.replicas = opt.replicas, .service = opt.service,
+		.default_caps = e->conf ? e->conf->default_capabilities : NULL,
 	};
 	docs = pod_kube_generate(&g, err);
 	if (!docs)

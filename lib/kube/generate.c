@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include "core/json.h"
+#include "runtime/caps.h"
 
 static char *
 quantity_text(int64_t bytes)
@@ -37,17 +38,67 @@ all_digits(const char *s, size_t n)
 	return true;
 }
 
+static char **
+strv_of(json_t *a)
+{
+	char **v = xcalloc(1, sizeof(char *));
+	json_t *x;
+	size_t i;
+
+	json_array_foreach (a, i, x)
+		if (json_is_string(x))
+			v = pod_strv_push(v, xstrdup(json_string_value(x)));
+	return v;
+}
+
+/*
+ * The container's real capabilities as add/drop against the set Kubernetes
+ * runtimes give by default (Docker's 14), as Podman writes them. Settings
+ * that do not compute (they did when the container was made) give none.
+ */
 static void
-security_context(json_t *s, json_t *c)
+caps_diff(json_t *s, char *const *base, json_t *caps)
+{
+	static const char *const k8s_extra[] = { "AUDIT_WRITE", "MKNOD", "NET_RAW", NULL };
+	cleanup_strv char **add = strv_of(json_object_get(s, "CapAdd"));
+	cleanup_strv char **drop = strv_of(json_object_get(s, "CapDrop"));
+	cleanup_strv char **dflt = pod_caps_default(), **eff = NULL;
+	struct pod_err *err = NULL;
+	uint64_t have, k8s;
+	json_t *a = json_array(), *d = json_array();
+
+	if (pod_caps_compute(base ? base : dflt, add, drop, false, &eff, &err) < 0) {
+		pod_err_free(&err);
+		json_decref(a);
+		json_decref(d);
+		return;
+	}
+	have = pod_caps_mask(eff);
+	k8s = pod_caps_mask(dflt) | pod_caps_mask((char *const *) k8s_extra);
+	for (int cap = 0; cap <= POD_CAP_MAX; cap++) {
+		uint64_t bit = UINT64_C(1) << cap;
+		if ((have & bit) && !(k8s & bit))
+			json_array_append_new(a, json_string(pod_cap_name(cap)));
+		if (!(have & bit) && (k8s & bit))
+			json_array_append_new(d, json_string(pod_cap_name(cap)));
+	}
+	if (json_array_size(a))
+		json_object_set(caps, "add", a);
+	if (json_array_size(d))
+		json_object_set(caps, "drop", d);
+	json_decref(a);
+	json_decref(d);
+}
+
+static void
+security_context(json_t *s, char *const *base_caps, json_t *c)
 {
 	json_t *sc = json_object(), *caps = json_object();
 	const char *user = json_string_value(json_object_get(s, "User"));
 	const char *seccomp = json_string_value(json_object_get(s, "SeccompProfile"));
 
-	if (json_array_size(json_object_get(s, "CapAdd")))
-		json_object_set(caps, "add", json_object_get(s, "CapAdd"));
-	if (json_array_size(json_object_get(s, "CapDrop")))
-		json_object_set(caps, "drop", json_object_get(s, "CapDrop"));
+	if (!json_is_true(json_object_get(s, "Privileged")))
+		caps_diff(s, base_caps, caps);
 	if (json_object_size(caps))
 		json_object_set(sc, "capabilities", caps);
 	json_decref(caps);
@@ -244,7 +295,7 @@ container(const struct pod_kube_gen *g, json_t *ctr, bool first, json_t *vols)
 		json_decref(ports);
 	}
 	resources(s, c);
-	security_context(s, c);
+	security_context(s, g->default_caps, c);
 	if (json_is_true(json_object_get(s, "Tty")))
 		json_object_set_new(c, "tty", json_true());
 	if (json_is_true(json_object_get(s, "Interactive")))

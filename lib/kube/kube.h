@@ -64,6 +64,7 @@ struct pod_kube_gen {
 	bool deployment;	/* --type deployment */
 	int64_t replicas;	/* --replicas */
 	bool service;		/* -s: a Service document first */
+	char *const *default_caps; /* containers.conf default_capabilities; NULL: Podman's */
 };
 
 /* the documents (one, or two with a Service) of `kube generate` */

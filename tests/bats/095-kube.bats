@@ -273,6 +273,8 @@ EOF
     assert "$output" =~ "kind: Service" "-s adds a Service"
     assert "$output" =~ "claimName: claim-kube95" "the PVC is a persistentVolumeClaim"
     assert "$output" =~ "value: hello-kube95" "env"
+    assert "$output" =~ "drop:"$'\n'" *- CAP_NET_RAW"$'\n'" *- CAP_MKNOD"$'\n'" *- CAP_AUDIT_WRITE" \
+        "capabilities against Kubernetes' defaults, as Podman"
     # the deployment form validates as well
     run_pod generate kube --type deployment --replicas 2 kube95-app
     echo "$output" > "$KDIR/dep.yaml"
