@@ -1026,6 +1026,9 @@ add_pod(struct plan *pl, const char *kind, const char *pod, json_t *meta, json_t
 		cleanup_free char *p = xasprintf("spec.initContainers[%zu]", i);
 		if (container(&pc, x, p, json_object_get(entry, "InitContainers"), err) < 0)
 			return -1;
+		/* an init container runs once to completion, whatever the pod's policy */
+		json_object_set_new(json_array_get(json_object_get(entry, "InitContainers"), i),
+				    "RestartPolicy", json_string("no"));
 	}
 	if (get_arr(spec, "spec", "containers", &list, err) < 0)
 		return -1;
