@@ -229,6 +229,23 @@ env_file(json_t *env, const char *path, struct pod_err **err)
 	return 0;
 }
 
+json_t *
+pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; files && files[i]; i++)
+		if (env_file(env, files[i], err) < 0)
+			return NULL;
+	for (size_t i = 0; envs && envs[i]; i++) {
+		if (envs[i][0] == '=')
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid environment variable: \"%s\"", envs[i]), NULL;
+		env_add(env, envs[i]);
+	}
+	return TAKE_PTR(env);
+}
+
 static json_t *
 kv_object(char *const *v)
 {

@@ -42,6 +42,10 @@ json_t *pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *ar
 				   const struct pod_globals *g, int argc, char **argv,
 				   struct pod_err **err);
 
+/* --env-file files then -e values as KEY=VALUE strings ("K" alone: the host's
+ * value, skipped when unset); for exec */
+json_t *pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err);
+
 /* the engine for a tool's global options */
 int pod_cli_engine(const struct pod_globals *g, bool readonly, struct pod_engine **ret,
 		   struct pod_err **err);

@@ -6,6 +6,7 @@
 #include "core/strbuf.h"
 #include "runtime/caps.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
 #include "runtime/specgen.h"
 
@@ -329,7 +330,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(o, "AppArmorProfile", json_string(""));
 	json_object_set_new(o, "EffectiveCaps", caps_of(spec, "effective", c));
 	json_object_set_new(o, "BoundingCaps", caps_of(spec, "bounding", c));
-	json_object_set_new(o, "ExecIDs", json_array());
+	json_object_set_new(o, "ExecIDs", pod_ctr_exec_ids(e, c));
 	gd = json_object();
 	if (STREQ(driver, "vfs")) {
 		json_object_set_new(gd, "Name", json_string("vfs"));

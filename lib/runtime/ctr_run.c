@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
 #include "runtime/oci.h"
@@ -367,6 +368,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	remove_in(rundir, "exit.json");
 	remove_in(rundir, "conmon.pid");
 	remove_in(rundir, "pidfile");
+	pod_ctr_exec_forget(e, c->id);
 	exit_dir = pod_path_join(e->runroot, "exits");
 	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
 		return -1;
