@@ -255,6 +255,15 @@ console_for(const struct pod_oci_process *p, const char *sock_path, int sock_fd,
 	return pod_rt_console_connect(sock_path, ret, err);
 }
 
+/* the spec's seccomp filter compiled before the fork (ROOT/seccomp caches it) */
+static int
+seccomp_ahead(const char *root, json_t *sc, struct pod_rt_bpf *ret, struct pod_err **err)
+{
+	cleanup_free char *dir = xasprintf("%s/seccomp", root);
+
+	return pod_rt_seccomp_prepare(dir, sc, ret, err);
+}
+
 static int
 do_create(const char *root, const char *id, const char *bundle_in,
 	  const struct pod_oci_create_opts *opts, int console_pair_fd, pid_t *ret_pid,
@@ -266,6 +275,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	cleanup_free char *cfg_copy = NULL, *state_text = NULL, *cfg_text = NULL;
 	cleanup_close int fifo_fd = -1, console_fd = -1, own_pidns = -1;
 	cleanup_free int *ns_fds = NULL;
+	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	struct pod_oci_state st = { 0 };
 	int sync[2] = { -1, -1 };
 	unsigned long clone_flags = 0;
@@ -343,6 +353,8 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			unshare_flags |= ns->type;
 		}
 	}
+	if (s->seccomp && seccomp_ahead(root, s->seccomp, &bpf, err) < 0)
+		goto fail;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
 		pod_err_sys(err, "socketpair");
 		goto fail;
@@ -364,6 +376,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			.ns_fds = ns_fds, .no_pivot = opts->no_pivot,
 			.preserve_fds = opts->preserve_fds, .unshare_flags = unshare_flags,
 			.new_userns = clone_flags & CLONE_NEWUSER,
+			.seccomp_bpf = &bpf,
 		};
 		close(sync[0]);
 		pod_rt_init_main(&a);
@@ -857,6 +870,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	cleanup_close int root_fd = -1, pidns = -1, own_pidns = -1, console_fd = -1;
 	cleanup_close int master = -1;
 	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
+	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
 	int sync[2] = { -1, -1 }, pair[2] = { -1, -1 };
 	size_t n = 0;
@@ -874,6 +888,8 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	if (load_config_copy(root, id, &s, err) < 0)
 		return -1;
 	if (exec_process(s, o, &p, err) < 0)
+		return -1;
+	if (s->seccomp && seccomp_ahead(root, s->seccomp, &bpf, err) < 0)
 		return -1;
 	if (p->terminal && !o->console_socket && o->console_fd < 0) {
 		if (o->detach)
@@ -928,6 +944,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		memcpy(a.exec_ns_fds, nsfds, sizeof(nsfds));
 		a.exec_root_fd = root_fd;
 		a.preserve_fds = o->preserve_fds;
+		a.seccomp_bpf = &bpf;
 		close(sync[0]);
 		if (pair[0] >= 0)
 			close(pair[0]);

@@ -209,3 +209,22 @@ rc=6" "a terminal through runc's console socket"
     run_pod inspect rc --format '{{len .ExecIDs}}'
     is "$output" "1" "a detached runc session"
 }
+
+@test "the compiled seccomp filter is cached by profile, and a damaged cache is ignored" {
+    run_pod run -d --name s1 busybox sleep 1000
+    run_pod run -d --name s2 busybox sleep 1000
+    run_pod exec s2 true
+    local dir=$POD_RUNROOT/pod-oci/seccomp
+    run ls "$dir"
+    assert "$output" =~ "^[0-9a-f]{64}\.bpf$" "one filter for one profile"
+    local f=$dir/$output
+    printf 'xyz' >"$f"
+    run_pod exec s1 grep -E '^Seccomp:' /proc/self/status
+    is "$output" "Seccomp:	2" "a damaged cache file is compiled anew"
+    local size
+    size=$(stat -c %s "$f")
+    assert "$((size % 8))" == 0 "the cache holds whole BPF instructions again"
+    assert "$size" -gt 800 "the default profile's filter"
+    run_pod run --rm --security-opt seccomp=unconfined busybox grep -E '^Seccomp:' /proc/self/status
+    is "$output" "Seccomp:	0" "unconfined has no filter"
+}
