@@ -25,6 +25,9 @@ int pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_er
 int pod_ctr_parse_detach_keys(const char *spec, unsigned char out[POD_DETACH_KEYS_MAX],
 			      size_t *ret_n, struct pod_err **err);
 
+/* resumes a paused container (ctr_pause.c); a no-op for any other state */
+int pod_ctr_thaw_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+
 /* rootfs (ctr_rootfs.c) */
 int pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 int pod_ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);

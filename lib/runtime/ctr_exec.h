@@ -47,6 +47,13 @@ struct pod_exec_opts {
 int pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts *o,
 		 char **ret_session, int *ret_code, struct pod_err **err);
 
+/*
+ * pause / unpause (ctr_pause.c): the runtime's pause/resume (a frozen
+ * cgroup); the state becomes paused / running. Podman's messages for a
+ * container in another state (POD_E_STATE).
+ */
+int pod_ctr_pause(struct pod_engine *e, struct pod_ctr *c, bool pause, struct pod_err **err);
+
 /* the IDs of the container's exec sessions, oldest first (inspect's ExecIDs) */
 json_t *pod_ctr_exec_ids(struct pod_engine *e, const struct pod_ctr *c);
 /* forgets every session (a container that starts again has none) */

@@ -557,6 +557,9 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 	}
 	if (kill(c->pid, sig) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
+	/* a frozen process dies only once thawed */
+	if (sig == SIGKILL && c->state == POD_CTR_PAUSED)
+		return pod_ctr_thaw_locked(e, c, err);
 	return 0;
 }
 
@@ -580,13 +583,9 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
 		if (c->state == POD_CTR_PAUSED) {
-			cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
-			struct pod_cgroup *cg = NULL;
 			struct pod_err *e2 = NULL;
-			if (cgpath && pod_cgroup_load(cgpath, &cg, &e2) == 0)
-				(void) pod_cgroup_freeze(cg, false, &e2);
-			pod_err_free(&e2);
-			pod_cgroup_free(cg);
+			if (pod_ctr_thaw_locked(e, c, &e2) < 0)
+				pod_err_free(&e2);
 		}
 		if (timeout > 0) {
 			(void) kill(c->pid, sig);

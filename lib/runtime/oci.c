@@ -588,6 +588,50 @@ wait_gone(pid_t pid, uint64_t start_time)
 	}
 }
 
+static int
+set_frozen(const struct pod_oci_state *st, bool frozen, struct pod_err **err)
+{
+	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+
+	if (!st->cgroups_path)
+		return pod_err_set(err, POD_E_STATE, 0, "cannot %s a container without a cgroup",
+				   frozen ? "pause" : "resume");
+	if (pod_cgroup_load(st->cgroups_path, &cg, err) < 0 ||
+	    pod_cgroup_freeze(cg, frozen, err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+pod_oci_pause(const char *root, const char *id, bool pause, struct pod_err **err)
+{
+	cleanup_(pod_oci_state_freep) struct pod_oci_state *st = NULL;
+	cleanup_free char *marker = NULL;
+
+	if (pod_oci_state_get(root, id, &st, err) < 0)
+		return -1;
+	if (pause && st->status != POD_OCI_RUNNING)
+		return pod_err_set(err, POD_E_STATE, 0, "container not running");
+	if (!pause && st->status != POD_OCI_PAUSED)
+		return pod_err_set(err, POD_E_STATE, 0, "container not paused");
+	marker = xasprintf("%s/%s/paused", root, id);
+	if (pause) {
+		cleanup_close int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return pod_err_sys(err, "creating %s", marker);
+		if (set_frozen(st, true, err) < 0) {
+			(void) unlink(marker);
+			return -1;
+		}
+		return 0;
+	}
+	if (set_frozen(st, false, err) < 0)
+		return -1;
+	if (unlink(marker) < 0 && errno != ENOENT)
+		return pod_err_sys(err, "removing %s", marker);
+	return 0;
+}
+
 int
 pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **err)
 {
@@ -598,12 +642,16 @@ pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **er
 
 	if (pod_oci_state_get(root, id, &st, err) < 0)
 		return -1;
-	if (st->status == POD_OCI_RUNNING && !force)
+	if ((st->status == POD_OCI_RUNNING || st->status == POD_OCI_PAUSED) && !force)
 		return pod_err_set(err, POD_E_STATE, 0, "cannot delete container %s that is not "
-						       "stopped: running", id);
-	if (st->status == POD_OCI_RUNNING || st->status == POD_OCI_CREATED) {
+						       "stopped: %s", id, pod_oci_status_name(st->status));
+	if (st->status == POD_OCI_RUNNING || st->status == POD_OCI_CREATED ||
+	    st->status == POD_OCI_PAUSED) {
 		if (signal_container(st, SIGKILL, true, err) < 0)
 			return -1;
+		/* frozen tasks die only once thawed */
+		if (st->status == POD_OCI_PAUSED && set_frozen(st, false, &e) < 0)
+			pod_err_free(&e);
 		wait_gone(st->pid, st->start_time);
 	}
 	dir = state_dir(root, id);
@@ -883,6 +931,8 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		nsfds[i] = -1;
 	if (pod_oci_state_get(root, id, &st, err) < 0)
 		return -1;
+	if (st->status == POD_OCI_PAUSED)
+		return pod_err_set(err, POD_E_STATE, 0, "cannot exec in a paused container");
 	if (st->status != POD_OCI_RUNNING && st->status != POD_OCI_CREATED)
 		return pod_err_set(err, POD_E_STATE, 0, "cannot exec in a stopped container");
 	if (load_config_copy(root, id, &s, err) < 0)
