@@ -894,6 +894,7 @@ pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 	x.proc = proc;
 	x.builtin = is_builtin(rt_path);
 
+	pod_ctr_event(e, c, "exec", 0);
 	if (o->detach) {
 		r = run_detached(&x, path, rec, lock, err);
 		if (r < 0) {

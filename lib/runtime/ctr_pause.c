@@ -82,7 +82,10 @@ set_paused(struct pod_engine *e, struct pod_ctr *c, bool pause, struct pod_err *
 	if (runtime_pause(rt_path, rt_root, c->id, pause, err) < 0)
 		return -1;
 	c->state = pause ? POD_CTR_PAUSED : POD_CTR_RUNNING;
-	return pod_ctr_save(e, c, err);
+	if (pod_ctr_save(e, c, err) < 0)
+		return -1;
+	pod_ctr_event(e, c, pause ? "pause" : "unpause", 0);
+	return 0;
 }
 
 int
