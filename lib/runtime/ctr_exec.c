@@ -560,6 +560,8 @@ write_all(int fd, const unsigned char *buf, size_t len)
 }
 
 struct xwait {
+	int64_t deadline; /* CLOCK_MONOTONIC ns: SIGKILL then; 0: none */
+	bool timed_out;
 	int master;
 	int err_fd; /* copied to our stderr until EOF; -1: none */
 	bool interactive;
@@ -645,6 +647,15 @@ xwait(pid_t pid, struct xwait *w, int *ret_code, struct pod_err **err)
 
 		if (exited)
 			timeout = 100; /* a process of its own may still hold the pty: do not hang */
+		if (!exited && w->deadline && !w->timed_out) {
+			int64_t left = w->deadline - pod_mono_ns();
+			if (left <= 0) {
+				w->timed_out = true;
+				(void) kill(pid, SIGKILL);
+			} else if (timeout < 0 || left / 1000000 + 1 < timeout) {
+				timeout = (int) (left / 1000000 + 1);
+			}
+		}
 		n = poll(p, 5, timeout);
 		if (n < 0 && errno != EINTR) {
 			rc = pod_err_sys(err, "poll");
@@ -700,7 +711,7 @@ xwait(pid_t pid, struct xwait *w, int *ret_code, struct pod_err **err)
 		(void) tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	if (rc == 0)
-		*ret_code = pod_oci_wait_code(status);
+		*ret_code = w->timed_out ? -1 : pod_oci_wait_code(status);
 	return rc;
 }
 
@@ -836,8 +847,8 @@ is_builtin(const char *rt_path)
 	return STREQ(base ? base + 1 : rt_path, "pod-oci");
 }
 
-int
-pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts *o,
+static int
+exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts *o,
 	     char **ret_session, int *ret_code, struct pod_err **err)
 {
 	cleanup_close int lock = -1;
@@ -913,6 +924,8 @@ pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 	close(TAKE_FD(lock));
 	w.master = x.master;
 	w.err_fd = x.err_fd;
+	if (o->timeout_ns > 0)
+		w.deadline = pod_mono_ns() + o->timeout_ns;
 	r = xwait(x.pid, &w, &code, err);
 	if (x.err_fd >= 0)
 		close(x.err_fd);
@@ -930,4 +943,34 @@ pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 	*ret_session = xstrdup(sid);
 	*ret_code = code;
 	return 0;
+}
+
+int
+pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts *o,
+	     char **ret_session, int *ret_code, struct pod_err **err)
+{
+	int saved[3] = { -1, -1, -1 };
+	int null, r;
+
+	if (o->out_fd <= 0)
+		return exec_session(e, c, o, ret_session, ret_code, err);
+	/* the process inherits our stdio (the runtime's, with runc): lend it the file */
+	null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	for (int fd = 0; fd < 3; fd++)
+		saved[fd] = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+	if (null < 0 || saved[0] < 0 || saved[1] < 0 || saved[2] < 0 ||
+	    dup2(null, STDIN_FILENO) < 0 || dup2(o->out_fd, STDOUT_FILENO) < 0 ||
+	    dup2(o->out_fd, STDERR_FILENO) < 0)
+		r = pod_err_sys(err, "redirecting the exec session's output");
+	else
+		r = exec_session(e, c, o, ret_session, ret_code, err);
+	for (int fd = 0; fd < 3; fd++) {
+		if (saved[fd] >= 0) {
+			(void) dup2(saved[fd], fd);
+			close(saved[fd]);
+		}
+	}
+	if (null >= 0)
+		close(null);
+	return r;
 }

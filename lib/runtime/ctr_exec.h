@@ -33,6 +33,8 @@ struct pod_exec_opts {
 	bool tty, interactive, detach, privileged;
 	const char *detach_keys; /* NULL: ctrl-p,ctrl-q; "": none */
 	unsigned preserve_fds;
+	int out_fd;		 /* > 0: the process's stdout and stderr (stdin /dev/null); else ours */
+	int64_t timeout_ns;	 /* > 0: SIGKILL after this long, exit code -1 */
 };
 
 /*
@@ -53,6 +55,31 @@ int pod_ctr_exec(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_
  * container in another state (POD_E_STATE).
  */
 int pod_ctr_pause(struct pod_engine *e, struct pod_ctr *c, bool pause, struct pod_err **err);
+
+/*
+ * Healthchecks (ctr_health.c). The effective check: Settings.Healthcheck
+ * over the image's config.Healthcheck, defaults filled in (Interval 30s,
+ * Timeout 30s, StartPeriod 0, Retries 3; Interval 0 when disabled); NULL
+ * when there is none (or Test is ["NONE"]).
+ */
+json_t *pod_ctr_health_config(const struct pod_ctr *c);
+enum pod_health_result {
+	POD_HEALTH_HEALTHY,
+	POD_HEALTH_UNHEALTHY, /* the check failed */
+	POD_HEALTH_STARTING,  /* it failed within the start period */
+};
+/*
+ * Runs the check once through an exec session and records it in data.Health
+ * {Status, FailingStreak, Log[<= 5]} as Podman does; an unhealthy container
+ * gets its --health-on-failure action. A check that exceeds its timeout is
+ * POD_E_GENERIC "healthcheck command exceeded timeout of 30s" (recorded).
+ */
+int pod_ctr_health_run(struct pod_engine *e, struct pod_ctr *c, enum pod_health_result *ret,
+		       struct pod_err **err);
+/* "healthy", "unhealthy", "starting", or "" without a healthcheck */
+const char *pod_ctr_health_status(const struct pod_ctr *c);
+/* State.Health of inspect */
+json_t *pod_ctr_health_inspect(const struct pod_ctr *c);
 
 /* the IDs of the container's exec sessions, oldest first (inspect's ExecIDs) */
 json_t *pod_ctr_exec_ids(struct pod_engine *e, const struct pod_ctr *c);

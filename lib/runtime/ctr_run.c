@@ -338,7 +338,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
 	cleanup_free char *cfg_text = NULL;
 	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
-	cleanup_strv char **exit_args = NULL;
+	cleanup_strv char **exit_args = NULL, **health_args = NULL;
+	cleanup_free char *health_tool = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
@@ -372,6 +373,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	remove_in(rundir, "conmon.pid");
 	remove_in(rundir, "pidfile");
 	pod_ctr_exec_forget(e, c->id);
+	json_object_del(c->data, "Health"); /* a container that starts again starts healthy-unknown */
 	exit_dir = pod_path_join(e->runroot, "exits");
 	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
 		return -1;
@@ -456,6 +458,19 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.exit_command_args = exit_args;
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
+		if (iv > 0) {
+			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
+			health_args = pod_strv_push(health_args, xstrdup("run"));
+			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
+				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
+			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
+			mo.health_command = health_tool;
+			mo.health_command_args = health_args;
+		}
+	}
 	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
 		goto fail;
 	if (attach_fd_ret) {
@@ -990,9 +1005,11 @@ pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns)
 	cleanup_free char *ago = NULL;
 
 	switch (c->state) {
-	case POD_CTR_RUNNING:
+	case POD_CTR_RUNNING: {
+		const char *h = pod_ctr_health_status(c);
 		ago = pod_human_ago(c->started_ns, now_ns);
-		return xasprintf("Up %s", ago);
+		return *h ? xasprintf("Up %s (%s)", ago, h) : xasprintf("Up %s", ago);
+	}
 	case POD_CTR_PAUSED:
 		return xstrdup("Paused");
 	case POD_CTR_CREATED:
