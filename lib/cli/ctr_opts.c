@@ -65,6 +65,21 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "group-add", "group", &O.group_add,                                        \
 		     "Add additional groups to the primary container process. 'keep-groups' "      \
 		     "allows container processes to use supplementary groups."),                   \
+	POD_OPT_STRING(0, "health-cmd", "string", &O.health_cmd, "set a healthcheck command for "  \
+		       "the container ('none' disables the existing healthcheck)"),                \
+	POD_OPT_STRING(0, "health-interval", "string", &O.health_interval, "set an interval for "  \
+		       "the healthchecks (a value of disable results in no automatic timer setup) " \
+		       "(default \"30s\")"),                                                        \
+	POD_OPT_STRING(0, "health-on-failure", "string", &O.health_on_failure, "action to take "   \
+		       "once the container turns unhealthy (default \"none\")"),                   \
+	SETOPT(POD_OPT_T_UINT, 0, "health-retries", "uint", &O.health_retries, "the number of "    \
+	       "retries allowed before a healthcheck is considered to be unhealthy (default 3)",   \
+	       &O.health_retries_set),                                                             \
+	POD_OPT_STRING(0, "health-start-period", "string", &O.health_start_period, "the "         \
+		       "initialization time needed for a container to bootstrap (default \"0s\")"), \
+	POD_OPT_STRING(0, "health-timeout", "string", &O.health_timeout, "the maximum time "      \
+		       "allowed to complete the healthcheck before an interval is considered "     \
+		       "failed (default \"30s\")"),                                                 \
 	POD_OPT_STRING('h', "hostname", "string", &O.hostname, "Set container hostname"),          \
 	POD_OPT_BOOL(0, "init", &O.init, "Run an init binary inside the container that forwards "  \
 		     "signals and reaps processes"),                                              \
@@ -99,6 +114,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },                                                      \
 	POD_OPT_STRV(0, "network-alias", "strings", &O.network_alias,                              \
 		     "Add network-scoped alias for the container"),                                \
+	POD_OPT_BOOL(0, "no-healthcheck", &O.no_healthcheck, "Disable healthchecks on "          \
+		     "container"),                                                                 \
 	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
 		     "Do not create /etc/hosts within the container, instead use the version from " \
 		     "the image"),                                                                 \
@@ -248,6 +265,23 @@ env_file(json_t *env, const char *path, struct pod_err **err)
 		p = nl ? nl + 1 : NULL;
 	}
 	return 0;
+}
+
+json_t *
+pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; files && files[i]; i++)
+		if (env_file(env, files[i], err) < 0)
+			return NULL;
+	for (size_t i = 0; envs && envs[i]; i++) {
+		if (envs[i][0] == '=')
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid environment variable: \"%s\"", envs[i]), NULL;
+		env_add(env, envs[i]);
+	}
+	return TAKE_PTR(env);
 }
 
 static json_t *
@@ -551,6 +585,8 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	}
 	if (o->stop_timeout_set)
 		json_object_set_new(s, "StopTimeout", json_integer(o->stop_timeout));
+	if (pod_cli_health_settings(s, o, err) < 0)
+		return NULL;
 	if (o->log_driver) {
 		if (!STREQ(o->log_driver, "k8s-file") && !STREQ(o->log_driver, "none") &&
 		    !STREQ(o->log_driver, "passthrough"))
