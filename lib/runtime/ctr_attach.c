@@ -227,8 +227,8 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 
 	if (o->tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		struct termios t = saved;
+		/* output too: the container's pty already turned LF into CR LF */
 		cfmakeraw(&t);
-		t.c_oflag = saved.c_oflag; /* keep output processing: the pty does its own */
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
 			raw = true;
 		send_winsize(&a);
