@@ -298,7 +298,8 @@ cmp_rows(const void *a, const void *b)
 static json_t *
 template_view(const struct row *r, int64_t now)
 {
-	json_t *v = json_deep_copy(r->rec);
+	/* shallow: only top-level keys are replaced, nested values are shared */
+	json_t *v = json_copy(r->rec);
 	const struct pod_ctr *c = r->c;
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
 	cleanup_free char *status = pod_ctr_status_text(c, now);
@@ -400,6 +401,10 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size || (opt.sort && STREQ(opt.sort,
 										     "size")),
 						  now);
+		/* the record has what is shown: the full data need not stay in memory */
+		json_decref(v[i]->data);
+		v[i]->data = NULL;
+		v[i]->settings = NULL;
 		nrows++;
 	}
 	/* newest first; -l and -n take from there */

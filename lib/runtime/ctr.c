@@ -380,7 +380,7 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
 		e->store, "SELECT " CTR_COLUMNS " FROM containers ORDER BY created DESC, id", err);
 	struct pod_ctr **v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r;
 
 	if (!st)
@@ -389,7 +389,10 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 		struct pod_ctr *c;
 		if (ctr_from_row(st, &c, err) < 0)
 			goto fail;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
 		v[n++] = c;
 	}
 	if (r != SQLITE_DONE) {

@@ -432,7 +432,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 		set_console_size(spec);
 	cfg_path = pod_path_join(bundle, "config.json");
 	cfg_text = json_dumps(spec, JSON_COMPACT);
-	if (pod_write_file_atomic(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	/* written again at every start: no fsync */
+	if (pod_write_file_replace(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 
 	conmon_pid = pod_path_join(rundir, "conmon.pid");
