@@ -32,6 +32,21 @@ const char *pod_oci_rlimit_name(int resource);
 /* seccomp.c */
 int pod_rt_seccomp_check(json_t *seccomp, const char *file, struct pod_err **err);
 int pod_rt_seccomp_load(json_t *seccomp, struct pod_err **err);
+/*
+ * The profile compiled to a BPF program before the init is cloned (from a
+ * cache in cache_dir when it was compiled before), then loaded in the init
+ * with pod_rt_seccomp_load_bpf(), which needs no libseccomp work.
+ */
+struct sock_filter;
+struct pod_rt_seccomp_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+};
+int pod_rt_seccomp_compile(json_t *seccomp, const char *cache_dir, struct pod_rt_seccomp_bpf *ret,
+			   struct pod_err **err);
+int pod_rt_seccomp_load_bpf(const struct pod_rt_seccomp_bpf *b, struct pod_err **err);
+void pod_rt_seccomp_bpf_release(struct pod_rt_seccomp_bpf *b);
 json_t *pod_rt_seccomp_features(void);
 
 /* capset.c */
@@ -135,6 +150,8 @@ struct pod_rt_init {
 	unsigned preserve_fds;
 	int unshare_flags;  /* namespaces the init unshares itself */
 	bool new_userns;
+	/* create: the spec's seccomp profile, compiled; NULL: compile in the init */
+	const struct pod_rt_seccomp_bpf *seccomp_bpf;
 };
 /* the container's init after clone (create); never returns */
 void pod_rt_init_main(struct pod_rt_init *a) __attribute__((noreturn));

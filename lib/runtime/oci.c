@@ -267,6 +267,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	cleanup_close int fifo_fd = -1, console_fd = -1, own_pidns = -1;
 	cleanup_free int *ns_fds = NULL;
 	struct pod_oci_state st = { 0 };
+	__attribute__((cleanup(pod_rt_seccomp_bpf_release))) struct pod_rt_seccomp_bpf bpf = { 0 };
 	int sync[2] = { -1, -1 };
 	unsigned long clone_flags = 0;
 	int unshare_flags = 0, type = 0, pidns_idx;
@@ -301,6 +302,12 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	if (console_pair_fd >= 0)
 		console_fd = TAKE_FD(console_pair_fd);
 
+	if (s->seccomp) {
+		/* "@" is in no container id: the cache cannot meet a state dir */
+		cleanup_free char *cache = xasprintf("%s/@seccomp-cache", root);
+		if (pod_rt_seccomp_compile(s->seccomp, cache, &bpf, err) < 0)
+			return -1;
+	}
 	if (mkdir_p(root, 0700, err) < 0)
 		return -1;
 	dir = state_dir(root, id);
@@ -364,6 +371,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			.ns_fds = ns_fds, .no_pivot = opts->no_pivot,
 			.preserve_fds = opts->preserve_fds, .unshare_flags = unshare_flags,
 			.new_userns = clone_flags & CLONE_NEWUSER,
+			.seccomp_bpf = bpf.insns ? &bpf : NULL,
 		};
 		close(sync[0]);
 		pod_rt_init_main(&a);

@@ -1,9 +1,18 @@
 /* seccomp.c - the OCI linux.seccomp object as a libseccomp filter */
 #include "runtime/oci-internal.h"
 
+#include "core/fs.h"
+#include "core/strbuf.h"
+
 #include <errno.h>
+#include <inttypes.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 static const char *const action_names[] = {
 	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
@@ -233,8 +242,9 @@ add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, json_t *args, const char *na
 	return 0;
 }
 
-int
-pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
+/* the filter the profile describes, not loaded yet */
+static int
+build_filter(json_t *sc, scmp_filter_ctx *ret, struct pod_err **err)
 {
 	json_t *der = json_object_get(sc, "defaultErrnoRet");
 	uint32_t def_errno = der ? (uint32_t) json_integer_value(der) : EPERM;
@@ -309,12 +319,180 @@ pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
 		if (single)
 			json_decref(single);
 	}
+	*ret = ctx;
+	return 0;
+}
+
+int
+pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
+{
+	scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if (build_filter(sc, &ctx, err) < 0)
+		return -1;
 	r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (r < 0)
 		return pod_err_set(err, POD_E_GENERIC, -r, "loading the seccomp filter: %s",
 				   pod_strerror(-r));
 	return 0;
+}
+
+/*
+ * Compiling Podman's default profile with libseccomp costs more CPU than the
+ * rest of `pod-oci create`; the program it makes depends only on the profile,
+ * the libseccomp version and the kernel. So compiled programs are kept in the
+ * runtime's state root (volatile: a reboot, and so a new kernel, starts it
+ * afresh), in a file named by a hash of that key and holding the key itself,
+ * which must match byte for byte: a hash collision costs a compile, nothing
+ * more.
+ */
+#define BPF_MAGIC "pod-seccomp-bpf 1\n"
+#define BPF_MAX_INSNS 65535
+
+static uint64_t
+fnv1a(const char *s, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char) s[i];
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+static unsigned
+filter_flags(json_t *sc)
+{
+	unsigned flags = 0;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach (json_object_get(sc, "flags"), i, v) {
+		const char *f = json_string_value(v);
+		if (!f)
+			continue;
+		if (STREQ(f, "SECCOMP_FILTER_FLAG_TSYNC"))
+			flags |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (STREQ(f, "SECCOMP_FILTER_FLAG_LOG"))
+			flags |= SECCOMP_FILTER_FLAG_LOG;
+		else if (STREQ(f, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
+			flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	}
+	return flags;
+}
+
+/* the cached program of key, if the file holds exactly that key */
+static bool
+cache_read(const char *path, const char *key, size_t key_len, struct pod_rt_seccomp_bpf *ret)
+{
+	cleanup_free char *buf = NULL;
+	size_t len = 0, head = strlen(BPF_MAGIC) + key_len + 1;
+	struct pod_err *e = NULL;
+
+	if (pod_read_file(path, &buf, &len, head + BPF_MAX_INSNS * sizeof(struct sock_filter),
+			  &e) < 0) {
+		pod_err_free(&e);
+		return false;
+	}
+	if (len <= head || memcmp(buf, BPF_MAGIC, strlen(BPF_MAGIC)) != 0 ||
+	    memcmp(buf + strlen(BPF_MAGIC), key, key_len) != 0 || buf[head - 1] != '\n' ||
+	    (len - head) % sizeof(struct sock_filter) != 0)
+		return false;
+	ret->len = (unsigned short) ((len - head) / sizeof(struct sock_filter));
+	ret->insns = xmalloc(len - head);
+	memcpy(ret->insns, buf + head, len - head);
+	return true;
+}
+
+int
+pod_rt_seccomp_compile(json_t *sc, const char *cache_dir, struct pod_rt_seccomp_bpf *ret,
+		       struct pod_err **err)
+{
+	const struct scmp_version *ver = seccomp_version();
+	cleanup_free char *profile = json_dumps(sc, JSON_COMPACT | JSON_SORT_KEYS);
+	cleanup_free char *key = NULL, *path = NULL, *file = NULL;
+	cleanup_close int fd = -1;
+	scmp_filter_ctx ctx = NULL;
+	struct pod_strbuf prog = POD_STRBUF_INIT;
+	size_t key_len;
+	char chunk[4096];
+	ssize_t n;
+	int r;
+
+	if (!profile)
+		return pod_err_set(err, POD_E_GENERIC, 0, "seccomp: cannot serialize the profile");
+	key = xasprintf("libseccomp %u.%u.%u %s", ver ? ver->major : 0, ver ? ver->minor : 0,
+			ver ? ver->micro : 0, profile);
+	key_len = strlen(key);
+	path = xasprintf("%s/seccomp-%016" PRIx64 ".bpf", cache_dir, fnv1a(key, key_len));
+	ret->flags = filter_flags(sc);
+	if (cache_read(path, key, key_len, ret))
+		return 0;
+
+	if (build_filter(sc, &ctx, err) < 0)
+		return -1;
+	fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		seccomp_release(ctx);
+		return pod_err_sys(err, "seccomp: memfd_create");
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (r < 0)
+		return pod_err_set(err, POD_E_GENERIC, -r, "seccomp: compiling the filter: %s",
+				   pod_strerror(-r));
+	if (lseek(fd, 0, SEEK_SET) < 0)
+		return pod_err_sys(err, "seccomp: reading the compiled filter");
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0)
+		pod_strbuf_add(&prog, chunk, (size_t) n);
+	if (n < 0 || prog.len == 0 || prog.len % sizeof(struct sock_filter) != 0 ||
+	    prog.len / sizeof(struct sock_filter) > BPF_MAX_INSNS) {
+		pod_strbuf_release(&prog);
+		return pod_err_set(err, POD_E_GENERIC, n < 0 ? errno : 0,
+				   "seccomp: reading the compiled filter");
+	}
+	ret->len = (unsigned short) (prog.len / sizeof(struct sock_filter));
+	ret->insns = xmalloc(prog.len);
+	memcpy(ret->insns, prog.buf, prog.len);
+
+	/* a cache that cannot be written only costs the next run a compile */
+	file = xasprintf("%s%s\n", BPF_MAGIC, key);
+	{
+		struct pod_strbuf out = POD_STRBUF_INIT;
+		struct pod_err *e = NULL;
+		pod_strbuf_adds(&out, file);
+		pod_strbuf_add(&out, prog.buf, prog.len);
+		if (pod_mkdir_p(cache_dir, 0700, &e) < 0 ||
+		    pod_write_file_replace(path, out.buf, out.len, 0600, &e) < 0)
+			pod_err_free(&e);
+		pod_strbuf_release(&out);
+	}
+	pod_strbuf_release(&prog);
+	return 0;
+}
+
+int
+pod_rt_seccomp_load_bpf(const struct pod_rt_seccomp_bpf *b, struct pod_err **err)
+{
+	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, b->flags, &prog) == 0)
+		return 0;
+	if (errno == ENOSYS && b->flags == 0 &&
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog, 0, 0) == 0)
+		return 0;
+	return pod_err_sys(err, "loading the seccomp filter");
+}
+
+void
+pod_rt_seccomp_bpf_release(struct pod_rt_seccomp_bpf *b)
+{
+	free(b->insns);
+	b->insns = NULL;
+	b->len = 0;
 }
 
 json_t *
