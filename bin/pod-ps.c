@@ -6,12 +6,14 @@
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
+#include "runtime/pod.h"
 
 #include <unistd.h>
 
 static struct {
-	bool all, quiet, latest, no_trunc, noheading, size, external, namespace_;
+	bool all, quiet, latest, no_trunc, noheading, size, external, namespace_, pod;
 	int64_t last;
 	char *sort, *format;
 	char **filter;
@@ -82,6 +84,14 @@ m_exited(const struct pod_ctr *c, const char *v)
 	int64_t n;
 	return (c->state == POD_CTR_EXITED || c->state == POD_CTR_STOPPED) &&
 	       pod_parse_int64(v, &n) && c->has_exit_code && n == c->exit_code;
+}
+
+/* health=healthy|unhealthy|starting|none (h3-exec) */
+static bool
+m_health(const struct pod_ctr *c, const char *v)
+{
+	const char *h = pod_ctr_health_status(c);
+	return STREQ(v, "none") ? !*h : STREQ(h, v);
 }
 
 /* volume=NAME, volume=NAME:DEST, volume=DEST or volume=HOSTPATH[:DEST] */
@@ -201,6 +211,8 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 		ok = false;
 	if (ok && (v = pod_filters_get(f, "exited")) && !match_any(v, m_exited, c))
 		ok = false;
+	if (ok && (v = pod_filters_get(f, "health")) && !match_any(v, m_health, c))
+		ok = false;
 	if (ok && (v = pod_filters_get(f, "volume")) && !match_any(v, m_volume, c))
 		ok = false;
 	if (ok && ((v = pod_filters_get(f, "label")) || pod_filters_get(f, "label!"))) {
@@ -245,8 +257,14 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 		ok = false;
 	if (ok && (v = pod_filters_get(f, "expose")) && !match_any(v, m_expose, c))
 		ok = false;
-	if (ok && pod_filters_get(f, "pod"))
-		ok = false; /* no container here is in a pod */
+	if (ok && (v = pod_filters_get(f, "pod"))) {
+		const char *pid = pod_ctr_setting_str(c, "Pod");
+		cleanup_free char *pname = pod_pod_name_of(e, pid);
+		bool any = false;
+		for (size_t i = 0; pid && v[i] && !any; i++)
+			any = pod_str_has_prefix(pid, v[i]) || (pname && STREQ(pname, v[i]));
+		ok = any;
+	}
 	*ret = ok;
 	return 0;
 }
@@ -298,7 +316,11 @@ cmp_rows(const void *a, const void *b)
 static json_t *
 template_view(const struct row *r, int64_t now)
 {
-	json_t *v = json_deep_copy(r->rec);
+	/*
+	 * The record itself, changed in place: it is not used after this, and
+	 * each value below is read before its key is replaced.
+	 */
+	json_t *v = json_incref(r->rec);
 	const struct pod_ctr *c = r->c;
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
 	cleanup_free char *status = pod_ctr_status_text(c, now);
@@ -319,6 +341,13 @@ template_view(const struct row *r, int64_t now)
 	pod_id_short(c->id, shortid);
 	json_object_set_new(v, "ID", json_string(opt.no_trunc ? c->id : shortid));
 	json_object_set_new(v, "Command", json_string(sb.buf ? sb.buf : ""));
+	{
+		const char *pid = json_string_value(json_object_get(r->rec, "Pod"));
+		char ps[POD_ID_SHORT_LEN + 1] = "";
+		if (pid && *pid)
+			pod_id_short(pid, ps);
+		json_object_set_new(v, "Pod", json_string(opt.no_trunc && pid ? pid : ps));
+	}
 	json_object_set_new(v, "CreatedHuman", json_string(created));
 	json_object_set_new(v, "CreatedAt", json_string(created));
 	json_object_set_new(v, "RunningFor", json_string(created));
@@ -352,6 +381,46 @@ template_view(const struct row *r, int64_t now)
 	return v;
 }
 
+/* the rows being collected, one container at a time */
+struct walk {
+	const struct pod_filters *f;
+	int64_t now;
+	struct row *rows;
+	size_t n, cap;
+};
+
+/* keeps c as a row (it owns c) when the filters let it through */
+static int
+add_row(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct walk *w = data;
+	bool k = true;
+
+	if (!opt.all && !pod_filters_get(w->f, "status") && !opt.latest && !opt.last_set &&
+	    c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
+		pod_ctr_free(c);
+		return 0;
+	}
+	if (keep(e, w->f, c, &k, err) < 0 || !k) {
+		pod_ctr_free(c);
+		return k ? -1 : 0;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->rows = xrealloc(w->rows, (w->cap + 1) * sizeof(*w->rows));
+	}
+	w->rows[w->n].c = c;
+	/* sorting by size needs the sizes, as Podman computes them for it */
+	w->rows[w->n].rec = pod_ctr_ps_json(e, c, opt.size || (opt.sort && STREQ(opt.sort, "size")),
+					    w->now);
+	/* the record has what is shown: the full data need not stay in memory */
+	json_decref(c->data);
+	c->data = NULL;
+	c->settings = NULL;
+	w->n++;
+	return 0;
+}
+
 static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -360,6 +429,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_json json_t *records = json_array();
 	struct pod_ctr **v = NULL;
 	struct row *rows = NULL;
+	struct walk walk = { 0 };
 	size_t n = 0, nrows = 0;
 	int64_t now = pod_now_ns();
 	int rc = -1;
@@ -383,25 +453,22 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	if (pod_ctr_list(e, &v, &n, err) < 0)
-		return -1;
-	rows = xcalloc(n + 1, sizeof(*rows));
-	for (size_t i = 0; i < n; i++) {
-		bool k = true;
-		if (!opt.all && !pod_filters_get(&f, "status") && !opt.latest && !opt.last_set &&
-		    v[i]->state != POD_CTR_RUNNING && v[i]->state != POD_CTR_PAUSED)
-			continue;
-		if (keep(e, &f, v[i], &k, err) < 0)
-			goto out;
-		if (!k)
-			continue;
-		rows[nrows].c = v[i];
-		/* sorting by size needs the sizes, as Podman computes them for it */
-		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size || (opt.sort && STREQ(opt.sort,
-										     "size")),
-						  now);
-		nrows++;
+	walk.f = &f;
+	walk.now = now;
+	if (pod_filters_get(&f, "before") || pod_filters_get(&f, "since")) {
+		/* those look other containers up (and sync them): not inside the walk */
+		if (pod_ctr_list(e, &v, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			struct pod_ctr *c = TAKE_PTR(v[i]);
+			if (add_row(e, c, &walk, err) < 0)
+				goto out;
+		}
+	} else if (pod_ctr_list_each(e, add_row, &walk, err) < 0) {
+		goto out;
 	}
+	rows = walk.rows;
+	nrows = walk.n;
 	/* newest first; -l and -n take from there */
 	sort_by = "created";
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
@@ -445,21 +512,23 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 			"CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND", "CreatedHuman",
 			"CREATED", "Status", "STATUS", "Ports", "PORTS", "Names", "NAMES", "Size",
 			"SIZE", "RunningFor", "CREATED", "CreatedAt", "CREATED AT", "Pod", "POD ID");
+		json_object_set_new(headers, "PodName", json_string("PODNAME"));
 		cleanup_free char *fmt = NULL;
 		for (size_t i = 0; i < nrows; i++)
 			json_array_append_new(records, template_view(&rows[i], now));
 		if (opt.format && *opt.format)
 			fmt = xstrdup(opt.format);
-		else if (opt.size)
-			fmt = xstrdup(DEFAULT_FORMAT "\t{{.Size}}");
 		else
-			fmt = xstrdup(DEFAULT_FORMAT);
+			fmt = xasprintf("%s%s%s", DEFAULT_FORMAT, opt.size ? "\t{{.Size}}" : "",
+					opt.pod ? "\t{{.Pod}}\t{{.PodName}}" : "");
 		rc = pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
 	}
 out:
-	for (size_t i = 0; i < nrows; i++)
-		json_decref(rows[i].rec);
-	free(rows);
+	for (size_t i = 0; i < walk.n; i++) {
+		json_decref(walk.rows[i].rec);
+		pod_ctr_free(walk.rows[i].c);
+	}
+	free(walk.rows);
 	pod_ctr_list_free(v, n);
 	return rc;
 }
@@ -480,6 +549,8 @@ static const struct pod_opt options[] = {
 	POD_OPT_BOOL(0, "no-trunc", &opt.no_trunc, "Display the extended information"),
 	POD_OPT_BOOL(0, "noheading", &opt.noheading, "Do not print headers"),
 	POD_OPT_BOOL(0, "ns", &opt.namespace_, "Display namespace information"),
+	POD_OPT_BOOL('p', "pod", &opt.pod,
+		     "Print the ID and name of the pod the containers are associated with"),
 	POD_OPT_BOOL('q', "quiet", &opt.quiet, "Print the numeric IDs of the containers only"),
 	POD_OPT_BOOL('s', "size", &opt.size, "Display the total file sizes"),
 	POD_OPT_STRING(0, "sort", "choice", &opt.sort,

@@ -5,6 +5,7 @@
 #include "core/human.h"
 #include "core/json.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -34,6 +35,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Drop capabilities from the container"),                                     \
 	POD_OPT_STRING(0, "cgroup-parent", "path", &O.cgroup_parent,                               \
 		       "Optional parent cgroup for the container"),                                \
+	POD_OPT_STRING(0, "cgroupns", "string", &O.cgroupns,                                       \
+		       "cgroup namespace to use"),                                                 \
 	POD_OPT_STRING(0, "cgroups", "string", &O.cgroups,                                         \
 		       "control container cgroup configuration (\"enabled\"|\"disabled\"|"      \
 		       "\"no-conmon\")"),                                                           \
@@ -62,6 +65,21 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "group-add", "group", &O.group_add,                                        \
 		     "Add additional groups to the primary container process. 'keep-groups' "      \
 		     "allows container processes to use supplementary groups."),                   \
+	POD_OPT_STRING(0, "health-cmd", "string", &O.health_cmd, "set a healthcheck command for "  \
+		       "the container ('none' disables the existing healthcheck)"),                \
+	POD_OPT_STRING(0, "health-interval", "string", &O.health_interval, "set an interval for "  \
+		       "the healthchecks (a value of disable results in no automatic timer setup) " \
+		       "(default \"30s\")"),                                                        \
+	POD_OPT_STRING(0, "health-on-failure", "string", &O.health_on_failure, "action to take "   \
+		       "once the container turns unhealthy (default \"none\")"),                   \
+	SETOPT(POD_OPT_T_UINT, 0, "health-retries", "uint", &O.health_retries, "the number of "    \
+	       "retries allowed before a healthcheck is considered to be unhealthy (default 3)",   \
+	       &O.health_retries_set),                                                             \
+	POD_OPT_STRING(0, "health-start-period", "string", &O.health_start_period, "the "         \
+		       "initialization time needed for a container to bootstrap (default \"0s\")"), \
+	POD_OPT_STRING(0, "health-timeout", "string", &O.health_timeout, "the maximum time "      \
+		       "allowed to complete the healthcheck before an interval is considered "     \
+		       "failed (default \"30s\")"),                                                 \
 	POD_OPT_STRING('h', "hostname", "string", &O.hostname, "Set container hostname"),          \
 	POD_OPT_BOOL(0, "init", &O.init, "Run an init binary inside the container that forwards "  \
 		     "signals and reaps processes"),                                              \
@@ -86,6 +104,7 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Attach a filesystem mount to the container"),                               \
 	POD_OPT_STRING(0, "name", "string", &O.name, "Assign a name to the container"),           \
 	POD_OPT_STRING(0, "ip", "string", &O.ip, "Specify a static IPv4 address for container"),   \
+	POD_OPT_STRING(0, "ipc", "string", &O.ipc, "IPC namespace to use"),                        \
 	POD_OPT_STRING(0, "ip6", "string", &O.ip6,                                                 \
 		       "Specify a static IPv6 address for container"),                             \
 	POD_OPT_STRING(0, "mac-address", "string", &O.mac_address,                                 \
@@ -95,15 +114,20 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },                                                      \
 	POD_OPT_STRV(0, "network-alias", "strings", &O.network_alias,                              \
 		     "Add network-scoped alias for the container"),                                \
+	POD_OPT_BOOL(0, "no-healthcheck", &O.no_healthcheck, "Disable healthchecks on "          \
+		     "container"),                                                                 \
 	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
 		     "Do not create /etc/hosts within the container, instead use the version from " \
 		     "the image"),                                                                 \
 	POD_OPT_STRING(0, "os", "OS", &O.os,                                                       \
 		       "use OS instead of the running OS for choosing images"),                    \
+	POD_OPT_STRING(0, "pid", "string", &O.pid, "PID namespace to use"),                        \
 	SETOPT(POD_OPT_T_INT, 0, "pids-limit", "int", &O.pids_limit,                               \
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
 	POD_OPT_STRING(0, "platform", "string", &O.platform,                                       \
 		       "Specify the platform for selecting the image."),                           \
+	POD_OPT_STRING(0, "pod", "string", &O.pod,                                                 \
+		       "Run container in an existing pod"),                                        \
 	POD_OPT_BOOL(0, "privileged", &O.privileged,                                               \
 		     "Give extended privileges to container"),                                    \
 	POD_OPT_STRV('p', "publish", "strings", &O.publish,                                        \
@@ -145,6 +169,7 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "ulimit", "ulimit", &O.ulimit, "Ulimit options"),                          \
 	POD_OPT_STRING(0, "umask", "string", &O.umask,                                             \
 		       "Set umask in container (default \"0022\")"),                               \
+	POD_OPT_STRING(0, "uts", "string", &O.uts, "UTS namespace to use"),                        \
 	POD_OPT_STRING('u', "user", "string", &O.user,                                             \
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
 	POD_OPT_STRING(0, "variant", "VARIANT", &O.variant,                                        \
@@ -240,6 +265,23 @@ env_file(json_t *env, const char *path, struct pod_err **err)
 		p = nl ? nl + 1 : NULL;
 	}
 	return 0;
+}
+
+json_t *
+pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; files && files[i]; i++)
+		if (env_file(env, files[i], err) < 0)
+			return NULL;
+	for (size_t i = 0; envs && envs[i]; i++) {
+		if (envs[i][0] == '=')
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid environment variable: \"%s\"", envs[i]), NULL;
+		env_add(env, envs[i]);
+	}
+	return TAKE_PTR(env);
 }
 
 static json_t *
@@ -464,6 +506,14 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 		if (pod_ctr_net_settings(&nf, s, err) < 0)
 			return NULL;
 	}
+	{
+		struct pod_ctr_ns_flags nsf = { .ipc = o->ipc, .pid = o->pid, .uts = o->uts,
+						.cgroupns = o->cgroupns };
+		if (pod_ctr_ns_settings(&nsf, s, err) < 0)
+			return NULL;
+	}
+	if (o->pod && *o->pod)
+		json_object_set_new(s, "Pod", pod_json_string(o->pod));
 
 	if (size_setting(s, "Memory", "--memory", o->memory, false, err) < 0 ||
 	    size_setting(s, "MemorySwap", "--memory-swap", o->memory_swap, true, err) < 0 ||
@@ -535,6 +585,8 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	}
 	if (o->stop_timeout_set)
 		json_object_set_new(s, "StopTimeout", json_integer(o->stop_timeout));
+	if (pod_cli_health_settings(s, o, err) < 0)
+		return NULL;
 	if (o->log_driver) {
 		if (!STREQ(o->log_driver, "k8s-file") && !STREQ(o->log_driver, "none") &&
 		    !STREQ(o->log_driver, "passthrough"))

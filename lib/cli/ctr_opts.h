@@ -26,7 +26,14 @@ struct pod_ctr_opts {
 	char **volumes_from;	/* --volumes-from (volumes) */
 	char **requires, **label_file; /* --requires, --label-file */
 	char **network, **network_alias, *ip, *ip6, *mac_address; /* ctr_net.h */
+	char *ipc, *pid, *uts, *cgroupns; /* ctr_ns.h */
+	char *pod;			  /* --pod NAME | new:NAME (pod.h) */
 	bool publish_all, no_hosts;
+	/* healthcheck (h3-exec): see pod_cli_health_settings() */
+	char *health_cmd, *health_interval, *health_on_failure, *health_start_period;
+	char *health_timeout;
+	int64_t health_retries;
+	bool health_retries_set, no_healthcheck;
 	bool env_host, tty, interactive, privileged, read_only, read_only_tmpfs, init, rm;
 	bool detach, sig_proxy, quiet, entrypoint_set, stop_timeout_set, pids_limit_set;
 	bool cpu_shares_set, cpu_quota_set, cpu_period_set;
@@ -44,6 +51,17 @@ extern const struct pod_opt pod_run_options[];
 json_t *pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 				   const struct pod_globals *g, int argc, char **argv,
 				   struct pod_err **err);
+
+/* --env-file files then -e values as KEY=VALUE strings ("K" alone: the host's
+ * value, skipped when unset); for exec */
+json_t *pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err);
+
+/*
+ * Settings.Healthcheck from the --health-* flags and --no-healthcheck (an
+ * object {Test, Interval, Timeout, StartPeriod, Retries} with only what was
+ * given; Test ["NONE"] disables the image's) and Settings.HealthOnFailure.
+ */
+int pod_cli_health_settings(json_t *settings, const struct pod_ctr_opts *o, struct pod_err **err);
 
 /* the engine for a tool's global options */
 int pod_cli_engine(const struct pod_globals *g, bool readonly, struct pod_engine **ret,

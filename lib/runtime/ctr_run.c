@@ -7,8 +7,11 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
+#include "runtime/pod.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -18,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -145,7 +149,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	int64_t now = pod_now_ns();
 	int r;
 
-	if (pod_specgen_settings_check(s, err) < 0)
+	if (pod_specgen_settings_check(s, err) < 0 || pod_pod_ctr_settings(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_image_lookup(e, json_string_value(json_object_get(s, "Image")), &img, err) < 0)
 		return -1;
@@ -181,7 +185,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	}
 	json_object_del(s, "Name");
 	pod_id_new(id);
-	if (pod_ctr_requires_resolve(e, s, err) < 0)
+	if (pod_ctr_requires_resolve(e, s, err) < 0 || pod_ctr_ns_resolve(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_volumes_prepare(e, s, imgconf, &vols, err) < 0)
 		return -1;
@@ -212,8 +216,8 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	if (pod_store_begin(e->store, true, err) < 0)
 		goto fail_dir;
 	st = pod_store_prepare(e->store,
-			       "INSERT INTO containers (id, name, image_id, state, created, data) "
-			       "VALUES (?, ?, ?, 'created', ?, ?)",
+			       "INSERT INTO containers (id, name, image_id, state, created, data, "
+			       "pod_id) VALUES (?, ?, ?, 'created', ?, ?, ?)",
 			       err);
 	if (!st)
 		goto fail_tx;
@@ -222,6 +226,11 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	sqlite3_bind_text(st, 3, img->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	if (json_is_string(json_object_get(s, "Pod")))
+		sqlite3_bind_text(st, 6, json_string_value(json_object_get(s, "Pod")), -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(pod_store_db(e->store)) ==
 		    SQLITE_CONSTRAINT_UNIQUE) {
@@ -301,6 +310,25 @@ remove_in(const char *dir, const char *name)
 	(void) unlink(p);
 }
 
+/*
+ * A container attached to the caller's terminal starts with that terminal's
+ * size, so a process that asks at once (stty size) does not race the first
+ * resize request.
+ */
+static void
+set_console_size(json_t *spec)
+{
+	struct winsize ws;
+	json_t *process = json_object_get(spec, "process");
+
+	if (!process || !json_is_true(json_object_get(process, "terminal")) ||
+	    !isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
+		return;
+	json_object_set_new(process, "consoleSize",
+			    json_pack("{s:i,s:i}", "height", (int) ws.ws_row, "width",
+				      (int) ws.ws_col));
+}
+
 /* connects to the monitor's attach socket before the container starts */
 static int
 attach_early(const char *rundir, int sync_fd, struct pod_err **err)
@@ -337,7 +365,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
 	cleanup_free char *cfg_text = NULL;
 	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
-	cleanup_strv char **exit_args = NULL;
+	cleanup_strv char **exit_args = NULL, **health_args = NULL;
+	cleanup_free char *health_tool = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
@@ -345,6 +374,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	struct pod_monitor_opts mo = { 0 };
 	struct pod_specgen_ctx sc = { 0 };
 	__attribute__((cleanup(pod_ctr_net_release))) struct pod_ctr_net net = { 0 };
+	__attribute__((cleanup(pod_ctr_ns_release))) struct pod_ctr_ns ns = { 0 };
 	struct pod_err *e2 = NULL;
 	pid_t monitor = -1, pid = -1;
 	int cgv;
@@ -370,6 +400,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	remove_in(rundir, "exit.json");
 	remove_in(rundir, "conmon.pid");
 	remove_in(rundir, "pidfile");
+	pod_ctr_exec_forget(e, c->id);
+	json_object_del(c->data, "Health"); /* a container that starts again starts healthy-unknown */
 	exit_dir = pod_path_join(e->runroot, "exits");
 	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
 		return -1;
@@ -406,14 +438,22 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.netns_path = net.netns;
 	sc.net_hosts = net.hosts;
 	sc.net_nameservers = net.nameservers;
+	if (pod_ctr_ns_setup(e, c, &ns, err) < 0)
+		goto fail;
+	sc.ns_join = ns.join;
+	sc.net_rundir = ns.net_rundir;
+	sc.uts_hostname = ns.hostname;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);
 	if (!spec || pod_ctr_volumes_populate(e, c, rootfs, spec, err) < 0)
 		goto fail;
+	if (attach_fd_ret)
+		set_console_size(spec);
 	cfg_path = pod_path_join(bundle, "config.json");
 	cfg_text = json_dumps(spec, JSON_COMPACT);
-	if (pod_write_file_atomic(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	/* written again at every start: no fsync */
+	if (pod_write_file_replace(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 
 	conmon_pid = pod_path_join(rundir, "conmon.pid");
@@ -454,6 +494,19 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.exit_command_args = exit_args;
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
+		if (iv > 0) {
+			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
+			health_args = pod_strv_push(health_args, xstrdup("run"));
+			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
+				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
+			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
+			mo.health_command = health_tool;
+			mo.health_command_args = health_args;
+		}
+	}
 	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
 		goto fail;
 	if (attach_fd_ret) {
@@ -566,6 +619,9 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 	if (kill(c->pid, sig) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
 	pod_ctr_event(e, c, "kill", 0);
+	/* a frozen process dies only once thawed */
+	if (sig == SIGKILL && c->state == POD_CTR_PAUSED)
+		return pod_ctr_thaw_locked(e, c, err);
 	return 0;
 }
 
@@ -589,13 +645,9 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
 		if (c->state == POD_CTR_PAUSED) {
-			cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
-			struct pod_cgroup *cg = NULL;
 			struct pod_err *e2 = NULL;
-			if (cgpath && pod_cgroup_load(cgpath, &cg, &e2) == 0)
-				(void) pod_cgroup_freeze(cg, false, &e2);
-			pod_err_free(&e2);
-			pod_cgroup_free(cg);
+			if (pod_ctr_thaw_locked(e, c, &e2) < 0)
+				pod_err_free(&e2);
 		}
 		if (timeout > 0) {
 			(void) kill(c->pid, sig);
@@ -794,6 +846,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		}
 		return 0;
 	}
+	pod_pod_member_exited(e, c);
 	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
 		return pod_ctr_remove_locked(e, c, err);
 	return 0;
@@ -885,7 +938,7 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		return -1;
 	if (c->state == POD_CTR_REMOVING)
 		return 0;
-	if (pod_ctr_check_no_dependents(e, c, err) < 0)
+	if (pod_pod_check_not_infra(e, c, err) < 0 || pod_ctr_check_no_dependents(e, c, err) < 0)
 		return -1;
 	if (is_active(c->state)) {
 		if (!force)
@@ -989,9 +1042,11 @@ pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns)
 	cleanup_free char *ago = NULL;
 
 	switch (c->state) {
-	case POD_CTR_RUNNING:
+	case POD_CTR_RUNNING: {
+		const char *h = pod_ctr_health_status(c);
 		ago = pod_human_ago(c->started_ns, now_ns);
-		return xasprintf("Up %s", ago);
+		return *h ? xasprintf("Up %s (%s)", ago, h) : xasprintf("Up %s", ago);
+	}
 	case POD_CTR_PAUSED:
 		return xstrdup("Paused");
 	case POD_CTR_CREATED:

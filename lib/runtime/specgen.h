@@ -11,7 +11,8 @@
  *   CapDrop[], Privileged, NoNewPrivileges, SeccompProfile ("", "unconfined"
  *   or a file), Ulimits["nofile=1:2"], ReadOnly, ReadOnlyTmpfs, Volumes[
  *   "HOST:CTR[:OPTS]", "NAME:CTR[:OPTS]", "/CTR"], VolumesFrom[], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
- *   ShmSize, Network ("bridge", "none", "host", ...; see ctr_net.h), NoHosts, Memory, MemorySwap,
+ *   ShmSize, Network ("bridge", "none", "host", ...; see ctr_net.h), IpcNS, PidNS, UtsNS,
+ *   CgroupNS (ctr_ns.h), NoHosts, Memory, MemorySwap,
  *   MemoryReservation, CpuShares, CpuQuota, CpuPeriod, CpusetCpus,
  *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
  *   "no-conmon"), Init, Rm, RestartPolicy, RestartRetries, StopSignal,
@@ -53,10 +54,16 @@ struct pod_specgen_ctx {
 	const char *netns_path;	 /* network namespace to join (ctr_net.h); NULL: none */
 	const char *net_hosts;	 /* /etc/hosts lines of the container's own addresses */
 	char *const *net_nameservers; /* DNS servers of its dns-enabled networks */
+	json_t *ns_join;	 /* namespaces to join (ctr_ns.h): {TYPE: PATH | "host"}; may be NULL */
+	const char *net_rundir;	 /* hosts and resolv.conf come from there (shared netns) */
+	const char *uts_hostname; /* the hostname of a joined UTS namespace */
 };
 
 /* the process args (entrypoint + command) the container will run */
 json_t *pod_specgen_args(json_t *settings, json_t *image_config);
+/* the environment as configured (containers.conf, image, Env), without the
+ * HOSTNAME and HOME that the container's own process gets: what `exec` starts from */
+json_t *pod_specgen_env(json_t *settings, json_t *image_config, const struct pod_config *conf);
 /* the hostname: Hostname, else the short ID (host's with --network host) */
 char *pod_specgen_hostname(const struct pod_specgen_ctx *ctx);
 
