@@ -540,7 +540,7 @@ copy_layers(struct pull_ctx *p, struct pod_registry_client **client0,
 			}
 			if (t.first_failed >= 0 && jobs[t.first_failed].err) {
 				*err = TAKE_PTR(jobs[t.first_failed].err);
-				pod_err_wrap(err, "writing blob");
+				pod_err_wrap(err, "writing blob %s", jobs[t.first_failed].desc->digest);
 			}
 			if (!*err)
 				pod_err_set(err, POD_E_GENERIC, 0, "writing blob: aborted");
