@@ -88,8 +88,10 @@ progress_copy(const struct pod_pull_opts *o, const char *what, const char *diges
 	const char *hex = pod_digest_hex(digest);
 
 	if (o->progress_tty) {
+		/* what Podman's bars leave on a terminal: 12 hex digits of a blob, 10 of the config */
 		if (state)
-			progress(o, "Copying %s %.12s %s", what, hex ? hex : digest, state);
+			progress(o, "Copying %s %.*s %s", what, STREQ(what, "config") ? 10 : 12,
+				 hex ? hex : digest, state);
 	} else if (!state) {
 		progress(o, "Copying %s %s", what, digest);
 	}

@@ -319,3 +319,14 @@ fixture_digest() {
 	run_pod pull -q --tls-verify=false "$REG_TLS/podutils/busybox"
 	is "$output" "$BUSYBOX_ID" "--tls-verify=false"
 }
+
+@test "on a terminal: Podman's finished progress bars" {
+	command -v script >/dev/null || skip "no script(1)"
+	local cmd="$PODMAN pull --tls-verify=false $REG/podutils/busybox-oci"
+	run -0 script -qec "$cmd" /dev/null
+	output=${output//$'\r'/}
+	assert "$output" =~ $'\nCopying blob [0-9a-f]{12} done\n' "blob line"
+	assert "$output" =~ $'\nCopying config '"${BUSYBOX_ID:0:10}"$' done\n' "config line"
+	run -0 script -qec "$cmd" /dev/null
+	assert "${output//$'\r'/}" =~ $'\nCopying blob [0-9a-f]{12} skipped: already exists\n' "stored layer"
+}
