@@ -330,3 +330,20 @@ fixture_digest() {
 	run -0 script -qec "$cmd" /dev/null
 	assert "${output//$'\r'/}" =~ $'\nCopying blob [0-9a-f]{12} skipped: already exists\n' "stored layer"
 }
+
+@test "transports: docker://, docker-archive:, oci-archive:" {
+	run_pod pull -q --tls-verify=false "docker://$REG/podutils/busybox-oci"
+	is "$output" "$BUSYBOX_ID" "docker:// is the registry"
+	run_pod image exists "$REG/podutils/busybox-oci:latest"
+	run_pod rmi -a
+	run_pod pull -q "docker-archive:$IMAGES/busybox-docker.tar"
+	is "$output" "$BUSYBOX_ID" "docker-archive"
+	run_pod image exists docker.io/library/busybox:latest
+	run_pod rmi -a
+	skopeo --insecure-policy copy --quiet "oci:$IMAGES/busybox:latest" \
+		"oci-archive:$PODUTILS_TMP/bb-oci.tar:localhost/bb:v1"
+	run_pod pull -q "oci-archive:$PODUTILS_TMP/bb-oci.tar"
+	is "$output" "$BUSYBOX_ID" "oci-archive"
+	run_pod 125 pull -q "oci-archive:$PODUTILS_TMP/nope.tar"
+	is "$output" "Error: opening $PODUTILS_TMP/nope.tar: no such file or directory"
+}
