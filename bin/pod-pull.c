@@ -179,6 +179,8 @@ static const struct pod_tool tool = {
 		    "podman pull docker-archive:busybox.tar",
 	.options = options,
 	.flags = POD_TOOL_TARGETS,
+	.min_args = 1,
+	.max_args = -1,
 	.target_type = "image",
 	.setup = setup,
 	.each_target = pull_one,
