@@ -79,7 +79,8 @@ statuses_of() {
 image tag evtag:1
 image untag localhost/evtag:1
 volume create evvol
-volume remove evvol" "type=image OR type=volume"
+volume remove evvol
+image pull busybox" "type=image OR type=volume (run says pull, like Podman)"
 
     run_pod events --stream=false --filter event=create --filter event=remove --filter container=ev4 --format '{{.Status}}'
     is "$(echo $output)" "create remove" "(create OR remove) AND container"
@@ -98,17 +99,18 @@ volume remove evvol" "type=image OR type=volume"
 
 @test "events: --since and --until" {
     run_pod create --name old busybox true
-    sleep 1.2
+    sleep 2.5
     local mid
     mid=$(date +%s.%N)
     sleep 0.2
     run_pod create --name new busybox true
 
-    run_pod events --stream=false --since "$mid" --format '{{.Name}}'
-    is "$output" "new" "--since unix time"
+    run_pod events --stream=false --since "$mid" --format '{{.Type}} {{.Name}}'
+    is "$output" "image busybox
+container new" "--since unix time"
     run_pod events --stream=false --until "$mid" --format '{{.Name}}' --filter type=container
     is "$output" "old" "--until unix time"
-    run_pod events --stream=false --since 1s --format '{{.Name}}'
+    run_pod events --stream=false --since 1s --format '{{.Name}}' --filter type=container
     is "$output" "new" "--since duration"
     run_pod events --stream=false --since "$(date -u -d @"${mid%.*}" +%Y-%m-%dT%H:%M:%SZ)" --filter type=container --format '{{.Name}}'
     assert "$output" =~ "new$" "--since RFC 3339"
@@ -118,7 +120,7 @@ volume remove evvol" "type=image OR type=volume"
 
 @test "events: streams new events as they happen" {
     local out=$PODUTILS_TMP/follow.out
-    "$PODMAN" events --format '{{.Status}} {{.Name}}' >"$out" 2>&1 &
+    "$PODMAN" events --filter type=container --format '{{.Status}} {{.Name}}' >"$out" 2>&1 &
     FOLLOW_PID=$!
     sleep 0.5
     run_pod create --name streamed busybox true
