@@ -82,7 +82,11 @@ statd 1" "running containers only, with PIDs"
     is "$(jq -r '.[0].pids' <<<"$output")" "1" "json pids"
 
     run_pod stats --no-stream -a --format '{{.Name}} {{.CPUPerc}}'
-    assert "$output" =~ "statoff --" "-a shows a stopped container"
+    assert "$output" =~ "statoff 0.00%" "-a shows a stopped container, with zeros"
+    run_pod stats --no-stream statoff --format '{{.MemUsage}} {{.PIDs}} {{.UpTime}}'
+    is "$output" "0B / 0B 0 0s" "a stopped container by name"
+    run_pod 125 stats --no-stream nosuch
+    is "$output" "Error: unable to get list of containers: unable to look up container nosuch: no container with name or ID \"nosuch\" found: no such container" "missing"
     run_pod stats --no-stream --format 'table {{.Name}} {{.PIDs}}' statd
     is "$output" "NAME        PIDS
 statd       1" "table template"
