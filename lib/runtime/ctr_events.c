@@ -15,6 +15,7 @@ pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
 		.id = c->id,
 		.image = pod_ctr_str(c, "ImageName"),
 		.name = c->name,
+		.pod_id = pod_ctr_setting_str(c, "Pod"),
 		.exit_code = exit_code,
 	};
 

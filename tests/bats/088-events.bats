@@ -160,3 +160,23 @@ remove streamed" "followed without the past"
     run_pod events --stream=false --filter event=tag --format '{{.Name}}'
     is "$(echo "$output" | wc -l)" "8" "eight tag events"
 }
+
+@test "events: pod create, pause, unpause, stop, start, remove; members carry pod_id" {
+    run_pod pod create --name evpod
+    local podid=$output
+    run_pod run -d --pod evpod --name evmember busybox sleep 600
+    run_pod pod pause evpod
+    run_pod pod unpause evpod
+    run_pod pod stop -t 0 evpod
+    run_pod pod start evpod
+    run_pod pod rm -f -t 0 evpod
+
+    run_pod events --stream=false --filter pod=evpod --format '{{.Status}}'
+    is "$(echo $output)" "create pause unpause stop start remove" "pod events"
+    run_pod events --stream=false --filter type=pod --filter event=create
+    assert "$output" =~ " pod create ${podid:0:12}[0-9a-f]* \(image=, name=evpod\)$" "Podman's pod text"
+    run_pod events --stream=false --filter container=evmember --filter event=pause --format json
+    is "$(jq -r .PodID <<<"$output")" "${podid:0:64}" "a member's event names its pod"
+    run_pod events --stream=false --filter container=evmember --filter event=create
+    assert "$output" =~ "name=evmember, pod_id=${podid:0:12}" "pod_id in the text"
+}
