@@ -112,6 +112,8 @@ human(json_t *ev, int64_t t, struct pod_strbuf *out)
 		pod_strbuf_addf(out, " (image=%s, name=%s", str_of(ev, "Image"), str_of(ev, "Name"));
 		if (*str_of(ev, "PodID"))
 			pod_strbuf_addf(out, ", pod_id=%s", str_of(ev, "PodID"));
+		if (*str_of(ev, "health_status"))
+			pod_strbuf_addf(out, ", health_status=%s", str_of(ev, "health_status"));
 		if (json_is_object(attrs)) {
 			/* Go's map order is random; ours is sorted */
 			const char **keys = xcalloc(json_object_size(attrs) + 1, sizeof(char *));

@@ -130,6 +130,7 @@ pod_event_json(const struct pod_event *ev)
 	json_object_set_new(o, "Status", json_string(ev->status));
 	json_object_set_new(o, "Time", json_string(t));
 	json_object_set_new(o, "Type", json_string(ev->type));
+	set_str(o, "health_status", ev->health_status);
 	set_str(o, "PodID", ev->pod_id);
 	json_object_set_new(o, "Attributes", sorted_attrs(ev->attributes));
 	return o;

@@ -4,7 +4,7 @@
  *
  * A record is Podman's event JSON, keys in Podman's order:
  *   {"ContainerExitCode":N (omitted when 0), "ID", "Image", "Name",
- *    "network", "Status", "Time" (RFC 3339, ns), "Type", "PodID",
+ *    "network", "Status", "Time" (RFC 3339, ns), "Type", "health_status", "PodID",
  *    "Attributes": {labels} | null}
  * with empty strings omitted. Writers open the file with O_APPEND and write
  * each record (line and newline) with one write(), so concurrent writers
@@ -28,6 +28,7 @@ struct pod_event {
 	const char *type;   /* "container", "image", "volume", "network", "pod" */
 	const char *status; /* "create", "died", "tag", ... */
 	const char *id, *image, *name, *network, *pod_id;
+	const char *health_status; /* "healthy", ... for "health_status" */
 	json_t *attributes; /* object of strings (borrowed); NULL: null */
 	int exit_code;	    /* ContainerExitCode */
 	int64_t time_ns;    /* 0: now */

@@ -180,3 +180,18 @@ remove streamed" "followed without the past"
     run_pod events --stream=false --filter container=evmember --filter event=create
     assert "$output" =~ "name=evmember, pod_id=${podid:0:12}" "pod_id in the text"
 }
+
+@test "events: exec, exec_died with its code, pause, unpause, health_status, attach" {
+    run_pod run -d --name evx --health-cmd true busybox sh -c 'sleep 1.5; echo bye'
+    run_pod 4 exec evx sh -c 'exit 4'
+    run_pod pause evx
+    run_pod unpause evx
+    run_pod healthcheck run evx
+    run_pod attach --no-stdin evx
+    is "$output" "bye" "attach sees the output"
+    run_pod events --stream=false --filter container=evx --format '{{.Status}}:{{.ContainerExitCode}}'
+    # the exit's cleanup runs on its own time: "cleanup" may not be there yet
+    assert "$(echo $output)" =~ "^create:0 init:0 start:0 exec:0 exec_died:4 pause:0 unpause:0 exec:0 exec_died:0 health_status:0 attach:0 died:0( cleanup:0)?$" "sequence"
+    run_pod events --stream=false --filter event=health_status --format json
+    is "$(jq -r .health_status <<<"$output")" "healthy" "health_status field"
+}
