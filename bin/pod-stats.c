@@ -313,8 +313,9 @@ stats_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.latest && pod_cli_latest_ctr(engine, &latest, err) < 0)
 		return -1;
 	for (;;) {
-		if (!opt.no_stream && !opt.no_reset && ctx->g.dispatched && isatty(STDOUT_FILENO))
-			fputs("\033[2J\033[H", stdout); /* redraw in place, like Podman */
+		/* redraw in place, like Podman (goterm's Clear and MoveCursor(1, 1)) */
+		if (!opt.no_stream && !opt.no_reset && ctx->g.dispatched)
+			fputs("\033[2J\033[1;1H", stdout);
 		rc = one_round(ctx, engine, latest, err);
 		if (rc < 0 || opt.no_stream)
 			break;

@@ -95,6 +95,8 @@ statd       1" "table template"
     # streaming: a table per interval
     run timeout 2.5 "$PODMAN" stats -i 1 --no-reset --format '{{.Name}}' statd
     assert "$(grep -c statd <<<"$output")" -ge 2 "a new sample every interval"
+    run timeout 1.5 "$PODMAN" stats -i 1 --format '{{.Name}}' statd
+    assert "$output" =~ $'^\e\[2J\e\[1;1Hstatd' "without --no-reset the screen is cleared first"
     run_pod 125 stats --no-stream -i 0
     is "$output" "Error: invalid interval, must be a positive number greater zero" "bad interval"
 }
