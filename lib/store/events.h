@@ -11,6 +11,11 @@
  * never interleave; there is no fsync and no lock: an event costs one
  * open, one write and one close.
  *
+ * Past POD_EVENTS_LOG_MAX bytes the writer that notices renames the log to
+ * events.log.1 (replacing the older one) and the next event starts a new
+ * log, so the two files hold at most about twice that; readers read
+ * events.log.1, then events.log.
+ *
  * Emitting is best effort: a lifecycle change never fails because its
  * event could not be written (the failure is logged at debug level).
  *
@@ -23,6 +28,8 @@
 
 #include "core/err.h"
 #include "store/store.h"
+
+#define POD_EVENTS_LOG_MAX (1 << 20)
 
 struct pod_event {
 	const char *type;   /* "container", "image", "volume", "network", "pod" */

@@ -195,3 +195,35 @@ remove streamed" "followed without the past"
     run_pod events --stream=false --filter event=health_status --format json
     is "$(jq -r .health_status <<<"$output")" "healthy" "health_status field"
 }
+
+@test "events: a full log is rotated; readers see both parts, streams follow the new file" {
+    local dir=$POD_RUNROOT/events i
+    mkdir -p "$dir"
+    # 1.1 MB of old events
+    for i in $(seq 10000); do
+        printf '{"Name":"filler%d","Status":"create","Time":"2020-01-01T00:00:00.%09dZ","Type":"volume","Attributes":null}\n' "$i" "$i"
+    done > "$dir/events.log"
+    assert "$(stat -c %s "$dir/events.log")" -gt 1048576 "the log is past the limit"
+
+    local out=$PODUTILS_TMP/follow.out
+    "$PODMAN" events --filter type=volume --format '{{.Name}}' >"$out" 2>&1 &
+    FOLLOW_PID=$!
+    sleep 0.5
+    run_pod volume create rot1
+    [[ -f "$dir/events.log.1" ]] || { echo "# no events.log.1"; false; }
+    run_pod volume create rot2
+    assert "$(stat -c %s "$dir/events.log")" -lt 1048576 "a new log"
+    for i in $(seq 50); do
+        [[ $(wc -l <"$out") -ge 2 ]] && break
+        sleep 0.1
+    done
+    kill "$FOLLOW_PID"
+    wait "$FOLLOW_PID" || true
+    FOLLOW_PID=
+    is "$(cat "$out")" "rot1
+rot2" "the stream crossed the rotation"
+
+    run_pod events --stream=false --filter type=volume --format '{{.Name}}'
+    is "$(wc -l <<<"$output")" "10002" "both files are read"
+    is "$(head -1 <<<"$output") $(tail -1 <<<"$output")" "filler1 rot2" "oldest first"
+}
