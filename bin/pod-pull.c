@@ -3,6 +3,7 @@
 #include "core/json.h"
 #include "image/archive.h"
 #include "image/pull.h"
+#include "store/events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -126,6 +127,10 @@ pull_one(struct pod_ctx *ctx, const char *name, struct pod_err **err)
 	} else if (pod_pull(st.is, pod_str_has_prefix(name, "docker://") ? name + 9 : name, &st.po,
 			    &ids, err) < 0) {
 		return -1;
+	}
+	for (size_t i = 0; ids[i]; i++) {
+		struct pod_event ev = { .type = "image", .status = "pull", .id = ids[i], .name = name };
+		pod_event_emit(pod_imagestore_store(st.is), &ev);
 	}
 	for (size_t i = 0; ids[i]; i++) {
 		cleanup_image struct pod_image *img = NULL;
