@@ -26,6 +26,8 @@ struct pod_ctr_opts {
 	char **volumes_from;	/* --volumes-from (volumes) */
 	char **requires, **label_file; /* --requires, --label-file */
 	char **network, **network_alias, *ip, *ip6, *mac_address; /* ctr_net.h */
+	char *ipc, *pid, *uts, *cgroupns; /* ctr_ns.h */
+	char *pod;			  /* --pod NAME | new:NAME (pod.h) */
 	bool publish_all, no_hosts;
 	/* healthcheck (h3-exec): see pod_cli_health_settings() */
 	char *health_cmd, *health_interval, *health_on_failure, *health_start_period;
