@@ -25,6 +25,11 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Add a custom host-to-IP mapping (host:ip)"),                                \
 	POD_OPT_STRV(0, "annotation", "key=value", &O.annotation,                                 \
 		     "Add annotations to container (key=value)"),                                 \
+	POD_OPT_STRING(0, "arch", "ARCH", &O.arch,                                                 \
+		       "use ARCH instead of the architecture of the machine for choosing images"), \
+	POD_OPT_STRING(0, "authfile", "string", &O.authfile,                                       \
+		       "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "      \
+		       "variable to override"),                                                    \
 	POD_OPT_STRV(0, "cap-add", "capability", &O.cap_add, "Add capabilities to the container"), \
 	POD_OPT_STRV(0, "cap-drop", "capability", &O.cap_drop,                                    \
 		     "Drop capabilities from the container"),                                     \
@@ -114,6 +119,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
 		     "Do not create /etc/hosts within the container, instead use the version from " \
 		     "the image"),                                                                 \
+	POD_OPT_STRING(0, "os", "OS", &O.os,                                                       \
+		       "use OS instead of the running OS for choosing images"),                    \
 	POD_OPT_STRING(0, "pid", "string", &O.pid, "PID namespace to use"),                        \
 	SETOPT(POD_OPT_T_INT, 0, "pids-limit", "int", &O.pids_limit,                               \
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
@@ -153,6 +160,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	       "exceeded, the container will be forcibly stopped via SIGKILL.",                    \
 	       &O.stop_timeout_set),                                                               \
 	POD_OPT_STRV(0, "sysctl", "strings", &O.sysctl, "Sysctl options"),                         \
+	SETOPT(POD_OPT_T_BOOL, 0, "tls-verify", NULL, &O.tls_verify,                               \
+	       "Require HTTPS and verify certificates when contacting registries for pulling "     \
+	       "images", &O.tls_verify_set),                                                       \
 	POD_OPT_STRV(0, "tmpfs", "tmpfs", &O.tmpfs, "Mount a temporary filesystem (tmpfs) into a " \
 		     "container"),                                                                 \
 	POD_OPT_BOOL('t', "tty", &O.tty, "Allocate a pseudo-TTY for container"),                   \
@@ -162,6 +172,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRING(0, "uts", "string", &O.uts, "UTS namespace to use"),                        \
 	POD_OPT_STRING('u', "user", "string", &O.user,                                             \
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
+	POD_OPT_STRING(0, "variant", "VARIANT", &O.variant,                                        \
+		       "Use VARIANT instead of the running architecture variant for choosing "     \
+		       "images"),                                                                  \
 	POD_OPT_STRV('v', "volume", "volume", &O.volume,                                           \
 		     "Bind mount a volume into the container"),                                   \
 	POD_OPT_STRV(0, "volumes-from", "stringArray", &O.volumes_from,                            \
@@ -664,9 +677,32 @@ pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy
 	if (pid < 0)
 		return pod_err_sys(err, "fork");
 	if (pid == 0) {
-		char *argv[] = { pull, quiet ? (char *) "--quiet" : (char *) "--quiet=false",
-				 (char *) image, NULL };
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		const struct pod_ctr_opts *o = &pod_ctr_opt;
+		char *argv[16];
+		int n = 0;
+
+		argv[n++] = pull;
+		argv[n++] = quiet ? (char *) "--quiet" : (char *) "--quiet=false";
+		if (o->tls_verify_set)
+			argv[n++] = o->tls_verify ? (char *) "--tls-verify" : (char *) "--tls-verify=false";
+		if (o->platform && *o->platform)
+			argv[n++] = xasprintf("--platform=%s", o->platform);
+		if (o->arch && *o->arch)
+			argv[n++] = xasprintf("--arch=%s", o->arch);
+		if (o->os && *o->os)
+			argv[n++] = xasprintf("--os=%s", o->os);
+		if (o->variant && *o->variant)
+			argv[n++] = xasprintf("--variant=%s", o->variant);
+		if (o->authfile && *o->authfile)
+			argv[n++] = xasprintf("--authfile=%s", o->authfile);
+		argv[n++] = (char *) "--";
+		argv[n++] = (char *) image;
+		argv[n] = NULL;
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		/* progress goes to stderr; the image ID is not create's output */
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
 		setenv("POD_DISPATCHED", "1", 1);
 		execv(pull, argv);
 		_exit(127);

@@ -38,6 +38,9 @@ struct pod_ctr_opts {
 	bool detach, sig_proxy, quiet, entrypoint_set, stop_timeout_set, pids_limit_set;
 	bool cpu_shares_set, cpu_quota_set, cpu_period_set;
 	int64_t stop_timeout, pids_limit, cpu_shares, cpu_quota, cpu_period;
+	/* handed to pod-pull */
+	char *arch, *os, *variant, *authfile;
+	bool tls_verify, tls_verify_set;
 };
 
 extern struct pod_ctr_opts pod_ctr_opt;
@@ -66,7 +69,9 @@ int pod_cli_engine(const struct pod_globals *g, bool readonly, struct pod_engine
 /*
  * Makes sure the image is there under a --pull policy (missing, always,
  * never, newer): a missing one is POD_E_NOTFOUND "IMAGE: image not known"
- * unless pod-pull is installed beside the tools, which then pulls it.
+ * unless pod-pull is installed beside the tools, which then pulls it (with
+ * pod_ctr_opt's --platform, --arch, --os, --variant, --authfile and
+ * --tls-verify).
  */
 int pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy,
 			 bool quiet, struct pod_err **err);
