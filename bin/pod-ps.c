@@ -323,7 +323,10 @@ template_view(const struct row *r, int64_t now)
 	json_t *v = json_incref(r->rec);
 	const struct pod_ctr *c = r->c;
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
-	cleanup_free char *status = pod_ctr_status_text(c, now);
+	/* the record's Status was made while the data (health) was there */
+	cleanup_free char *status = json_is_string(json_object_get(r->rec, "Status")) ?
+		xstrdup(json_string_value(json_object_get(r->rec, "Status"))) :
+		pod_ctr_status_text(c, now);
 	json_t *cmd = json_object_get(r->rec, "Command"), *x;
 	struct pod_strbuf sb = POD_STRBUF_INIT;
 	char shortid[POD_ID_SHORT_LEN + 1];

@@ -90,6 +90,8 @@ EOF
     run_pod 125 exec ec
     assert "$output" =~ "must provide a non-empty command" "no command"
     run_pod 125 exec --bogus ec true
+    run_pod 125 exec --detach-keys bogus-key ec true
+    assert "$output" =~ "invalid detach keys" "a bad key spec"
     run_pod 137 exec ec sh -c 'kill -9 $$'
     run_pod stop -t 0 ec
     run_pod 255 exec ec true
