@@ -230,3 +230,15 @@ rc=6" "a terminal through runc's console socket"
     run_pod run --rm --security-opt seccomp=unconfined busybox grep -E '^Seccomp:' /proc/self/status
     is "$output" "Seccomp:	0" "unconfined has no filter"
 }
+
+@test "30 concurrent execs in one container all run and leave no session behind" {
+    run_pod run -d --name many busybox sleep 1000
+    for i in $(seq 30); do
+        "$PODMAN" exec many sh -c "echo $i" >"$PODUTILS_TMP/out.$i" 2>&1 &
+    done
+    wait
+    run bash -c "cat '$PODUTILS_TMP'/out.* | sort -n | tr '\n' ' '"
+    is "$output" "$(seq 30 | tr '\n' ' ')" "every exec printed its number"
+    run_pod inspect many --format '{{len .ExecIDs}}'
+    is "$output" "0" "no session left"
+}
