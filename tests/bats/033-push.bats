@@ -203,3 +203,28 @@ count_log() { # NAME PATTERN
 	run skopeo inspect "oci:$PODUTILS_TMP/odir"
 	is "$status" 0 "skopeo reads the oci dir"
 }
+
+@test "push: a multi-layer image (whiteouts, opaque dir); every layer inflates to its DiffID" {
+	local r comp diffs layers i
+	r=$(reg plain)
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image inspect localhost/latest:latest
+	diffs=$(jq -r '.[0].RootFS.Layers[]' <<<"$output")
+	is "$(wc -l <<<"$diffs")" 4 "four layers"
+	for comp in gzip zstd; do
+		run_pod push -q --tls-verify=false --compression-format $comp localhost/latest:latest \
+			"$r/multi/$comp:1"
+		run skopeo inspect --raw --tls-verify=false "docker://$r/multi/$comp:1"
+		layers=$(jq -r '.layers[].digest' <<<"$output")
+		assert "$(jq -r '.layers[].mediaType' <<<"$output" | sort -u)" =~ "\+$comp$" "$comp types"
+		i=0
+		for l in $layers; do
+			i=$((i + 1))
+			is "sha256:$(curl -sf "http://$r/v2/multi/$comp/blobs/$l" | $comp -dc | sha256sum | cut -d' ' -f1)" \
+				"$(sed -n "${i}p" <<<"$diffs")" "$comp layer $i"
+		done
+		run skopeo copy --src-tls-verify=false "docker://$r/multi/$comp:1" "oci:$PODUTILS_TMP/m$comp:x"
+		is "$status" 0 "skopeo copy: $output"
+	done
+}
