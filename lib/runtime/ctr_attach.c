@@ -199,6 +199,10 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 	sigset_t mask, oldmask;
 	int rc;
 
+	/* a fresh attach (`podman attach`); start's own attach is its event */
+	if (attach_fd < 0)
+		pod_ctr_event(e, c, "attach", 0);
+
 	a.rundir = pod_ctr_rundir(e, c->id);
 	a.from_socket = driver && *driver && !STREQ(driver, "k8s-file");
 	if (parse_keys(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q", a.keys, &a.n_keys,

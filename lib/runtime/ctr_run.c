@@ -242,7 +242,10 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		goto fail_tx;
 	if (pod_store_commit(e->store, err) < 0)
 		goto fail_tx;
-	return pod_ctr_load(e, id, ret, err);
+	if (pod_ctr_load(e, id, ret, err) < 0)
+		return -1;
+	pod_ctr_event(e, *ret, "create", 0);
+	return 0;
 
 fail_tx:
 	pod_store_rollback(e->store);
@@ -483,8 +486,15 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 		kill(pid, SIGKILL);
 		return -1;
 	}
-	if (attach_fd_ret)
+	/* under the lock: the exit's "died" (cleanup takes the lock) comes after */
+	pod_ctr_event(e, c, "init", 0);
+	pod_ctr_event(e, c, "start", 0);
+	if (attach_fd_ret) {
+		/* without a socket, pod_ctr_attach() connects and says it */
+		if (attach_fd >= 0)
+			pod_ctr_event(e, c, "attach", 0);
 		*attach_fd_ret = TAKE_FD(attach_fd);
+	}
 	return 0;
 
 fail_monitor:
@@ -555,6 +565,7 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 	}
 	if (kill(c->pid, sig) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
+	pod_ctr_event(e, c, "kill", 0);
 	return 0;
 }
 
@@ -691,6 +702,9 @@ runner_alive(const struct pod_ctr *c)
 	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
 }
 
+/* set while rm stops a running container: its cleanup is part of the removal */
+static bool removing;
+
 int
 pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
@@ -731,6 +745,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		c->state = POD_CTR_EXITED;
 		c->pid = 0;
 		transition = true;
+		pod_ctr_event(e, c, "died", c->exit_code);
 	}
 	if (!pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
@@ -763,6 +778,9 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	json_object_del(c->data, "PidStartTime");
 	if (pod_ctr_save(e, c, err) < 0)
 		return -1;
+	/* like Podman, a container being removed goes from "died" to "remove" */
+	if (!pod_ctr_setting_bool(c, "Rm") && !removing)
+		pod_ctr_event(e, c, "cleanup", 0);
 	if (should_restart(c)) {
 		json_t *cnt = json_object_get(c->data, "RestartCount");
 		json_object_set_new(c->data, "RestartCount",
@@ -836,6 +854,7 @@ pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **
 	if (pod_store_commit(e->store, err) < 0)
 		return -1;
 	c->state = POD_CTR_REMOVING;
+	pod_ctr_event(e, c, "remove", 0);
 	if (pod_ctr_setting_bool(c, "Rm") && pod_ctr_remove_volumes(e, c, &e2) < 0) {
 		pod_warn("removing the anonymous volumes of %s: %s", c->id, e2->msg);
 		pod_err_free(&e2);
@@ -858,6 +877,7 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 	       struct pod_err **err)
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+	int r;
 
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
@@ -878,7 +898,12 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		json_object_set_new(c->data, "StoppedByUser", json_true());
 		json_object_set_new(c->settings, "Rm", json_false());
 		close(TAKE_FD(lock));
-		if (pod_ctr_save(e, c, err) < 0 || pod_ctr_stop(e, c, timeout, err) < 0)
+		if (pod_ctr_save(e, c, err) < 0)
+			return -1;
+		removing = true;
+		r = pod_ctr_stop(e, c, timeout, err);
+		removing = false;
+		if (r < 0)
 			return -1;
 		lock = pod_ctr_lock(e, c->id, err);
 		if (lock < 0)
@@ -912,7 +937,10 @@ pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name,
 				   "exists", new_name);
 	free(c->name);
 	c->name = xstrdup(new_name);
-	return pod_ctr_save(e, c, err);
+	if (pod_ctr_save(e, c, err) < 0)
+		return -1;
+	pod_ctr_event(e, c, "rename", 0);
+	return 0;
 }
 
 /* --- wait ---------------------------------------------------------------- */
