@@ -228,3 +228,19 @@ count_log() { # NAME PATTERN
 		is "$status" 0 "skopeo copy: $output"
 	done
 }
+
+@test "push: registries.conf insecure = true allows plain HTTP; blocked = true refuses" {
+	local r conf=$PODUTILS_TMP/registries.conf
+	r=$(reg plain)
+	printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod push -q busybox "$r/conf/bb:1"
+	run skopeo inspect --tls-verify=false "docker://$r/conf/bb:1"
+	is "$status" 0 "pushed over plain HTTP without --tls-verify=false"
+	# --tls-verify=true overrides the configuration
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod 125 push -q --tls-verify=true busybox "$r/conf/bb:2"
+	assert "$output" =~ "pinging container registry" "https required"
+
+	printf '[[registry]]\nlocation = "%s"\nblocked = true\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod 125 push -q --tls-verify=false busybox "$r/conf/bb:3"
+	is "$output" "Error: registry $r is blocked in $conf"
+}

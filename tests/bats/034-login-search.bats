@@ -161,3 +161,21 @@ $r/search/alpha" "empty text lists all"
 	run_pod 125 search --tls-verify=false --list-tags "$r/nope"
 	assert "$output" =~ "getting repository tags" "unknown repository"
 }
+
+@test "login: bearer-token registry (token with credentials, then /v2/ with the token)" {
+	local dir=$PODUTILS_TMP/fake f
+	mkdir -p "$dir"
+	python3 "$PODUTILS_SRC/tests/helpers/fake-registry.py" "$dir/port" "$dir/log" \
+		>"$dir/err" 2>&1 &
+	echo $! >"$dir/pid"
+	for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+	f=127.0.0.1:$(cat "$dir/port")
+	run_pod login --tls-verify=false -u bob -p pw "$f"
+	is "$output" "Login Succeeded!"
+	assert "$(cat "$dir/log")" =~ "GET /v2/ Bearer" "/v2/ asked with the token"
+	run_pod 125 login --tls-verify=false -u bob -p wrong "$f"
+	assert "$output" =~ "^Error: logging into \"$f\": .*invalid username/password" "bad creds"
+	is "$(jq -r --arg f "$f" '.auths[$f].auth' "$XDG_RUNTIME_DIR/containers/auth.json" | base64 -d)" \
+		"bob:pw" "the good credentials stay"
+	kill "$(cat "$dir/pid")"
+}

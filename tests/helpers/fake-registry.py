@@ -77,7 +77,7 @@ class H(http.server.BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != want:
                 return self.send(401, b'{"details":"bad creds"}')
             q = urllib.parse.parse_qs(urllib.parse.urlsplit(p).query)
-            if q.get("service") != ['fake "svc"'] or q.get("scope") != ["repository:r/img:pull"] \
+            if q.get("service") != ['fake "svc"'] or q.get("scope") not in (None, ["repository:r/img:pull"]) \
                     or q.get("account") != ["bob"]:
                 return self.send(400, b"bad token request")
             return self.send(200, json.dumps({"access_token": TOKEN, "expires_in": 300}).encode())
