@@ -113,6 +113,35 @@ read_line(int fd, bool *ret_eof, struct pod_err **err)
 	return pod_strbuf_detach(&sb);
 }
 
+/* everything from fd (at most SECRET_MAX bytes), NUL-terminated */
+static int
+read_all(int fd, char **ret, size_t *ret_len, struct pod_err **err)
+{
+	struct pod_strbuf sb = POD_STRBUF_INIT;
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pod_strbuf_release(&sb);
+			return pod_err_sys(err, "reading");
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t) n > SECRET_MAX) {
+			pod_strbuf_release(&sb);
+			return pod_err_set(err, POD_E_INVALID, 0, "input too long");
+		}
+		pod_strbuf_add(&sb, buf, (size_t) n);
+	}
+	*ret_len = sb.len;
+	*ret = pod_strbuf_detach(&sb);
+	return 0;
+}
+
 /* the password typed on the terminal, not echoed */
 static char *
 read_password(struct pod_err **err)
@@ -248,13 +277,16 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		if (opt.password) {
 			pass = xstrdup(opt.password);
 		} else if (opt.password_stdin) {
-			bool eof = false;
+			/* all of stdin, less one trailing newline, as Podman reads it */
+			size_t len = 0;
 
-			pass = read_line(STDIN_FILENO, &eof, err);
-			if (!pass && !eof)
-				return -1;
-			if (!pass)
-				pass = xstrdup("");
+			if (read_all(STDIN_FILENO, &pass, &len, err) < 0)
+				return pod_err_wrap(err, "reading the password from stdin");
+			if (len && pass[len - 1] == '\n')
+				pass[--len] = '\0';
+			if (memchr(pass, '\0', len))
+				return pod_err_set(err, POD_E_INVALID, 0,
+						   "the password must not contain NUL bytes");
 		} else if (!isatty(STDIN_FILENO)) {
 			fputs("Password: ", stdout);
 			fflush(stdout);

@@ -179,3 +179,16 @@ $r/search/alpha" "empty text lists all"
 		"bob:pw" "the good credentials stay"
 	kill "$(cat "$dir/pid")"
 }
+
+@test "login: credentials for one repository are used for it only" {
+	local r
+	r=$(reg auth)
+	add_busybox_image
+	printf '%s\n' "$PASS_" | "$PODMAN" login --tls-verify=false -u "$USER_" --password-stdin \
+		"$r/only/this" >/dev/null
+	run_pod push -q --tls-verify=false busybox "$r/only/this:1"
+	run_pod 125 push -q --tls-verify=false busybox "$r/only/other:1"
+	assert "$output" =~ "unauthorized" "another repository gets no credentials"
+	run_pod logout "$r/only/this"
+	is "$output" "Removed login credentials for $r/only/this"
+}
