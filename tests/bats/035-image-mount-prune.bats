@@ -123,3 +123,12 @@ teardown() {
 	run_pod image tree --whatrequires localhost/latest:latest
 	is "${#lines[@]}" 5 "nothing builds on the top image"
 }
+
+@test "image diff: the changes of an image's top layer" {
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image diff localhost/latest:latest
+	is "$output" "A /zstd-file" "the zstd layer adds one file"
+	run_pod image diff --format json localhost/latest:latest
+	is "$(jq -c .added <<<"$output")" '["/zstd-file"]'
+}

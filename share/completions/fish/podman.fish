@@ -573,6 +573,8 @@ complete -c podman -n '__fish_seen_subcommand_from image' -l compatible -d 'List
 complete -c podman -n '__fish_seen_subcommand_from image' -l limit -r -d 'Limit the number of results'
 complete -c podman -n '__fish_seen_subcommand_from image' -l list-tags -d 'List the tags of the input registry'
 complete -c podman -n '__fish_seen_subcommand_from image' -l help -s h -d 'Help for search'
+complete -c podman -n '__fish_seen_subcommand_from image' -l format -r -d 'Change the output format (json)'
+complete -c podman -n '__fish_seen_subcommand_from image' -l help -s h -d 'Help for diff'
 complete -c podman -n '__fish_seen_subcommand_from pod' -l help -s h -d 'Help for pod'
 complete -c pod-commit -l author -s a -r -d 'Set the author for the image committed'
 complete -c pod-commit -l change -s c -r -d 'Apply the following possible instructions to the created image (default []): CMD | ENTRYPOINT | ENV | EXPOSE | LABEL | ONBUILD | STOPSIGNAL | USER | VOLUME | WORKDIR'
