@@ -222,8 +222,13 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	if (parse_key(ctx, &key, &host, err) < 0)
 		return -1;
 	path = opt.authfile && *opt.authfile ? xstrdup(opt.authfile) : pod_config_auth_write_path();
-	paths = xcalloc(2, sizeof(char *));
-	paths[0] = xstrdup(path);
+	/* stored credentials may come from any auth file unless one is named */
+	if (opt.authfile && *opt.authfile) {
+		paths = xcalloc(2, sizeof(char *));
+		paths[0] = xstrdup(path);
+	} else {
+		paths = pod_config_auth_paths();
+	}
 	found = pod_auth_lookup(paths, key, &old_user, &old_pass, err);
 	if (found < 0)
 		return -1;

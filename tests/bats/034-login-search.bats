@@ -192,3 +192,15 @@ $r/search/alpha" "empty text lists all"
 	run_pod logout "$r/only/this"
 	is "$output" "Removed login credentials for $r/only/this"
 }
+
+@test "login --get-login: credentials from ~/.docker/config.json count too" {
+	local r
+	r=$(reg auth)
+	mkdir -p "$PODUTILS_TMP/dockercfg"
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$r" "$(printf '%s' "$USER_:$PASS_" | base64 -w0)" \
+		>"$PODUTILS_TMP/dockercfg/config.json"
+	DOCKER_CONFIG=$PODUTILS_TMP/dockercfg run_pod login --get-login "$r"
+	is "$output" "$USER_"
+	run_pod 125 login --get-login --authfile "$PODUTILS_TMP/dockercfg/none.json" "$r"
+	is "$output" "Error: not logged into $r"
+}
