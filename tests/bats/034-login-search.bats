@@ -204,3 +204,32 @@ $r/search/alpha" "empty text lists all"
 	run_pod 125 login --get-login --authfile "$PODUTILS_TMP/dockercfg/none.json" "$r"
 	is "$output" "Error: not logged into $r"
 }
+
+@test "search: a registry with the v1 search API (descriptions, stars, official, automated)" {
+	local dir=$PODUTILS_TMP/fake f
+	mkdir -p "$dir"
+	python3 "$PODUTILS_SRC/tests/helpers/fake-registry.py" "$dir/port" "$dir/log" \
+		>"$dir/err" 2>&1 &
+	echo $! >"$dir/pid"
+	for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.1; done
+	f=127.0.0.1:$(cat "$dir/port")
+
+	run_pod search --tls-verify=false "$f/r"
+	is "${lines[1]}" "$f/r/img    The one image of the fake registry, describe..." "truncated"
+	is "${lines[2]}" "$f/r/other  another"
+	run_pod search --tls-verify=false --no-trunc --format '{{.Description}}' "$f/r/img"
+	is "$output" "The one image of the fake registry, described at some length"
+	run_pod search --tls-verify=false --compatible "$f/r"
+	assert "${lines[0]}" =~ "^NAME +DESCRIPTION +STARS +OFFICIAL +AUTOMATED$"
+	assert "${lines[1]}" =~ " 7 +\[OK\] *$" "stars and official"
+	run_pod search --tls-verify=false --filter stars=5 --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/img"
+	run_pod search --tls-verify=false --filter is-official=true --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/img"
+	run_pod search --tls-verify=false --filter is-automated=true --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/other"
+	run_pod search --tls-verify=false --limit 1 --format json "$f/r"
+	is "$(jq length <<<"$output")" 1 "--limit"
+	is "$(jq -r '.[0].Stars' <<<"$output")" 7
+	kill "$(cat "$dir/pid")"
+}
