@@ -244,3 +244,23 @@ count_log() { # NAME PATTERN
 	CONTAINERS_REGISTRIES_CONF=$conf run_pod 125 push -q --tls-verify=false busybox "$r/conf/bb:3"
 	is "$output" "Error: registry $r is blocked in $conf"
 }
+
+@test "push: what we push, our pull reads back with the same image ID" {
+	local r comp
+	r=$(reg plain)
+	for comp in gzip zstd; do
+		run_pod push -q --tls-verify=false --compression-format $comp busybox "$r/back/$comp:1"
+		POD_ROOT=$PODUTILS_TMP/root2-$comp POD_RUNROOT=$PODUTILS_TMP/run2-$comp \
+			run_pod pull -q --tls-verify=false "$r/back/$comp:1"
+		is "$output" "$BUSYBOX_ID" "$comp: pulled image ID = pushed image ID"
+	done
+	# the pulled image's stored manifest names its blobs: pushing it to another
+	# repository mounts them, with no blob-info cache in that store
+	POD_ROOT=$PODUTILS_TMP/root2-gzip POD_RUNROOT=$PODUTILS_TMP/run2-gzip \
+		run_pod push -q --tls-verify=false "$r/back/gzip:1" "$r/back/copy:1"
+	is "$(count_log plain '"PATCH /v2/back/copy/')" 0 "nothing uploaded"
+	assert "$(count_log plain 'POST /v2/back/copy/blobs/uploads/?mount=sha256.*&from=back')" -ge 1 \
+		"mounted from the repository it was pulled from"
+	run skopeo inspect --tls-verify=false "docker://$r/back/copy:1"
+	is "$status" 0
+}
