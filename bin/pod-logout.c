@@ -65,6 +65,23 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	r = pod_auth_remove(path, key, err);
 	if (r < 0)
 		return -1;
+	if (r == 0 && !(opt.authfile && *opt.authfile)) {
+		/* credentials elsewhere (docker login) are not ours to remove */
+		cleanup_strv char **paths = pod_config_auth_paths();
+		cleanup_free char *user = NULL, *pass = NULL;
+		struct pod_err *e = NULL;
+
+		if (pod_auth_lookup(paths + 1, key, &user, &pass, &e) == 1) {
+			if (pass)
+				explicit_bzero(pass, strlen(pass));
+			return pod_err_set(err, POD_E_NOTFOUND, 0,
+					   "not logged into %s with current tool. Existing credentials "
+					   "were established via docker login. Please use docker "
+					   "logout instead",
+					   key);
+		}
+		pod_err_free(&e);
+	}
 	if (r == 0)
 		return pod_err_set(err, POD_E_NOTFOUND, 0, "not logged into %s", key);
 	text = xasprintf("Removed login credentials for %s", key);

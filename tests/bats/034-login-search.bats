@@ -233,3 +233,13 @@ $r/search/alpha" "empty text lists all"
 	is "$(jq -r '.[0].Stars' <<<"$output")" 7
 	kill "$(cat "$dir/pid")"
 }
+
+@test "logout: credentials from docker login are not removed" {
+	local r=127.0.0.1:5999
+	mkdir -p "$PODUTILS_TMP/dockercfg"
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$r" "$(printf 'u:p' | base64 -w0)" \
+		>"$PODUTILS_TMP/dockercfg/config.json"
+	DOCKER_CONFIG=$PODUTILS_TMP/dockercfg run_pod 125 logout "$r"
+	is "$output" "Error: not logged into $r with current tool. Existing credentials were established via docker login. Please use docker logout instead"
+	assert "$(cat "$PODUTILS_TMP/dockercfg/config.json")" =~ "$r" "left alone"
+}
