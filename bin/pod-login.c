@@ -48,7 +48,7 @@ static int
 parse_key(struct pod_ctx *ctx, char **ret_key, char **ret_host, struct pod_err **err)
 {
 	const char *arg = ctx->args[0];
-	cleanup_free char *key = NULL;
+	cleanup_free char *key = NULL, *first = NULL;
 
 	if (!arg) {
 		cleanup_(pod_registries_freep) struct pod_registries *regs = NULL;
@@ -59,7 +59,8 @@ parse_key(struct pod_ctx *ctx, char **ret_key, char **ret_host, struct pod_err *
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "no registries found in registries.conf, a registry must "
 					   "be provided");
-		arg = regs->search[0];
+		first = xstrdup(regs->search[0]);
+		arg = first;
 		key = pod_auth_normalize_key(arg);
 	} else {
 		if (pod_str_has_prefix(arg, "docker://"))

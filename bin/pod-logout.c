@@ -34,7 +34,7 @@ print_result(struct pod_ctx *ctx, const char *path, const char *key, const char 
 static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_free char *path = NULL, *key = NULL, *text = NULL;
+	cleanup_free char *path = NULL, *key = NULL, *text = NULL, *first = NULL;
 	const char *arg = ctx->args[0];
 	int r;
 
@@ -57,7 +57,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "no registries found in registries.conf, a registry must "
 					   "be provided");
-		arg = regs->search[0];
+		first = xstrdup(regs->search[0]);
+		arg = first;
 	}
 	if (pod_str_has_prefix(arg, "docker://"))
 		arg += strlen("docker://");

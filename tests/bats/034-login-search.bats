@@ -243,3 +243,24 @@ $r/search/alpha" "empty text lists all"
 	is "$output" "Error: not logged into $r with current tool. Existing credentials were established via docker login. Please use docker logout instead"
 	assert "$(cat "$PODUTILS_TMP/dockercfg/config.json")" =~ "$r" "left alone"
 }
+
+@test "search and login without a registry use unqualified-search-registries" {
+	local r a conf=$PODUTILS_TMP/registries.conf
+	r=$(reg plain)
+	a=$(reg auth)
+	add_busybox_image
+	run_pod push -q --tls-verify=false busybox "$r/usr/gamma:1"
+	printf 'unqualified-search-registries = ["%s"]\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod search --tls-verify=false --format '{{.Name}}' gamma
+	is "$output" "$r/usr/gamma"
+	CONTAINERS_REGISTRIES_CONF=/dev/null run_pod search --tls-verify=false gamma
+	is "$output" "" "no search registries: nothing"
+
+	printf 'unqualified-search-registries = ["%s"]\n' "$a" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod login --tls-verify=false -u "$USER_" -p "$PASS_"
+	is "$output" "Login Succeeded!"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod login --get-login
+	is "$output" "$USER_" "the first search registry"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod logout
+	is "$output" "Removed login credentials for $a"
+}
