@@ -31,7 +31,8 @@ static const char *const filter_keys[] = { "id",     "name",  "label", "label!",
 
 struct row {
 	struct pod_ctr *c;
-	json_t *rec; /* the JSON record */
+	json_t *rec;  /* the JSON record */
+	char *status; /* "Up 3 seconds (healthy)": made while the full data is loaded */
 };
 
 static bool
@@ -323,7 +324,7 @@ template_view(const struct row *r, int64_t now)
 	json_t *v = json_incref(r->rec);
 	const struct pod_ctr *c = r->c;
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
-	cleanup_free char *status = pod_ctr_status_text(c, now);
+	const char *status = r->status;
 	json_t *cmd = json_object_get(r->rec, "Command"), *x;
 	struct pod_strbuf sb = POD_STRBUF_INIT;
 	char shortid[POD_ID_SHORT_LEN + 1];
@@ -413,6 +414,7 @@ add_row(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **er
 	/* sorting by size needs the sizes, as Podman computes them for it */
 	w->rows[w->n].rec = pod_ctr_ps_json(e, c, opt.size || (opt.sort && STREQ(opt.sort, "size")),
 					    w->now);
+	w->rows[w->n].status = pod_ctr_status_text(c, w->now);
 	/* the record has what is shown: the full data need not stay in memory */
 	json_decref(c->data);
 	c->data = NULL;
@@ -527,6 +529,7 @@ out:
 	for (size_t i = 0; i < walk.n; i++) {
 		json_decref(walk.rows[i].rec);
 		pod_ctr_free(walk.rows[i].c);
+		free(walk.rows[i].status);
 	}
 	free(walk.rows);
 	pod_ctr_list_free(v, n);
