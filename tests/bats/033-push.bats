@@ -266,3 +266,22 @@ count_log() { # NAME PATTERN
 	run skopeo inspect --tls-verify=false "docker://$r/back/copy:1"
 	is "$status" 0
 }
+
+@test "push: a committed image (a layer we wrote) round-trips through the registry" {
+	local r id
+	r=$(reg plain)
+	run_pod run --network none --name pushc busybox sh -c 'echo hi >/hello; rm /bin/ls'
+	run_pod commit -q pushc committed:1
+	id=$output
+	run_pod rm -f pushc
+	run_pod push -q --tls-verify=false committed:1 "$r/c/img:1"
+	run skopeo inspect --tls-verify=false "docker://$r/c/img:1"
+	is "$(jq '.Layers | length' <<<"$output")" 2 "busybox layer + the committed one"
+	POD_ROOT=$PODUTILS_TMP/root2 POD_RUNROOT=$PODUTILS_TMP/run2 \
+		run_pod pull -q --tls-verify=false "$r/c/img:1"
+	is "$output" "$id" "same image ID after push and pull"
+	POD_ROOT=$PODUTILS_TMP/root2 POD_RUNROOT=$PODUTILS_TMP/run2 \
+		run_pod run --rm --network none "$r/c/img:1" sh -c 'cat /hello; test -e /bin/ls || echo gone'
+	is "$output" "hi
+gone" "the committed changes, whiteout included"
+}
