@@ -16,12 +16,13 @@ setup_file() {
 	source "$REG_SH"
 	registry_start "$BATS_FILE_TMPDIR/plain" plain >&2
 	registry_start "$BATS_FILE_TMPDIR/auth" htpasswd >&2
+	registry_start "$BATS_FILE_TMPDIR/authtls" htpasswd,tls >&2
 }
 
 teardown_file() {
 	source "$REG_SH"
 	local r
-	for r in plain auth; do
+	for r in plain auth authtls; do
 		[ -d "$BATS_FILE_TMPDIR/$r" ] && registry_stop "$BATS_FILE_TMPDIR/$r" >&2
 	done
 	true
@@ -263,4 +264,20 @@ $r/search/alpha" "empty text lists all"
 	is "$output" "$USER_" "the first search registry"
 	CONTAINERS_REGISTRIES_CONF=$conf run_pod logout
 	is "$output" "Removed login credentials for $a"
+}
+
+@test "login over TLS: the registry's CA from --cert-dir; unknown CA refused" {
+	local r
+	r=$(reg authtls)
+	run_pod 125 login -u "$USER_" -p "$PASS_" "$r"
+	assert "$output" =~ "certificate" "unknown CA"
+	run_pod login --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" -u "$USER_" -p "$PASS_" "$r"
+	is "$output" "Login Succeeded!"
+	run_pod 125 login --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" -u "$USER_" -p bad "$r"
+	is "$output" "Error: logging into \"$r\": invalid username/password"
+	add_busybox_image
+	run_pod push -q --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" busybox "$r/tls/bb:1"
+	run skopeo inspect --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" \
+		--creds "$USER_:$PASS_" "docker://$r/tls/bb:1"
+	is "$status" 0 "pushed over TLS with the login's credentials: $output"
 }
