@@ -285,3 +285,17 @@ count_log() { # NAME PATTERN
 	is "$output" "hi
 gone" "the committed changes, whiteout included"
 }
+
+@test "push: a broken blob-info cache entry is ignored" {
+	local r f
+	r=$(reg plain)
+	run_pod push -q --tls-verify=false busybox "$r/cache/a:1"
+	for f in "$POD_ROOT"/blobinfo/*.gzip; do
+		printf 'sha256:nothex 12 x\n' >"$f"
+	done
+	run_pod push -q --tls-verify=false busybox "$r/cache/b:1"
+	run skopeo inspect --tls-verify=false "docker://$r/cache/b:1"
+	is "$status" 0 "pushed despite the garbage"
+	assert "$(cat "$POD_ROOT"/blobinfo/*.gzip)" =~ "^sha256:[0-9a-f]{64} [0-9]+ $r/cache/b" \
+		"rewritten after the push"
+}
