@@ -398,7 +398,7 @@ add_row(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **er
 	bool k = true;
 
 	if (!opt.all && !pod_filters_get(w->f, "status") && !opt.latest && !opt.last_set &&
-	    c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
+	    c->state != POD_CTR_RUNNING) {
 		pod_ctr_free(c);
 		return 0;
 	}
