@@ -7,11 +7,12 @@
 #include "core/id.h"
 #include "core/json.h"
 #include "runtime/ctr_net.h"
+#include "runtime/pod.h"
 
 #include <unistd.h>
 
 static struct {
-	bool all, quiet, latest, no_trunc, noheading, size, external, namespace_;
+	bool all, quiet, latest, no_trunc, noheading, size, external, namespace_, pod;
 	int64_t last;
 	char *sort, *format;
 	char **filter;
@@ -245,8 +246,14 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 		ok = false;
 	if (ok && (v = pod_filters_get(f, "expose")) && !match_any(v, m_expose, c))
 		ok = false;
-	if (ok && pod_filters_get(f, "pod"))
-		ok = false; /* no container here is in a pod */
+	if (ok && (v = pod_filters_get(f, "pod"))) {
+		const char *pid = pod_ctr_setting_str(c, "Pod");
+		cleanup_free char *pname = pod_pod_name_of(e, pid);
+		bool any = false;
+		for (size_t i = 0; pid && v[i] && !any; i++)
+			any = pod_str_has_prefix(pid, v[i]) || (pname && STREQ(pname, v[i]));
+		ok = any;
+	}
 	*ret = ok;
 	return 0;
 }
@@ -319,6 +326,13 @@ template_view(const struct row *r, int64_t now)
 	pod_id_short(c->id, shortid);
 	json_object_set_new(v, "ID", json_string(opt.no_trunc ? c->id : shortid));
 	json_object_set_new(v, "Command", json_string(sb.buf ? sb.buf : ""));
+	{
+		const char *pid = json_string_value(json_object_get(r->rec, "Pod"));
+		char ps[POD_ID_SHORT_LEN + 1] = "";
+		if (pid && *pid)
+			pod_id_short(pid, ps);
+		json_object_set_new(v, "Pod", json_string(opt.no_trunc && pid ? pid : ps));
+	}
 	json_object_set_new(v, "CreatedHuman", json_string(created));
 	json_object_set_new(v, "CreatedAt", json_string(created));
 	json_object_set_new(v, "RunningFor", json_string(created));
@@ -445,15 +459,15 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 			"CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND", "CreatedHuman",
 			"CREATED", "Status", "STATUS", "Ports", "PORTS", "Names", "NAMES", "Size",
 			"SIZE", "RunningFor", "CREATED", "CreatedAt", "CREATED AT", "Pod", "POD ID");
+		json_object_set_new(headers, "PodName", json_string("PODNAME"));
 		cleanup_free char *fmt = NULL;
 		for (size_t i = 0; i < nrows; i++)
 			json_array_append_new(records, template_view(&rows[i], now));
 		if (opt.format && *opt.format)
 			fmt = xstrdup(opt.format);
-		else if (opt.size)
-			fmt = xstrdup(DEFAULT_FORMAT "\t{{.Size}}");
 		else
-			fmt = xstrdup(DEFAULT_FORMAT);
+			fmt = xasprintf("%s%s%s", DEFAULT_FORMAT, opt.size ? "\t{{.Size}}" : "",
+					opt.pod ? "\t{{.Pod}}\t{{.PodName}}" : "");
 		rc = pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
 	}
 out:
@@ -480,6 +494,8 @@ static const struct pod_opt options[] = {
 	POD_OPT_BOOL(0, "no-trunc", &opt.no_trunc, "Display the extended information"),
 	POD_OPT_BOOL(0, "noheading", &opt.noheading, "Do not print headers"),
 	POD_OPT_BOOL(0, "ns", &opt.namespace_, "Display namespace information"),
+	POD_OPT_BOOL('p', "pod", &opt.pod,
+		     "Print the ID and name of the pod the containers are associated with"),
 	POD_OPT_BOOL('q', "quiet", &opt.quiet, "Print the numeric IDs of the containers only"),
 	POD_OPT_BOOL('s', "size", &opt.size, "Display the total file sizes"),
 	POD_OPT_STRING(0, "sort", "choice", &opt.sort,

@@ -5,6 +5,7 @@
 #include "core/human.h"
 #include "core/json.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -29,6 +30,8 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Drop capabilities from the container"),                                     \
 	POD_OPT_STRING(0, "cgroup-parent", "path", &O.cgroup_parent,                               \
 		       "Optional parent cgroup for the container"),                                \
+	POD_OPT_STRING(0, "cgroupns", "string", &O.cgroupns,                                       \
+		       "cgroup namespace to use"),                                                 \
 	POD_OPT_STRING(0, "cgroups", "string", &O.cgroups,                                         \
 		       "control container cgroup configuration (\"enabled\"|\"disabled\"|"      \
 		       "\"no-conmon\")"),                                                           \
@@ -81,6 +84,7 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Attach a filesystem mount to the container"),                               \
 	POD_OPT_STRING(0, "name", "string", &O.name, "Assign a name to the container"),           \
 	POD_OPT_STRING(0, "ip", "string", &O.ip, "Specify a static IPv4 address for container"),   \
+	POD_OPT_STRING(0, "ipc", "string", &O.ipc, "IPC namespace to use"),                        \
 	POD_OPT_STRING(0, "ip6", "string", &O.ip6,                                                 \
 		       "Specify a static IPv6 address for container"),                             \
 	POD_OPT_STRING(0, "mac-address", "string", &O.mac_address,                                 \
@@ -93,10 +97,13 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
 		     "Do not create /etc/hosts within the container, instead use the version from " \
 		     "the image"),                                                                 \
+	POD_OPT_STRING(0, "pid", "string", &O.pid, "PID namespace to use"),                        \
 	SETOPT(POD_OPT_T_INT, 0, "pids-limit", "int", &O.pids_limit,                               \
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
 	POD_OPT_STRING(0, "platform", "string", &O.platform,                                       \
 		       "Specify the platform for selecting the image."),                           \
+	POD_OPT_STRING(0, "pod", "string", &O.pod,                                                 \
+		       "Run container in an existing pod"),                                        \
 	POD_OPT_BOOL(0, "privileged", &O.privileged,                                               \
 		     "Give extended privileges to container"),                                    \
 	POD_OPT_STRV('p', "publish", "strings", &O.publish,                                        \
@@ -135,6 +142,7 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "ulimit", "ulimit", &O.ulimit, "Ulimit options"),                          \
 	POD_OPT_STRING(0, "umask", "string", &O.umask,                                             \
 		       "Set umask in container (default \"0022\")"),                               \
+	POD_OPT_STRING(0, "uts", "string", &O.uts, "UTS namespace to use"),                        \
 	POD_OPT_STRING('u', "user", "string", &O.user,                                             \
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
 	POD_OPT_STRV('v', "volume", "volume", &O.volume,                                           \
@@ -451,6 +459,14 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 		if (pod_ctr_net_settings(&nf, s, err) < 0)
 			return NULL;
 	}
+	{
+		struct pod_ctr_ns_flags nsf = { .ipc = o->ipc, .pid = o->pid, .uts = o->uts,
+						.cgroupns = o->cgroupns };
+		if (pod_ctr_ns_settings(&nsf, s, err) < 0)
+			return NULL;
+	}
+	if (o->pod && *o->pod)
+		json_object_set_new(s, "Pod", pod_json_string(o->pod));
 
 	if (size_setting(s, "Memory", "--memory", o->memory, false, err) < 0 ||
 	    size_setting(s, "MemorySwap", "--memory-swap", o->memory_swap, true, err) < 0 ||

@@ -26,6 +26,8 @@ struct pod_ctr_opts {
 	char **volumes_from;	/* --volumes-from (volumes) */
 	char **requires, **label_file; /* --requires, --label-file */
 	char **network, **network_alias, *ip, *ip6, *mac_address; /* ctr_net.h */
+	char *ipc, *pid, *uts, *cgroupns; /* ctr_ns.h */
+	char *pod;			  /* --pod NAME | new:NAME (pod.h) */
 	bool publish_all, no_hosts;
 	bool env_host, tty, interactive, privileged, read_only, read_only_tmpfs, init, rm;
 	bool detach, sig_proxy, quiet, entrypoint_set, stop_timeout_set, pids_limit_set;

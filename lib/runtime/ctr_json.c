@@ -3,6 +3,8 @@
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "runtime/ctr_ns.h"
+#include "runtime/pod.h"
 #include "core/strbuf.h"
 #include "runtime/caps.h"
 #include "runtime/ctr-internal.h"
@@ -302,7 +304,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(o, "Image", json_string(nz(c->image_id)));
 	json_object_set_new(o, "ImageName", pod_json_string(pod_ctr_str(c, "ImageName")));
 	json_object_set_new(o, "Rootfs", json_string(""));
-	json_object_set_new(o, "Pod", json_string(""));
+	json_object_set_new(o, "Pod", json_string(nz(pod_ctr_setting_str(c, "Pod"))));
 	{
 		cleanup_free char *r = pod_path_join(rundir, "resolv.conf");
 		cleanup_free char *h = pod_path_join(rundir, "hostname");
@@ -468,14 +470,14 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 			    or_empty_array(json_object_get(c->settings, "AddHosts")));
 	json_object_set_new(host, "GroupAdd",
 			    or_empty_array(json_object_get(c->settings, "GroupAdd")));
-	json_object_set_new(host, "IpcMode", json_string("private"));
+	json_object_set_new(host, "IpcMode", json_string(pod_ctr_ns_mode(c, "IpcNS")));
 	json_object_set_new(host, "Cgroup", json_string(""));
 	json_object_set_new(host, "Cgroups", json_string(
 		nz(pod_ctr_setting_str(c, "Cgroups"))[0] ? pod_ctr_setting_str(c, "Cgroups") :
 		"default"));
 	json_object_set_new(host, "Links", json_null());
 	json_object_set_new(host, "OomScoreAdj", json_integer(0));
-	json_object_set_new(host, "PidMode", json_string("private"));
+	json_object_set_new(host, "PidMode", json_string(pod_ctr_ns_mode(c, "PidNS")));
 	json_object_set_new(host, "Privileged", json_boolean(pod_ctr_setting_bool(c,
 										"Privileged")));
 	json_object_set_new(host, "PublishAllPorts",
@@ -501,7 +503,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 		}
 		json_object_set_new(host, "Tmpfs", tm);
 	}
-	json_object_set_new(host, "UTSMode", json_string("private"));
+	json_object_set_new(host, "UTSMode", json_string(pod_ctr_ns_mode(c, "UtsNS")));
 	json_object_set_new(host, "UsernsMode", json_string(""));
 	json_object_set_new(host, "ShmSize",
 			    json_integer(pod_ctr_setting_int(c, "ShmSize",
@@ -622,8 +624,11 @@ pod_ctr_ps_json(struct pod_engine *e, const struct pod_ctr *c, bool size, int64_
 	json_object_set_new(o, "Namespaces", json_object());
 	json_object_set_new(o, "Networks", pod_ctr_net_ps_networks(e, c));
 	json_object_set_new(o, "Pid", json_integer(running ? c->pid : 0));
-	json_object_set_new(o, "Pod", json_string(""));
-	json_object_set_new(o, "PodName", json_string(""));
+	{
+		cleanup_free char *pn = pod_pod_name_of(e, pod_ctr_setting_str(c, "Pod"));
+		json_object_set_new(o, "Pod", json_string(nz(pod_ctr_setting_str(c, "Pod"))));
+		json_object_set_new(o, "PodName", json_string(pn ? pn : ""));
+	}
 	json_object_set_new(o, "Ports", pod_ctr_net_ps_ports(e, c));
 	json_object_set_new(o, "Restarts", json_integer(json_is_integer(rc) ?
 							    json_integer_value(rc) : 0));

@@ -9,6 +9,8 @@
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
+#include "runtime/pod.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
 
@@ -145,7 +147,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	int64_t now = pod_now_ns();
 	int r;
 
-	if (pod_specgen_settings_check(s, err) < 0)
+	if (pod_specgen_settings_check(s, err) < 0 || pod_pod_ctr_settings(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_image_lookup(e, json_string_value(json_object_get(s, "Image")), &img, err) < 0)
 		return -1;
@@ -181,7 +183,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	}
 	json_object_del(s, "Name");
 	pod_id_new(id);
-	if (pod_ctr_requires_resolve(e, s, err) < 0)
+	if (pod_ctr_requires_resolve(e, s, err) < 0 || pod_ctr_ns_resolve(e, s, err) < 0)
 		return -1;
 	if (pod_ctr_volumes_prepare(e, s, imgconf, &vols, err) < 0)
 		return -1;
@@ -212,8 +214,8 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	if (pod_store_begin(e->store, true, err) < 0)
 		goto fail_dir;
 	st = pod_store_prepare(e->store,
-			       "INSERT INTO containers (id, name, image_id, state, created, data) "
-			       "VALUES (?, ?, ?, 'created', ?, ?)",
+			       "INSERT INTO containers (id, name, image_id, state, created, data, "
+			       "pod_id) VALUES (?, ?, ?, 'created', ?, ?, ?)",
 			       err);
 	if (!st)
 		goto fail_tx;
@@ -222,6 +224,11 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 	sqlite3_bind_text(st, 3, img->id, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 4, now);
 	sqlite3_bind_text(st, 5, text, -1, SQLITE_STATIC);
+	if (json_is_string(json_object_get(s, "Pod")))
+		sqlite3_bind_text(st, 6, json_string_value(json_object_get(s, "Pod")), -1,
+				  SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, 6);
 	if (sqlite3_step(st) != SQLITE_DONE) {
 		if (sqlite3_extended_errcode(pod_store_db(e->store)) ==
 		    SQLITE_CONSTRAINT_UNIQUE) {
@@ -345,6 +352,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	struct pod_monitor_opts mo = { 0 };
 	struct pod_specgen_ctx sc = { 0 };
 	__attribute__((cleanup(pod_ctr_net_release))) struct pod_ctr_net net = { 0 };
+	__attribute__((cleanup(pod_ctr_ns_release))) struct pod_ctr_ns ns = { 0 };
 	struct pod_err *e2 = NULL;
 	pid_t monitor = -1, pid = -1;
 	int cgv;
@@ -406,6 +414,11 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.netns_path = net.netns;
 	sc.net_hosts = net.hosts;
 	sc.net_nameservers = net.nameservers;
+	if (pod_ctr_ns_setup(e, c, &ns, err) < 0)
+		goto fail;
+	sc.ns_join = ns.join;
+	sc.net_rundir = ns.net_rundir;
+	sc.uts_hostname = ns.hostname;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);
@@ -794,6 +807,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		}
 		return 0;
 	}
+	pod_pod_member_exited(e, c);
 	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
 		return pod_ctr_remove_locked(e, c, err);
 	return 0;
@@ -885,7 +899,7 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		return -1;
 	if (c->state == POD_CTR_REMOVING)
 		return 0;
-	if (pod_ctr_check_no_dependents(e, c, err) < 0)
+	if (pod_pod_check_not_infra(e, c, err) < 0 || pod_ctr_check_no_dependents(e, c, err) < 0)
 		return -1;
 	if (is_active(c->state)) {
 		if (!force)

@@ -398,7 +398,10 @@ build_mounts(const struct pod_specgen_ctx *ctx, json_t *spec, struct pod_err **e
 		for (size_t k = 0; k < ARRAY_SIZE(files); k++) {
 			if (k == 1 && sbool(s, "NoHosts"))
 				continue;
-			cleanup_free char *src = pod_path_join(ctx->rundir, files[k][1]);
+			/* a shared network namespace shares its hosts and resolv.conf */
+			cleanup_free char *src = pod_path_join(
+				(k == 1 || k == 2) && ctx->net_rundir ? ctx->net_rundir : ctx->rundir,
+				files[k][1]);
 			json_array_append_new(mounts, mnt(files[k][0], "bind", src,
 							  json_pack("[s,s]", "bind", "rprivate")));
 		}
@@ -523,23 +526,38 @@ build_resources(const struct pod_specgen_ctx *ctx)
 	return r;
 }
 
+/* a namespace entry: joined by path, none ("host"), or a new one */
+static void
+add_ns(json_t *ns, const struct pod_specgen_ctx *ctx, const char *type, bool dflt)
+{
+	const char *j = json_string_value(json_object_get(ctx->ns_join, type));
+
+	if (j && STREQ(j, "host"))
+		return;
+	if (j)
+		json_array_append_new(ns, json_pack("{s:s, s:s}", "type", type, "path", j));
+	else if (dflt)
+		json_array_append_new(ns, json_pack("{s:s}", "type", type));
+}
+
 static json_t *
 build_namespaces(const struct pod_specgen_ctx *ctx)
 {
 	json_t *ns = json_array();
 	const char *net = sstr(ctx->settings, "Network");
+	const char *cg = sstr(ctx->settings, "CgroupNS");
 
-	json_array_append_new(ns, json_pack("{s:s}", "type", "pid"));
+	add_ns(ns, ctx, "pid", true);
 	if (ctx->netns_path)
 		json_array_append_new(ns, json_pack("{s:s, s:s}", "type", "network", "path",
 						    ctx->netns_path));
-	else if (!STREQ(net, "host"))
-		json_array_append_new(ns, json_pack("{s:s}", "type", "network"));
-	json_array_append_new(ns, json_pack("{s:s}", "type", "ipc"));
-	json_array_append_new(ns, json_pack("{s:s}", "type", "uts"));
+	else
+		add_ns(ns, ctx, "network", !STREQ(net, "host"));
+	add_ns(ns, ctx, "ipc", true);
+	add_ns(ns, ctx, "uts", true);
 	json_array_append_new(ns, json_pack("{s:s}", "type", "mount"));
-	if (ctx->cgroup_version == 2)
-		json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
+	add_ns(ns, ctx, "cgroup", ctx->cgroup_version == 2 ? !STREQ(cg, "host") :
+							    STREQ(cg, "private"));
 	return ns;
 }
 
@@ -674,7 +692,9 @@ pod_specgen_generate(const struct pod_specgen_ctx *ctx, struct pod_err **err)
 	json_object_set_new(spec, "process", process);
 	json_object_set_new(spec, "root", json_pack("{s:s, s:b}", "path", ctx->rootfs, "readonly",
 						    sbool(s, "ReadOnly")));
-	json_object_set_new(spec, "hostname", pod_json_string(hostname));
+	/* a joined or the host's UTS namespace keeps its own name */
+	if (!json_object_get(ctx->ns_join, "uts"))
+		json_object_set_new(spec, "hostname", pod_json_string(hostname));
 	if (build_mounts(ctx, spec, err) < 0)
 		return NULL;
 

@@ -11,7 +11,8 @@
  *   CapDrop[], Privileged, NoNewPrivileges, SeccompProfile ("", "unconfined"
  *   or a file), Ulimits["nofile=1:2"], ReadOnly, ReadOnlyTmpfs, Volumes[
  *   "HOST:CTR[:OPTS]", "NAME:CTR[:OPTS]", "/CTR"], VolumesFrom[], Mounts["type=...,..."], Tmpfs["CTR[:OPTS]"],
- *   ShmSize, Network ("bridge", "none", "host", ...; see ctr_net.h), NoHosts, Memory, MemorySwap,
+ *   ShmSize, Network ("bridge", "none", "host", ...; see ctr_net.h), IpcNS, PidNS, UtsNS,
+ *   CgroupNS (ctr_ns.h), NoHosts, Memory, MemorySwap,
  *   MemoryReservation, CpuShares, CpuQuota, CpuPeriod, CpusetCpus,
  *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
  *   "no-conmon"), Init, Rm, RestartPolicy, RestartRetries, StopSignal,
@@ -53,6 +54,9 @@ struct pod_specgen_ctx {
 	const char *netns_path;	 /* network namespace to join (ctr_net.h); NULL: none */
 	const char *net_hosts;	 /* /etc/hosts lines of the container's own addresses */
 	char *const *net_nameservers; /* DNS servers of its dns-enabled networks */
+	json_t *ns_join;	 /* namespaces to join (ctr_ns.h): {TYPE: PATH | "host"}; may be NULL */
+	const char *net_rundir;	 /* hosts and resolv.conf come from there (shared netns) */
+	const char *uts_hostname; /* the hostname of a joined UTS namespace */
 };
 
 /* the process args (entrypoint + command) the container will run */

@@ -26,9 +26,12 @@ pod_specgen_hostname(const struct pod_specgen_ctx *ctx)
 	const char *h = setting_str(ctx->settings, "Hostname");
 	char buf[256];
 
+	if (ctx->uts_hostname && *ctx->uts_hostname)
+		return xstrdup(ctx->uts_hostname);
 	if (*h)
 		return xstrdup(h);
-	if (STREQ(setting_str(ctx->settings, "Network"), "host") &&
+	if ((STREQ(setting_str(ctx->settings, "Network"), "host") ||
+	     STREQ(setting_str(ctx->settings, "UtsNS"), "host")) &&
 	    gethostname(buf, sizeof(buf)) == 0) {
 		buf[sizeof(buf) - 1] = '\0';
 		return xstrdup(buf);

@@ -1,0 +1,214 @@
+/* ctr_ns.c - --ipc/--pid/--uts/--cgroupns/--network container: joins (see ctr_ns.h) */
+#include "runtime/ctr_ns.h"
+#include "runtime/ctr-internal.h"
+#include "runtime/ctr_net.h"
+#include "core/fs.h"
+#include "core/json.h"
+
+#include <errno.h>
+#include <unistd.h>
+
+#define MAX_CHAIN 8
+
+static const struct {
+	const char *key;  /* the setting */
+	const char *type; /* the OCI namespace type (and /proc/PID/ns name) */
+	const char *what; /* Podman's word in "share ipc namespace with" */
+	const char *proc; /* /proc/PID/ns/ name */
+} kinds[] = {
+	{ "IpcNS", "ipc", "ipc", "ipc" },
+	{ "PidNS", "pid", "pid", "pid" },
+	{ "UtsNS", "uts", "uts", "uts" },
+	{ "CgroupNS", "cgroup", "cgroup", "cgroup" },
+	{ "Network", "network", "net", "net" },
+};
+
+static int
+check_mode(const char *flag, const char *v, json_t *s, const char *key, struct pod_err **err)
+{
+	if (!v)
+		return 0;
+	if (STREQ(v, "") || STREQ(v, "private") ||
+	    (STREQ(flag, "ipc") && (STREQ(v, "shareable") || STREQ(v, "none")))) {
+		json_object_set_new(s, key, json_string("private"));
+		return 0;
+	}
+	if (STREQ(v, "host")) {
+		json_object_set_new(s, key, json_string("host"));
+		return 0;
+	}
+	if ((pod_str_has_prefix(v, "container:") && v[10]) ||
+	    (pod_str_has_prefix(v, "ns:") && v[3] == '/')) {
+		json_object_set_new(s, key, pod_json_string(v));
+		return 0;
+	}
+	return pod_err_set(err, POD_E_INVALID, 0, "unrecognized namespace mode %s passed", v);
+}
+
+int
+pod_ctr_ns_settings(const struct pod_ctr_ns_flags *f, json_t *s, struct pod_err **err)
+{
+	if (check_mode("ipc", f->ipc, s, "IpcNS", err) < 0 ||
+	    check_mode("pid", f->pid, s, "PidNS", err) < 0 ||
+	    check_mode("uts", f->uts, s, "UtsNS", err) < 0 ||
+	    check_mode("cgroupns", f->cgroupns, s, "CgroupNS", err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+pod_ctr_ns_resolve(struct pod_engine *e, json_t *s, struct pod_err **err)
+{
+	json_t *req = json_object_get(s, "Requires");
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		const char *v = json_string_value(json_object_get(s, kinds[k].key));
+		cleanup_ctr struct pod_ctr *t = NULL;
+		cleanup_free char *m = NULL;
+		bool have = false;
+		json_t *x;
+		size_t i;
+
+		if (!v || !pod_str_has_prefix(v, "container:"))
+			continue;
+		if (pod_ctr_lookup(e, v + 10, &t, err) < 0)
+			return pod_err_wrap(err, "looking up container to share %s namespace with",
+					    kinds[k].what);
+		m = xasprintf("container:%s", t->id);
+		json_object_set_new(s, kinds[k].key, json_string(m));
+		if (!req) {
+			req = json_array();
+			json_object_set_new(s, "Requires", req);
+		}
+		json_array_foreach(req, i, x)
+			if (STREQ(json_string_value(x), t->id))
+				have = true;
+		if (!have)
+			json_array_append_new(req, json_string(t->id));
+	}
+	return 0;
+}
+
+void
+pod_ctr_ns_release(struct pod_ctr_ns *n)
+{
+	json_decref(n->join);
+	free(n->net_rundir);
+	free(n->hostname);
+	memset(n, 0, sizeof(*n));
+}
+
+/* the running target of container:ID; POD_E_STATE when it does not run */
+static int
+running_target(struct pod_engine *e, const struct pod_ctr *c, const char *id, const char *what,
+	       struct pod_ctr **ret, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *t = NULL;
+
+	if (pod_ctr_load(e, id, &t, err) < 0)
+		return pod_err_wrap(err, "container %s: joining the %s namespace of %s", c->id,
+				    what, id);
+	if ((t->state != POD_CTR_RUNNING && t->state != POD_CTR_PAUSED) ||
+	    !pod_ctr_process_alive(t) || t->pid <= 0)
+		return pod_err_set(err, POD_E_STATE, 0,
+				   "cannot join the %s namespace of container %s: it is not "
+				   "running: container state improper", what, t->id);
+	*ret = TAKE_PTR(t);
+	return 0;
+}
+
+/* the network namespace file of a running container (its own, or the one it joined) */
+static int
+net_target(struct pod_engine *e, const struct pod_ctr *c, const char *id, int depth,
+	   char **ret_path, char **ret_rundir, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *t = NULL;
+	cleanup_free char *ns = NULL;
+	const char *m;
+
+	if (depth > MAX_CHAIN)
+		return pod_err_set(err, POD_E_INVALID, 0, "container %s: network namespace chain "
+				   "too deep", c->id);
+	if (running_target(e, c, id, "network", &t, err) < 0)
+		return -1;
+	m = pod_ctr_setting_str(t, "Network");
+	if (m && pod_str_has_prefix(m, "container:"))
+		return net_target(e, c, m + 10, depth + 1, ret_path, ret_rundir, err);
+	ns = pod_ctr_netns_path(e, t->id);
+	if (access(ns, F_OK) < 0) {
+		free(ns);
+		ns = xasprintf("/proc/%d/ns/net", (int) t->pid);
+	}
+	*ret_path = TAKE_PTR(ns);
+	*ret_rundir = (m && STREQ(m, "host")) ? NULL : pod_ctr_rundir(e, t->id);
+	return 0;
+}
+
+int
+pod_ctr_ns_setup(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_ns *ret,
+		 struct pod_err **err)
+{
+	struct pod_ctr_ns n = { .join = json_object() };
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		const char *v = pod_ctr_setting_str(c, kinds[k].key);
+
+		if (!v || !*v || STREQ(v, "private") || STREQ(v, "bridge") || STREQ(v, "none"))
+			continue;
+		if (STREQ(v, "host")) {
+			if (!STREQ(kinds[k].type, "network"))
+				json_object_set_new(n.join, kinds[k].type, json_string("host"));
+			continue;
+		}
+		if (pod_str_has_prefix(v, "ns:")) {
+			if (access(v + 3, F_OK) < 0) {
+				pod_err_set(err, POD_E_NOTFOUND, errno, "joining the %s namespace %s: %s",
+					    kinds[k].what, v + 3, pod_strerror(errno));
+				goto fail;
+			}
+			json_object_set_new(n.join, kinds[k].type, pod_json_string(v + 3));
+			continue;
+		}
+		if (!pod_str_has_prefix(v, "container:"))
+			continue;
+		if (STREQ(kinds[k].type, "network")) {
+			cleanup_free char *path = NULL;
+			if (net_target(e, c, v + 10, 0, &path, &n.net_rundir, err) < 0)
+				goto fail;
+			json_object_set_new(n.join, "network", pod_json_string(path));
+			continue;
+		}
+		{
+			cleanup_ctr struct pod_ctr *t = NULL;
+			cleanup_free char *path = NULL;
+			if (running_target(e, c, v + 10, kinds[k].what, &t, err) < 0)
+				goto fail;
+			path = xasprintf("/proc/%d/ns/%s", (int) t->pid, kinds[k].proc);
+			json_object_set_new(n.join, kinds[k].type, json_string(path));
+			if (STREQ(kinds[k].type, "uts")) {
+				cleanup_free char *rd = pod_ctr_rundir(e, t->id);
+				cleanup_free char *hf = pod_path_join(rd, "hostname");
+				char *text = NULL;
+				struct pod_err *e2 = NULL;
+				if (pod_read_file(hf, &text, NULL, 4096, &e2) == 0) {
+					text[strcspn(text, "\n")] = '\0';
+					n.hostname = text;
+				}
+				pod_err_free(&e2);
+			}
+		}
+	}
+	*ret = n;
+	return 0;
+fail:
+	pod_ctr_ns_release(&n);
+	return -1;
+}
+
+const char *
+pod_ctr_ns_mode(const struct pod_ctr *c, const char *key)
+{
+	const char *v = pod_ctr_setting_str(c, key);
+
+	return v && *v ? v : "private";
+}

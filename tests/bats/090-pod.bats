@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# 090-pod: pods (`podman pod ...`, pod-pod): the infra container and its
+# image, members sharing its namespaces (localhost between them, the pod's
+# hostname and ports), states, lifecycle, and nothing left behind. Pods
+# here use the network pod90 (bridge pod90br, 10.89.90.0/24) or none.
+
+load helpers
+load ctr-helpers
+
+setup_file() {
+    [ "$(id -u)" = 0 ] || skip "needs root"
+    command -v nft >/dev/null && command -v ip >/dev/null && command -v curl >/dev/null ||
+        skip "needs nft, ip and curl"
+}
+
+setup() {
+    basic_setup
+    add_busybox_image
+    WWW=$PODUTILS_TMP/www
+    mkdir -p "$WWW"
+    echo "hello pod90" > "$WWW/index.html"
+    PODS=()
+    VETHS=()
+}
+
+veths_of() {
+    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
+        "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
+}
+
+net90() {
+    run_pod network create --subnet 10.89.90.0/24 --interface-name pod90br pod90
+}
+
+# remembers a pod's ID and its infra's veths for the leak check
+track_pod() {
+    local id infra
+    id=$("$PODMAN" pod inspect --format '{{.Id}}' "$1")
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' "$1")
+    PODS+=("$id")
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$infra"))
+}
+
+free_port() {
+    local p
+    while :; do
+        p=$((RANDOM % 20000 + 40000))
+        if ! ss -Hltn "sport = :$p" | grep -q .; then echo "$p"; return; fi
+    done
+}
+
+assert_nothing_left() {
+    local v id
+    for v in "${VETHS[@]}"; do
+        run ip link show "$v"
+        assert "$status" -ne 0 "veth $v is gone"
+    done
+    for id in "${PODS[@]}"; do
+        run find /sys/fs/cgroup -maxdepth 3 -type d -name "$id"
+        is "$output" "" "no cgroup of pod $id"
+    done
+    run grep -c " $POD_RUNROOT/netns/" /proc/self/mountinfo
+    is "$output" "0" "no netns mount"
+}
+
+teardown() {
+    "$PODMAN" pod rm -a -f -t 0 >/dev/null 2>&1 || true
+    "$PODMAN" rm -a -f -t 0 >/dev/null 2>&1 || true
+    "$PODMAN" network rm -f pod90 >/dev/null 2>&1 || true
+    assert_nothing_left
+    ctr_leak_check
+    basic_teardown
+}
+
+@test "pod create: the infra container and the local pause image; ps, inspect, exists" {
+    run_pod pod create --name p90 --label tier=web --network none
+    local id=$output
+    assert "$id" =~ "^[0-9a-f]{64}$" "create prints the pod ID"
+    run_pod images --format '{{.Repository}}:{{.Tag}}'
+    assert "$output" =~ "localhost/podman-pause:" "the infra image was built locally"
+    run_pod pod inspect --format '{{.Name}} {{.State}} {{.NumContainers}} {{.SharedNamespaces}} {{.ExitPolicy}} {{.Labels}}' p90
+    is "$output" "p90 Created 1 [ipc net uts] continue map[tier:web]" "inspect"
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    run_pod ps -a --format '{{.ID}} {{.Names}} {{.Image}}'
+    assert "$output" =~ "^${infra:0:12} ${id:0:12}-infra localhost/podman-pause:" "infra in ps"
+    run_pod pod ps --format '{{.ID}} {{.Name}} {{.Status}} {{.InfraID}} {{.NumberOfContainers}}'
+    is "$output" "${id:0:12} p90 Created ${infra:0:12} 1" "pod ps"
+    run_pod pod ps
+    is "${lines[0]}" "POD ID        NAME        STATUS      CREATED                 INFRA ID      # OF CONTAINERS" "pod ps header"
+    run_pod pod ps -q --filter label=tier=web
+    is "$output" "${id:0:12}" "filter label"
+    run_pod pod ps -q --filter name=nosuch
+    is "$output" "" "filter name"
+    run_pod create --pod p90 --name member busybox true
+    run_pod ps -a --pod --format '{{.Names}} {{.Pod}} {{.PodName}}' --filter pod=p90
+    is "$output" "member ${id:0:12} p90
+${id:0:12}-infra ${id:0:12} p90" "ps --pod, --filter pod="
+    run_pod ps -a --pod
+    assert "${lines[0]}" =~ "NAMES +POD ID +PODNAME$" "ps --pod columns"
+    run_pod ps -a -q --filter pod=nosuch
+    is "$output" "" "no container in pod nosuch"
+    run_pod pod exists p90
+    run_pod 1 pod exists nosuch
+    run_pod 125 pod create --name p90
+    is "$output" "Error: adding pod to state: name \"p90\" is in use: pod already exists"
+    run_pod pod create --name p90 --replace --network none
+    assert "$output" != "$id" "--replace made a new pod"
+    run_tool pod-pod ps
+    assert "$(jq -r '.Type + " " + .Name + " " + .Status' <<<"$output")" == "pod p90 Created" "pod-pod ps records"
+    run_pod 125 pod inspect nosuch
+    assert "$output" =~ "Error: inspecting object: no such pod nosuch" "inspect missing"
+    run_pod 1 pod rm nosuch
+    is "$output" "Error: no pod with name or ID nosuch found: no such pod"
+}
+
+@test "two containers of a pod talk over localhost; hostname; stop/start keeps them together" {
+    net90
+    run_pod pod create --name p90 --network pod90
+    track_pod p90
+    run_pod run -d --pod p90 --name web -v "$WWW:/www:ro" busybox httpd -f -p 8080 -h /www
+    run_pod pod ps --format '{{.Status}} {{.NumberOfContainers}}'
+    is "$output" "Running 2" "the infra started with the first member"
+    run_pod run --rm --pod p90 busybox sh -c 'timeout 5 wget -q -O- http://localhost:8080/; hostname'
+    is "$output" "hello pod90
+p90" "localhost between members; the pod's hostname"
+    # shared ipc, net and uts namespaces with the infra, a pid namespace of its own
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    ipid=$("$PODMAN" inspect --format '{{.State.Pid}}' "$infra")
+    wpid=$("$PODMAN" inspect --format '{{.State.Pid}}' web)
+    for t in ipc net uts; do
+        is "$(stat -L -c %i /proc/$wpid/ns/$t)" "$(stat -L -c %i /proc/$ipid/ns/$t)" "$t shared"
+    done
+    assert "$(stat -L -c %i /proc/$wpid/ns/pid)" != "$(stat -L -c %i /proc/$ipid/ns/pid)" "pid not shared"
+
+    run_pod pod stop -t 0 p90
+    run_pod ps -a --filter pod=p90 --format '{{.Names}} {{.State}}'
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited" "stopped together"
+    run_pod pod start p90
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$infra"))
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Running" "started together"
+    run_pod run --rm --pod p90 busybox timeout 5 wget -q -O- http://localhost:8080/
+    is "$output" "hello pod90" "web serves again after pod start"
+    run_pod pod restart -t 0 p90
+    run_pod pod ps --format '{{.Status}} {{.ContainerStatuses}}' --ctr-status
+    is "$output" "Running running,running" "restart"
+    run_pod pod rm -f -t 0 p90
+    run_pod ps -a -q
+    is "$output" "" "pod rm -f leaves no containers"
+    assert_nothing_left
+}
+
+@test "pod -p is published on the infra container and reachable from the host" {
+    local port
+    port=$(free_port)
+    net90
+    run_pod pod create --name p90 --network pod90 -p "127.0.0.1:$port:80"
+    track_pod p90
+    run_pod pod inspect --format '{{json .InfraConfig.PortBindings}}' p90
+    is "$output" "{\"80/tcp\":[{\"HostIp\":\"127.0.0.1\",\"HostPort\":\"$port\"}]}" "InfraConfig.PortBindings"
+    run_pod 125 create --pod p90 -p 8081:80 busybox true
+    assert "$output" =~ "network cannot be configured when it is shared with a pod" "-p on a member"
+    run_pod run -d --pod p90 -v "$WWW:/www:ro" busybox httpd -f -p 80 -h /www
+    for _ in 1 2 3 4 5 6 7 8 9 10; do
+        run curl -sS -m 5 "http://127.0.0.1:$port/"
+        [[ "$output" == "hello pod90" ]] && break
+        sleep 0.2
+    done
+    is "$output" "hello pod90" "the pod's port reaches the member"
+    run_pod pod rm -f -t 0 p90
+    assert_nothing_left
+}
+
+@test "pod states: Created, Running, Degraded, Exited, Paused; kill" {
+    run_pod pod create --name p90 --network none
+    track_pod p90
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Created"
+    run_pod create --pod p90 --name short busybox true
+    run_pod create --pod p90 --name long busybox sleep 300
+    run_pod pod start p90
+    run_pod wait short
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Degraded" "one member exited"
+    run_pod pod pause p90
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited" "running ones paused, one exited (Podman's order of rules)"
+    run_pod inspect --format '{{.State.Status}}' long
+    is "$output" "paused"
+    run_pod pod unpause p90
+    run_pod inspect --format '{{.State.Status}}' long
+    is "$output" "running"
+    run_pod rm short
+    run_pod pod pause p90
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Paused" "every member paused"
+    run_pod pod unpause p90
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Running"
+    run_pod pod kill p90
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited" "killed"
+    run_pod 125 pod kill p90
+    run_pod pod rm p90
+}
+
+@test "the infra container cannot be removed alone; rm needs -f while running" {
+    run_pod pod create --name p90 --network none
+    local pid=$output
+    track_pod p90
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    run_pod 125 rm -f "$infra"
+    is "$output" "Error: container $infra is the infra container of pod $pid and cannot be removed without removing the pod"
+    run_pod run -d --pod p90 --name m1 busybox sleep 300
+    run_pod 125 pod rm p90
+    assert "$output" =~ "cannot remove container .* as it is running" "rm without -f"
+    run_pod pod rm -f -t 0 p90
+    is "$output" "$pid"
+    run_pod ps -a -q
+    is "$output" "" "no containers left"
+    run_pod pod ps -q
+    is "$output" "" "no pod left"
+}
+
+@test "--pod new:, --share pid, --infra=false, prune" {
+    run_pod run --rm --pod new:p90n --network none busybox true
+    run_pod 125 run --rm --pod new:p90n busybox true
+    run_pod pod ps --format '{{.Name}}'
+    is "$output" "p90n" "new: made the pod"
+    track_pod p90n
+    run_pod pod create --name p90p --share pid,ipc --network none
+    track_pod p90p
+    run_pod run -d --pod p90p --name a busybox sleep 300
+    run_pod run --rm --pod p90p busybox sh -c 'ps -o comm | grep -c -e sleep -e pod-infra'
+    is "$output" "2" "a shared pid namespace sees the infra and the other member"
+    run_pod pod create --name p90x --infra=false
+    run_pod pod inspect --format '{{.CreateInfra}} {{.NumContainers}}' p90x
+    is "$output" "false 0"
+    run_pod pod stop -t 0 p90p p90n
+    run_pod pod prune -f
+    run_pod pod ps --format '{{.Name}}'
+    is "$output" "" "prune removed stopped and created pods"
+}
+
+@test "pod logs; --exit-policy stop" {
+    run_pod pod create --name p90 --network none --exit-policy stop
+    track_pod p90
+    run_pod run --pod p90 --name la busybox echo hello-a
+    run_pod run --pod p90 --name lb busybox echo hello-b
+    la=$("$PODMAN" inspect --format '{{.Id}}' la)
+    lb=$("$PODMAN" inspect --format '{{.Id}}' lb)
+    run_pod pod logs p90
+    is "$output" "${la:0:12} hello-a
+${lb:0:12} hello-b" "pod logs"
+    run_pod pod logs -n p90
+    is "$output" "la hello-a
+lb hello-b" "pod logs --names"
+    run_pod pod logs -c lb p90
+    is "$output" "hello-b" "pod logs -c"
+    # the last member exited: the infra was stopped with it
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited" "exit policy stop"
+    run_pod pod inspect --format '{{.ExitPolicy}}' p90
+    is "$output" "stop"
+    run_pod 125 pod create --exit-policy bogus
+    is "$output" "Error: invalid pod exit policy: \"bogus\""
+}
+
+@test "pod-wide settings: --hostname, --add-host, --dns, --volume, --memory, --cpus" {
+    net90
+    run_pod pod create --name p90 --network pod90 --hostname h90 --add-host db.pod90:10.89.90.9 \
+        --dns 10.89.90.53 -v "$WWW:/www:ro" --memory 64m --cpus 0.5
+    local id=$output
+    track_pod p90
+    run_pod run --rm --pod p90 busybox sh -c 'hostname; grep db.pod90 /etc/hosts; grep -c 10.89.90.53 /etc/resolv.conf; cat /www/index.html'
+    is "$output" "h90
+10.89.90.9	db.pod90
+1
+hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
+    run_pod run -d --pod p90 --name m busybox sleep 300
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)"))
+    mem=$(find /sys/fs/cgroup/memory -maxdepth 3 -type d -name "$id" | head -1)
+    assert "$mem" != "" "the pod's memory cgroup exists"
+    is "$(cat "$mem/memory.limit_in_bytes")" "67108864" "the pod's memory limit"
+    cid=$("$PODMAN" inspect --format '{{.Id}}' m)
+    [ -d "$mem/libpod-$cid" ]
+    cpu=$(find /sys/fs/cgroup/cpu,cpuacct /sys/fs/cgroup/cpu -maxdepth 3 -type d -name "$id" 2>/dev/null | head -1)
+    is "$(cat "$cpu/cpu.cfs_quota_us")" "50000" "the pod's cpu quota"
+    run_pod pod inspect --format '{{.InfraConfig.DNSServer}} {{.InfraConfig.HostAdd}} {{.Hostname}}' p90
+    is "$output" "[10.89.90.53] [db.pod90:10.89.90.9] h90" "inspect"
+    run_pod pod rm -f -t 0 p90
+    assert_nothing_left
+}
