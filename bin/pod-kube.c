@@ -16,6 +16,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct {
@@ -330,15 +331,97 @@ create_members(struct pod_engine *e, struct pod_pod *p, json_t *list, char ***id
 	return 0;
 }
 
+static const struct pod_globals *play_globals;
+
+static int
+start_one(struct pod_engine *e, const char *id, bool init, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_load(e, id, &c, err) < 0)
+		return -1;
+	return init ? run_init(e, c, err) : pod_ctr_start(e, c, NULL, err);
+}
+
+/*
+ * Starts a pod's members at once, a child process each with its own engine
+ * (a store connection does not cross fork): once the infra runs they are
+ * independent, and a start is mostly waiting for the runtime. A child
+ * reports its error through a pipe.
+ */
+static int
+start_parallel(char *const *ids, struct pod_err **err)
+{
+	size_t n = pod_strv_len(ids);
+	pid_t *pids = xcalloc(n, sizeof(pid_t));
+	int *fds = xcalloc(n, sizeof(int));
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		int pfd[2];
+		fds[k] = -1;
+		if (pipe2(pfd, O_CLOEXEC) < 0) {
+			rc = pod_err_sys(err, "pipe");
+			break;
+		}
+		fflush(NULL);
+		pids[k] = fork();
+		if (pids[k] < 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+			rc = pod_err_sys(err, "fork");
+			break;
+		}
+		if (pids[k] == 0) {
+			struct pod_engine *ce = NULL;
+			struct pod_err *ce_err = NULL;
+			close(pfd[0]);
+			if (pod_cli_engine(play_globals, false, &ce, &ce_err) < 0 ||
+			    start_one(ce, ids[k], false, &ce_err) < 0) {
+				(void) !write(pfd[1], ce_err->msg, strlen(ce_err->msg));
+				_exit(1);
+			}
+			pod_engine_free(ce);
+			_exit(0);
+		}
+		close(pfd[1]);
+		fds[k] = pfd[0];
+	}
+	for (size_t k = 0; k < n; k++) {
+		char msg[4096];
+		ssize_t got = 0, r;
+		int st = 0;
+		if (fds[k] < 0)
+			continue;
+		while (got < (ssize_t) sizeof(msg) - 1 &&
+		       (r = read(fds[k], msg + got, sizeof(msg) - 1 - (size_t) got)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			got += r;
+		}
+		msg[got] = '\0';
+		close(fds[k]);
+		while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
+			;
+		if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+			rc = pod_err_set(err, POD_E_GENERIC, 0, "%s",
+					 got ? msg : "starting a container failed");
+	}
+	free(pids);
+	free(fds);
+	return rc;
+}
+
 static int
 start_ids(struct pod_engine *e, char *const *ids, bool init, struct pod_err **err)
 {
-	for (size_t k = 0; ids && ids[k]; k++) {
-		cleanup_ctr struct pod_ctr *c = NULL;
-		if (pod_ctr_load(e, ids[k], &c, err) < 0 ||
-		    (init ? run_init(e, c, err) : pod_ctr_start(e, c, NULL, err)) < 0)
+	if (!init && pod_strv_len(ids) > 1 && play_globals)
+		return start_parallel(ids, err);
+	for (size_t k = 0; ids && ids[k]; k++)
+		if (start_one(e, ids[k], init, err) < 0)
 			return -1;
-	}
 	return 0;
 }
 
@@ -405,6 +488,7 @@ play_run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
+	play_globals = &ctx->g;
 	json_array_foreach (json_object_get(plan, "Ignored"), i, x)
 		pod_info("kube play: %s ignored (only Pod, Deployment, DaemonSet, ConfigMap, Secret "
 			 "and PersistentVolumeClaim are played)", json_string_value(x));
