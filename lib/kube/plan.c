@@ -1160,6 +1160,13 @@ pod_kube_plan(json_t *docs, const struct pod_kube_plan_opts *o, struct pod_err *
 	}
 	/* the pods' network settings through the same checks as create's flags */
 	json_array_foreach (json_object_get(out, "Pods"), i, doc) {
+		const char *pname = json_string_value(json_object_get(doc, "Name"));
+		for (size_t k = 0; k < i; k++)
+			if (STREQ(pname, json_string_value(json_object_get(
+						 json_array_get(json_object_get(out, "Pods"), k),
+						 "Name"))))
+				return pod_err_set(err, POD_E_INVALID, 0, "pod \"%s\" is defined "
+						   "twice", pname), NULL;
 		cleanup_strv char **publish = NULL, **hosts = NULL, **nets = NULL;
 		cleanup_json json_t *probe = json_object();
 		size_t j;
