@@ -167,12 +167,12 @@ ensure_volume(struct pod_engine *e, const char *name, const char *driver, json_t
 	return 0;
 }
 
-/* a ConfigMap or Secret volume: one file per key, rewritten on every play */
+/* a ConfigMap or Secret volume: one file per key (mode 0644, Kubernetes' defaultMode),
+ * rewritten on every play */
 static int
 data_volume(struct pod_engine *e, json_t *dv, struct pod_err **err)
 {
 	const char *name = json_string_value(json_object_get(dv, "Name"));
-	bool secret = STREQ(json_string_value(json_object_get(dv, "Kind")), "Secret");
 	cleanup_(pod_volume_freep) struct pod_volume *v = NULL;
 	cleanup_close int dfd = -1;
 	const char *k;
@@ -189,7 +189,7 @@ data_volume(struct pod_engine *e, json_t *dv, struct pod_err **err)
 		const char *s = json_string_value(x);
 		size_t n = strlen(s);
 		cleanup_close int fd = openat(dfd, k, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-						      O_CLOEXEC, secret ? 0600 : 0644);
+						      O_CLOEXEC, 0644);
 		if (fd < 0 || write(fd, s, n) != (ssize_t) n)
 			return pod_err_sys(err, "writing %s/%s", v->mountpoint, k);
 	}
@@ -243,6 +243,100 @@ run_init(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 	return 0;
 }
 
+static const struct pod_globals *play_globals;
+
+static int
+stop_one(struct pod_engine *e, const char *id, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_load(e, id, &c, err) < 0)
+		return -1;
+	return pod_ctr_stop(e, c, 0, err);
+}
+
+static int
+start_one(struct pod_engine *e, const char *id, bool init, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_load(e, id, &c, err) < 0)
+		return -1;
+	return init ? run_init(e, c, err) : pod_ctr_start(e, c, NULL, err);
+}
+
+/*
+ * Starts (or stops) a pod's members at once, a child process each with its
+ * own engine (a store connection does not cross fork): once the infra runs
+ * they are independent, and a start or stop is mostly waiting for the
+ * runtime and the kernel. A child reports its error through a pipe.
+ */
+static int
+each_parallel(char *const *ids, bool stop, struct pod_err **err)
+{
+	size_t n = pod_strv_len(ids);
+	pid_t *pids = xcalloc(n, sizeof(pid_t));
+	int *fds = xcalloc(n, sizeof(int));
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		int pfd[2];
+		fds[k] = -1;
+		if (pipe2(pfd, O_CLOEXEC) < 0) {
+			rc = pod_err_sys(err, "pipe");
+			break;
+		}
+		fflush(NULL);
+		pids[k] = fork();
+		if (pids[k] < 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+			rc = pod_err_sys(err, "fork");
+			break;
+		}
+		if (pids[k] == 0) {
+			struct pod_engine *ce = NULL;
+			struct pod_err *ce_err = NULL;
+			close(pfd[0]);
+			if (pod_cli_engine(play_globals, false, &ce, &ce_err) < 0 ||
+			    (stop ? stop_one(ce, ids[k], &ce_err)
+				  : start_one(ce, ids[k], false, &ce_err)) < 0) {
+				(void) !write(pfd[1], ce_err->msg, strlen(ce_err->msg));
+				_exit(1);
+			}
+			pod_engine_free(ce);
+			_exit(0);
+		}
+		close(pfd[1]);
+		fds[k] = pfd[0];
+	}
+	for (size_t k = 0; k < n; k++) {
+		char msg[4096];
+		ssize_t got = 0, r;
+		int st = 0;
+		if (fds[k] < 0)
+			continue;
+		while (got < (ssize_t) sizeof(msg) - 1 &&
+		       (r = read(fds[k], msg + got, sizeof(msg) - 1 - (size_t) got)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			got += r;
+		}
+		msg[got] = '\0';
+		close(fds[k]);
+		while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
+			;
+		if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+			rc = pod_err_set(err, POD_E_GENERIC, 0, "%s",
+					 got ? msg : "a container failed to start or stop");
+	}
+	free(pids);
+	free(fds);
+	return rc;
+}
+
 /* the pod of exactly that name; *ret is NULL when there is none */
 static int
 find_pod(struct pod_engine *e, const char *name, struct pod_pod **ret, struct pod_err **err)
@@ -282,6 +376,21 @@ remove_pod(struct pod_engine *e, json_t *pod, bool missing_ok, char ***ids, stru
 		return pod_err_set(err, POD_E_NOTFOUND, 0, "no pod with name or ID %s found: no such "
 				   "pod", name);
 	if (p) {
+		/* the members stop together; the pod's removal then finds them stopped */
+		struct pod_ctr **m = NULL;
+		size_t n = 0;
+		cleanup_strv char **running = NULL;
+		if (play_globals && pod_pod_members(e, p, &m, &n, err) == 0) {
+			for (size_t k = 0; k < n; k++)
+				if (m[k]->state == POD_CTR_RUNNING &&
+				    !(p->infra_id && STREQ(m[k]->id, p->infra_id)))
+					running = pod_strv_push(running, xstrdup(m[k]->id));
+			pod_ctr_list_free(m, n);
+			if (pod_strv_len(running) > 1 && each_parallel(running, true, err) < 0)
+				return -1;
+		} else if (play_globals) {
+			return -1;
+		}
 		if (pod_pod_remove(e, p, true, 0, err) < 0)
 			return -1;
 		*ids = pod_strv_push(*ids, xstrdup(p->id));
@@ -331,94 +440,11 @@ create_members(struct pod_engine *e, struct pod_pod *p, json_t *list, char ***id
 	return 0;
 }
 
-static const struct pod_globals *play_globals;
-
-static int
-start_one(struct pod_engine *e, const char *id, bool init, struct pod_err **err)
-{
-	cleanup_ctr struct pod_ctr *c = NULL;
-
-	if (pod_ctr_load(e, id, &c, err) < 0)
-		return -1;
-	return init ? run_init(e, c, err) : pod_ctr_start(e, c, NULL, err);
-}
-
-/*
- * Starts a pod's members at once, a child process each with its own engine
- * (a store connection does not cross fork): once the infra runs they are
- * independent, and a start is mostly waiting for the runtime. A child
- * reports its error through a pipe.
- */
-static int
-start_parallel(char *const *ids, struct pod_err **err)
-{
-	size_t n = pod_strv_len(ids);
-	pid_t *pids = xcalloc(n, sizeof(pid_t));
-	int *fds = xcalloc(n, sizeof(int));
-	int rc = 0;
-
-	for (size_t k = 0; k < n; k++) {
-		int pfd[2];
-		fds[k] = -1;
-		if (pipe2(pfd, O_CLOEXEC) < 0) {
-			rc = pod_err_sys(err, "pipe");
-			break;
-		}
-		fflush(NULL);
-		pids[k] = fork();
-		if (pids[k] < 0) {
-			close(pfd[0]);
-			close(pfd[1]);
-			rc = pod_err_sys(err, "fork");
-			break;
-		}
-		if (pids[k] == 0) {
-			struct pod_engine *ce = NULL;
-			struct pod_err *ce_err = NULL;
-			close(pfd[0]);
-			if (pod_cli_engine(play_globals, false, &ce, &ce_err) < 0 ||
-			    start_one(ce, ids[k], false, &ce_err) < 0) {
-				(void) !write(pfd[1], ce_err->msg, strlen(ce_err->msg));
-				_exit(1);
-			}
-			pod_engine_free(ce);
-			_exit(0);
-		}
-		close(pfd[1]);
-		fds[k] = pfd[0];
-	}
-	for (size_t k = 0; k < n; k++) {
-		char msg[4096];
-		ssize_t got = 0, r;
-		int st = 0;
-		if (fds[k] < 0)
-			continue;
-		while (got < (ssize_t) sizeof(msg) - 1 &&
-		       (r = read(fds[k], msg + got, sizeof(msg) - 1 - (size_t) got)) != 0) {
-			if (r < 0 && errno == EINTR)
-				continue;
-			if (r < 0)
-				break;
-			got += r;
-		}
-		msg[got] = '\0';
-		close(fds[k]);
-		while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
-			;
-		if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
-			rc = pod_err_set(err, POD_E_GENERIC, 0, "%s",
-					 got ? msg : "starting a container failed");
-	}
-	free(pids);
-	free(fds);
-	return rc;
-}
-
 static int
 start_ids(struct pod_engine *e, char *const *ids, bool init, struct pod_err **err)
 {
 	if (!init && pod_strv_len(ids) > 1 && play_globals)
-		return start_parallel(ids, err);
+		return each_parallel(ids, false, err);
 	for (size_t k = 0; ids && ids[k]; k++)
 		if (start_one(e, ids[k], init, err) < 0)
 			return -1;
@@ -568,6 +594,7 @@ down_run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
+	play_globals = &ctx->g;
 	json_array_foreach (json_object_get(plan, "Pods"), i, x)
 		if (remove_pod(e, x, false, &ids, err) < 0) {
 			rc = -1;

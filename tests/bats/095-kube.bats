@@ -189,10 +189,15 @@ spec:
     metadata:
       labels: {app: dep95}
     spec:
+      volumes:
+      - name: creds
+        secret: {secretName: sec-kube95}
       containers:
       - name: c
         image: busybox
-        command: ["sh", "-c", "echo PW=$PW; sleep 100"]
+        command: ["sh", "-c", "echo PW=$PW FILE=$(cat /creds/PASSWORD) UID=$(id -u); sleep 100"]
+        volumeMounts:
+        - {name: creds, mountPath: /creds}
         env:
         - name: PW
           valueFrom:
@@ -200,6 +205,7 @@ spec:
         resources:
           limits: {memory: 64Mi, cpu: 500m}
         securityContext:
+          runAsUser: 1000
           readOnlyRootFilesystem: true
           capabilities:
             add: [NET_ADMIN]
@@ -211,7 +217,7 @@ EOF
     ctr_names
     is "$output" $'dep95-pod-0-c\ndep95-pod-1-c' "a container in each"
     wait_log dep95-pod-1-c PW=
-    is "$output" "PW=hunter2" "secretKeyRef is decoded"
+    is "$output" "PW=hunter2 FILE=hunter2 UID=1000" "secretKeyRef and a secret volume, read as runAsUser"
     run_pod inspect dep95-pod-0-c --format '{{.HostConfig.Memory}} {{.HostConfig.CpuQuota}} {{.HostConfig.CpuPeriod}} {{.HostConfig.ReadonlyRootfs}}'
     is "$output" "67108864 50000 100000 true" "limits and readOnlyRootFilesystem"
     run_pod inspect dep95-pod-0-c --format '{{.HostConfig.CapAdd}} {{.HostConfig.CapDrop}}'
