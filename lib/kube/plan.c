@@ -1120,6 +1120,10 @@ pod_kube_plan(json_t *docs, const struct pod_kube_plan_opts *o, struct pod_err *
 	if (!json_is_array(docs) || json_array_size(docs) == 0)
 		return pod_err_set(err, POD_E_INVALID, 0, "YAML document does not contain any "
 				   "supported kube kind"), NULL;
+	if (o && o->log_driver && !STREQ(o->log_driver, "k8s-file") &&
+	    !STREQ(o->log_driver, "none") && !STREQ(o->log_driver, "passthrough"))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid log driver: %s: invalid argument",
+				   o->log_driver), NULL;
 	/* ConfigMaps and Secrets first: pods anywhere in the file may use them */
 	for (int pass = 0; pass < 3; pass++) {
 		json_t *list = pass == 0 ? (o ? o->configmaps : NULL) : docs;

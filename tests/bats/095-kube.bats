@@ -26,6 +26,11 @@ ctr_names() {
     output=$(grep -v -- '-infra$' <<< "$output" || true)
 }
 
+# the infra container ID of a pod
+podman_infra() {
+    "$PODMAN" pod inspect "$1" --format '{{.InfraContainerID}}'
+}
+
 # nothing left: no pod, no container
 assert_empty() {
     run_pod pod ps -q
@@ -211,7 +216,7 @@ spec:
             add: [NET_ADMIN]
             drop: [CHOWN]
 EOF
-    run_pod kube play --network none "$KDIR/dep.yaml"
+    run_pod kube play --network none --log-driver k8s-file "$KDIR/dep.yaml"
     run_pod pod ps --format '{{.Name}}' --sort name
     is "$output" $'dep95-pod-0\ndep95-pod-1' "one pod per replica, NAME-pod-N (Podman 4.3)"
     ctr_names
@@ -222,6 +227,10 @@ EOF
     is "$output" "67108864 50000 100000 true" "limits and readOnlyRootFilesystem"
     run_pod inspect dep95-pod-0-c --format '{{.HostConfig.CapAdd}} {{.HostConfig.CapDrop}}'
     is "$output" "[CAP_NET_ADMIN] [CAP_CHOWN]" "capabilities"
+    run_pod inspect dep95-pod-0-c --format '{{.HostConfig.LogConfig.Type}} {{.HostConfig.NetworkMode}}'
+    is "$output" "k8s-file container:$(podman_infra dep95-pod-0)" "--log-driver; members join the infra's network"
+    run_pod 125 kube play --log-driver bogus "$KDIR/dep.yaml"
+    assert "$output" =~ "invalid log driver" "a bad --log-driver"
     run_pod kube down "$KDIR/dep.yaml"
     assert_empty "down"
 }
