@@ -1091,7 +1091,7 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 	cleanup_json json_t *cfg = NULL, *d = NULL;
 	json_error_t jerr;
 	json_t *diff_ids;
-	char cdigest[POD_DIGEST_BUF], mdigest[POD_DIGEST_BUF];
+	char cdigest[POD_DIGEST_BUF], mdigest[POD_DIGEST_BUF], ldigest[POD_DIGEST_BUF] = "";
 	cleanup_strv char **layers = NULL;
 	cleanup_free char *built = NULL, *built_type = NULL;
 	const char *manifest = c->manifest, *mtype = c->manifest_type;
@@ -1147,6 +1147,11 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 	if (write_blob(is, c->config, c->config_len, cdigest, err) < 0 ||
 	    write_blob(is, manifest, mlen, mdigest, err) < 0)
 		return -1;
+	if (c->list) {
+		pod_digest_buf(c->list, c->list_len, ldigest);
+		if (write_blob(is, c->list, c->list_len, ldigest, err) < 0)
+			return -1;
+	}
 	if (pod_store_begin(is->store, true, err) < 0)
 		return -1;
 	if (sum_layers(is, layers, &size, err) < 0)
@@ -1180,6 +1185,13 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 		}
 		if (!have)
 			json_array_append_new(dg, json_string(mdigest));
+		have = !*ldigest;
+		json_array_foreach(dg, i, e) {
+			if (json_is_string(e) && STREQ(json_string_value(e), ldigest))
+				have = true;
+		}
+		if (!have)
+			json_array_append_new(dg, json_string(ldigest));
 	}
 	json_object_set_new(d, "layers", json_from_strv(layers));
 	json_object_set(d, "diff_ids", diff_ids ? diff_ids : json_array());
@@ -1205,7 +1217,7 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 		if (!st)
 			goto fail;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, mdigest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, *ldigest ? ldigest : mdigest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, mtype, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, cdigest, -1, SQLITE_STATIC);
 		if (nl)

@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
 #include "runtime/ctr_ns.h"
@@ -20,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -308,6 +310,25 @@ remove_in(const char *dir, const char *name)
 	(void) unlink(p);
 }
 
+/*
+ * A container attached to the caller's terminal starts with that terminal's
+ * size, so a process that asks at once (stty size) does not race the first
+ * resize request.
+ */
+static void
+set_console_size(json_t *spec)
+{
+	struct winsize ws;
+	json_t *process = json_object_get(spec, "process");
+
+	if (!process || !json_is_true(json_object_get(process, "terminal")) ||
+	    !isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
+		return;
+	json_object_set_new(process, "consoleSize",
+			    json_pack("{s:i,s:i}", "height", (int) ws.ws_row, "width",
+				      (int) ws.ws_col));
+}
+
 /* connects to the monitor's attach socket before the container starts */
 static int
 attach_early(const char *rundir, int sync_fd, struct pod_err **err)
@@ -344,7 +365,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
 	cleanup_free char *cfg_text = NULL;
 	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
-	cleanup_strv char **exit_args = NULL;
+	cleanup_strv char **exit_args = NULL, **health_args = NULL;
+	cleanup_free char *health_tool = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
@@ -378,6 +400,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	remove_in(rundir, "exit.json");
 	remove_in(rundir, "conmon.pid");
 	remove_in(rundir, "pidfile");
+	pod_ctr_exec_forget(e, c->id);
+	json_object_del(c->data, "Health"); /* a container that starts again starts healthy-unknown */
 	exit_dir = pod_path_join(e->runroot, "exits");
 	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
 		return -1;
@@ -424,9 +448,12 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	spec = pod_specgen_generate(&sc, err);
 	if (!spec || pod_ctr_volumes_populate(e, c, rootfs, spec, err) < 0)
 		goto fail;
+	if (attach_fd_ret)
+		set_console_size(spec);
 	cfg_path = pod_path_join(bundle, "config.json");
 	cfg_text = json_dumps(spec, JSON_COMPACT);
-	if (pod_write_file_atomic(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	/* written again at every start: no fsync */
+	if (pod_write_file_replace(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 
 	conmon_pid = pod_path_join(rundir, "conmon.pid");
@@ -467,6 +494,19 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.exit_command_args = exit_args;
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
+		if (iv > 0) {
+			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
+			health_args = pod_strv_push(health_args, xstrdup("run"));
+			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
+				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
+			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
+			mo.health_command = health_tool;
+			mo.health_command_args = health_args;
+		}
+	}
 	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
 		goto fail;
 	if (attach_fd_ret) {
@@ -579,6 +619,9 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 	if (kill(c->pid, sig) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
 	pod_ctr_event(e, c, "kill", 0);
+	/* a frozen process dies only once thawed */
+	if (sig == SIGKILL && c->state == POD_CTR_PAUSED)
+		return pod_ctr_thaw_locked(e, c, err);
 	return 0;
 }
 
@@ -602,13 +645,9 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
 		if (c->state == POD_CTR_PAUSED) {
-			cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
-			struct pod_cgroup *cg = NULL;
 			struct pod_err *e2 = NULL;
-			if (cgpath && pod_cgroup_load(cgpath, &cg, &e2) == 0)
-				(void) pod_cgroup_freeze(cg, false, &e2);
-			pod_err_free(&e2);
-			pod_cgroup_free(cg);
+			if (pod_ctr_thaw_locked(e, c, &e2) < 0)
+				pod_err_free(&e2);
 		}
 		if (timeout > 0) {
 			(void) kill(c->pid, sig);
@@ -1003,9 +1042,11 @@ pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns)
 	cleanup_free char *ago = NULL;
 
 	switch (c->state) {
-	case POD_CTR_RUNNING:
+	case POD_CTR_RUNNING: {
+		const char *h = pod_ctr_health_status(c);
 		ago = pod_human_ago(c->started_ns, now_ns);
-		return xasprintf("Up %s", ago);
+		return *h ? xasprintf("Up %s (%s)", ago, h) : xasprintf("Up %s", ago);
+	}
 	case POD_CTR_PAUSED:
 		return xstrdup("Paused");
 	case POD_CTR_CREATED:

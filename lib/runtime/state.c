@@ -84,7 +84,8 @@ int
 pod_rt_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct pod_err **err)
 {
-	return pod_write_file_atomic(path, data, len, mode, err);
+	/* runtime state lives in the runroot: volatile, no fsync */
+	return pod_write_file_replace(path, data, len, mode, err);
 }
 
 static int
@@ -133,6 +134,8 @@ pod_oci_status_name(enum pod_oci_status s)
 		return "running";
 	case POD_OCI_STOPPED:
 		return "stopped";
+	case POD_OCI_PAUSED:
+		return "paused";
 	}
 	return "unknown";
 }
@@ -231,6 +234,7 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 	cleanup_free char *dir = xasprintf("%s/%s", root, id);
 	cleanup_free char *path = xasprintf("%s/state.json", dir);
 	cleanup_free char *fifo = xasprintf("%s/exec.fifo", dir);
+	cleanup_free char *paused = xasprintf("%s/paused", dir);
 	cleanup_(pod_oci_state_freep) struct pod_oci_state *s = NULL;
 	cleanup_ojson json_t *j = NULL;
 	json_error_t je;
@@ -273,6 +277,8 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 		s->status = POD_OCI_STOPPED;
 	else if (access(fifo, F_OK) == 0)
 		s->status = POD_OCI_CREATED;
+	else if (access(paused, F_OK) == 0)
+		s->status = POD_OCI_PAUSED;
 	else
 		s->status = POD_OCI_RUNNING;
 	*ret = TAKE_PTR(s);

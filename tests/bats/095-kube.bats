@@ -351,7 +351,7 @@ EOF
     run_pod 125 kube generate kube95-app
     assert "$output" =~ "is associated with pod .*: use generate on the pod itself" "a member alone"
     run_pod kube generate -s -f "$KDIR/gen.yaml" kube95
-    run python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/gen.yaml"
+    run /usr/bin/python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/gen.yaml"
     is "$status" 0 "generated YAML matches the Kubernetes schema: $output"
     run cat "$KDIR/gen.yaml"
     assert "$output" =~ "kind: Service" "-s adds a Service"
@@ -362,7 +362,7 @@ EOF
     # the deployment form validates as well
     run_pod generate kube --type deployment --replicas 2 kube95
     echo "$output" > "$KDIR/dep.yaml"
-    run python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/dep.yaml"
+    run /usr/bin/python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/dep.yaml"
     is "$status" 0 "deployment YAML matches the schema: $output"
     assert "$(cat "$KDIR/dep.yaml")" =~ "replicas: 2" "--replicas"
 
