@@ -203,6 +203,10 @@ spec:
         command: ["sh", "-c", "echo PW=$PW FILE=$(cat /creds/PASSWORD) UID=$(id -u); sleep 100"]
         volumeMounts:
         - {name: creds, mountPath: /creds}
+        livenessProbe:
+          exec: {command: ["true"]}
+          periodSeconds: 30
+          failureThreshold: 2
         env:
         - name: PW
           valueFrom:
@@ -229,6 +233,16 @@ EOF
     is "$output" "[CAP_NET_ADMIN] [CAP_CHOWN]" "capabilities"
     run_pod inspect dep95-pod-0-c --format '{{.HostConfig.LogConfig.Type}} {{.HostConfig.NetworkMode}}'
     is "$output" "k8s-file container:$(podman_infra dep95-pod-0)" "--log-driver; members join the infra's network"
+    run_pod inspect dep95-pod-1-c --format '{{json .Config.Healthcheck}}'
+    is "$output" '{"Test":["CMD","true"],"Interval":30000000000,"Timeout":1000000000,"Retries":2}' \
+        "livenessProbe.exec is the healthcheck"
+    run_pod kube generate dep95-pod-0
+    echo "$output" > "$KDIR/dep-gen.yaml"
+    assert "$output" =~ "livenessProbe:"$'\n'" *exec:"$'\n'" *command:"$'\n'" *- \"true\"" \
+        "generate writes the healthcheck back as a livenessProbe"
+    assert "$output" =~ "runAsUser: 1000" "and runAsUser"
+    run /usr/bin/python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/dep-gen.yaml"
+    is "$status" 0 "valid Kubernetes: $output"
     run_pod 125 kube play --log-driver bogus "$KDIR/dep.yaml"
     assert "$output" =~ "invalid log driver" "a bad --log-driver"
     run_pod kube down "$KDIR/dep.yaml"
