@@ -847,6 +847,101 @@ ACT_TOOL(rm, "rm", "Remove one or more stopped pods and containers",
 	 "Removes pods with their containers (running ones only with --force, stopped "
 	 "first), the infra container last, and the pod's cgroup.", rm_options, 1);
 
+/* ---- clone ---- */
+
+static bool clone_destroy, clone_start;
+
+static int
+clone_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_pod struct pod_pod *p = NULL, *np = NULL;
+	cleanup_json json_t *ov = json_object();
+
+	if (opt.name)
+		json_object_set_new(ov, "Name", pod_json_string(opt.name));
+	else if (ctx->args[1])
+		json_object_set_new(ov, "Name", pod_json_string(ctx->args[1]));
+	if (opt.hostname)
+		json_object_set_new(ov, "Hostname", pod_json_string(opt.hostname));
+	if (opt.infra_name)
+		json_object_set_new(ov, "InfraName", pod_json_string(opt.infra_name));
+	if (opt.cgroup_parent)
+		json_object_set_new(ov, "CgroupParent", pod_json_string(opt.cgroup_parent));
+	if (opt.label || opt.label_file) {
+		cleanup_json json_t *tmp = json_object();
+		if (pod_ctr_labels_setting(tmp, opt.label_file, opt.label, err) < 0)
+			return -1;
+		json_object_set(ov, "Labels", json_object_get(tmp, "Labels"));
+	}
+	if (opt.memory) {
+		int64_t mem;
+		if (pod_parse_size(opt.memory, &mem, err) < 0)
+			return -1;
+		json_object_set_new(ov, "Memory", json_integer(mem));
+	}
+	if (opt.cpus) {
+		char *end;
+		double c = strtod(opt.cpus, &end);
+		if (*end || c < 0 || !isfinite(c))
+			return pod_err_set(err, POD_E_INVALID, 0, "invalid argument \"%s\" for "
+					   "\"--cpus\" flag: strconv.ParseFloat: parsing \"%s\": "
+					   "invalid syntax", opt.cpus, opt.cpus);
+		json_object_set_new(ov, "CpuPeriod", json_integer(100000));
+		json_object_set_new(ov, "CpuQuota", json_integer((json_int_t) (c * 100000)));
+	}
+	if (opt.volume) {
+		json_t *vols = pod_ctr_volumes_setting(opt.volume, err);
+		if (!vols)
+			return -1;
+		json_object_set_new(ov, "Volumes", vols);
+	}
+	if (open_engine(ctx, false, err) < 0 || pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
+		return -1;
+	if (pod_pod_clone(engine, p, ov, &np, err) < 0)
+		return -1;
+	if (clone_destroy && pod_pod_remove(engine, p, true, -1, err) < 0)
+		return -1;
+	if (clone_start && pod_pod_start(engine, np, err) < 0)
+		return -1;
+	return print_pod(ctx, np, err);
+}
+
+static const struct pod_opt clone_options[] = {
+	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
+		       "Optional parent cgroup for the pod"),
+	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_BOOL(0, "destroy", &clone_destroy, "destroy the original pod"),
+	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
+	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
+		       "The name used as infra container name"),
+	POD_OPT_STRV('l', "label", "stringArray", &opt.label, "Set metadata on pod"),
+	POD_OPT_STRV(0, "label-file", "stringArray", &opt.label_file,
+		     "Read in a line delimited file of labels"),
+	POD_OPT_STRING('m', "memory", "string", &opt.memory,
+		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING('n', "name", "string", &opt.name, "name the new pod"),
+	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
+	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
+		     "Bind mount a volume into every container of the pod"),
+	POD_OPT_END
+};
+
+static const struct pod_tool clone_tool = {
+	.name = "pod-pod clone",
+	.verb = "pod clone",
+	.summary = "Clone an existing pod",
+	.description = "Creates a copy of a pod (NAME-clone unless --name) with its containers "
+		       "(each NAME-clone), optionally with new settings; --destroy removes the "
+		       "original, --start starts the copy.",
+	.usage = "[options] POD [NAME]",
+	.examples = "podman pod clone web\npodman pod clone --name web2 --destroy --start web",
+	.options = clone_options,
+	.min_args = 1,
+	.max_args = 2,
+	.run = clone_run,
+	.finish = finish,
+};
+
 /* ---- logs ---- */
 
 static int
@@ -1038,6 +1133,7 @@ static const struct pod_tool prune_tool = {
 /* ---- the noun ---- */
 
 static const struct pod_subverb subverbs[] = {
+	{ "clone", NULL, &clone_tool },
 	{ "create", NULL, &create_tool },   { "exists", NULL, &exists_tool },
 	{ "inspect", NULL, &inspect_tool }, { "kill", NULL, &kill_tool },
 	{ "logs", NULL, &logs_tool },

@@ -295,3 +295,26 @@ hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
     run_pod pod rm -f -t 0 p90
     assert_nothing_left
 }
+
+@test "pod clone copies the pod and its containers; --destroy, --start" {
+    run_pod pod create --name p90 --network none --label k=v
+    track_pod p90
+    run_pod create --pod p90 --name c1 busybox sleep 300
+    run_pod pod clone p90
+    local cid=$output
+    PODS+=("$cid")
+    run_pod ps -a --pod --filter pod=p90-clone --format '{{.Names}}' --sort names
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
+    is "$output" "$iname-clone
+c1-clone" "the clone's containers"
+    run_pod pod inspect --format '{{.Labels}} {{.NumContainers}}' p90-clone
+    is "$output" "map[k:v] 2" "the clone's settings"
+    run_pod pod clone --name p90b --destroy --start p90-clone
+    PODS+=("$output")
+    run_pod pod ps --format '{{.Name}} {{.Status}}' --sort name
+    is "$output" "p90 Created
+p90b Running" "--destroy removed the original, --start started the copy"
+    run_pod inspect --format '{{.State.Status}}' c1-clone-clone
+    is "$output" "running"
+}
