@@ -169,7 +169,10 @@ row(struct listing *l, const struct pod_image *img, const char *name, int64_t co
 	const char *tag = "<none>";
 
 	json_object_del(r, "Type");
-	if (name) {
+	if (name && strchr(name, '@')) {
+		/* pulled by digest: the repository without a tag, like Podman */
+		repo = xstrndup(name, (size_t) (strchr(name, '@') - name));
+	} else if (name) {
 		const char *colon = strrchr(name, ':');
 
 		if (colon && colon > strrchr(name, '/')) {

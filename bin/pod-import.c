@@ -1,4 +1,5 @@
 /* pod-import - import a tarball as a one-layer image (`podman import`) */
+#include "store/events.h"
 #include "cli/tool.h"
 #include "core/json.h"
 #include "image/imagestore.h"
@@ -163,6 +164,15 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	c.names = names;
 	if (pod_imagestore_commit_image(is, &c, &id, err) < 0)
 		return -1;
+	{
+		struct pod_event ev = { .type = "image", .status = "import", .id = id, .name = src };
+		pod_event_emit(pod_imagestore_store(is), &ev);
+		if (name) {
+			ev.status = "tag";
+			ev.name = name;
+			pod_event_emit(pod_imagestore_store(is), &ev);
+		}
+	}
 	if (!opt.quiet) {
 		fprintf(stderr, "Copying config %.10s done\n", id);
 		fprintf(stderr, "Writing manifest to image destination\nStoring signatures\n");

@@ -1,4 +1,5 @@
 /* pod-load - load images from a docker-archive or oci-archive (`podman load`) */
+#include "store/events.h"
 #include "cli/tool.h"
 #include "core/json.h"
 #include "image/archive.h"
@@ -52,6 +53,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		pod_err_free(&e);
 	if (pod_image_load(is, fd, ctx->g.tmpdir, &names, &ids, err) < 0)
 		return -1;
+	{
+		struct pod_event ev = { .type = "image", .status = "loadfromarchive",
+					.name = opt.input && *opt.input ? opt.input : "-" };
+		pod_event_emit(pod_imagestore_store(is), &ev);
+	}
 	if (ctx->g.dispatched) {
 		for (size_t i = 0; names[i]; i++)
 			printf("Loaded image: %s\n", names[i]);

@@ -10,6 +10,9 @@ static struct {
 	char *exit_command;
 	char **runtime_args, **exit_command_args;
 	int64_t log_size_max, exit_delay, sync_fd;
+	char *health_command;
+	char **health_command_args;
+	int64_t health_interval_ms;
 	bool terminal, stdin_open, leave_stdin_open, start;
 } opt = { .sync_fd = -1 };
 
@@ -50,6 +53,12 @@ static const struct pod_opt options[] = {
 		    "Wait SECONDS before running the exit command"),
 	POD_OPT_INT(0, "sync-fd", "FD", &opt.sync_fd,
 		    "Report {\"pid\": N} or an error as JSON on FD once the container runs"),
+	POD_OPT_INT(0, "health-interval-ms", "MS", &opt.health_interval_ms,
+		    "Run the health command every MS milliseconds while the container runs"),
+	POD_OPT_STRING(0, "health-command", "PATH", &opt.health_command,
+		       "The healthcheck command (pod-healthcheck)"),
+	POD_OPT_STRV(0, "health-command-arg", "ARG", &opt.health_command_args,
+		     "Argument for the health command (repeatable)"),
 	POD_OPT_BOOL(0, "start", &opt.start, "Create and start the container (required)"),
 	POD_OPT_END
 };
@@ -78,6 +87,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		.exit_command = opt.exit_command,
 		.exit_command_args = opt.exit_command_args,
 		.exit_delay = opt.exit_delay,
+		.health_interval_ms = opt.health_interval_ms,
+		.health_command = opt.health_command,
+		.health_command_args = opt.health_command_args,
 		.log_level = ctx->g.log_level,
 	};
 

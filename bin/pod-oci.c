@@ -168,6 +168,18 @@ kill_run(struct pod_ctx *ctx, struct pod_err **err)
 	return logged(pod_oci_kill(root_dir(), ctx->args[0], sig, K.all, err), err);
 }
 
+static int
+pause_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	return logged(pod_oci_pause(root_dir(), ctx->args[0], true, err), err);
+}
+
+static int
+resume_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	return logged(pod_oci_pause(root_dir(), ctx->args[0], false, err), err);
+}
+
 static struct {
 	bool force;
 } D;
@@ -386,6 +398,18 @@ static const struct pod_tool t_kill = {
 	.usage = "[options] CONTAINER-ID [SIGNAL]", .options = kill_options, .min_args = 1,
 	.max_args = 2, .run = kill_run, .exit_code = RUNC_EXIT_CODES,
 };
+static const struct pod_tool t_pause = {
+	.name = "pod-oci pause", .verb = "oci pause",
+	.summary = "Suspend every process of a container (freeze its cgroup)",
+	.usage = "CONTAINER-ID", .options = no_options, .min_args = 1, .max_args = 1,
+	.run = pause_run, .exit_code = RUNC_EXIT_CODES,
+};
+static const struct pod_tool t_resume = {
+	.name = "pod-oci resume", .verb = "oci resume",
+	.summary = "Resume every process of a paused container",
+	.usage = "CONTAINER-ID", .options = no_options, .min_args = 1, .max_args = 1,
+	.run = resume_run, .exit_code = RUNC_EXIT_CODES,
+};
 static const struct pod_tool t_delete = {
 	.name = "pod-oci delete", .verb = "oci delete",
 	.summary = "Delete a container and its state", .usage = "[options] CONTAINER-ID",
@@ -428,8 +452,9 @@ static const struct pod_tool t_exec = {
 static const struct pod_subverb subverbs[] = {
 	{ "create", NULL, &t_create }, { "delete", NULL, &t_delete }, { "exec", NULL, &t_exec },
 	{ "features", NULL, &t_features }, { "kill", NULL, &t_kill }, { "list", "ls", &t_list },
-	{ "run", NULL, &t_run },       { "spec", NULL, &t_spec },     { "start", NULL, &t_start },
-	{ "state", NULL, &t_state },   { NULL, NULL, NULL },
+	{ "pause", NULL, &t_pause },   { "resume", NULL, &t_resume }, { "run", NULL, &t_run },
+	{ "spec", NULL, &t_spec },     { "start", NULL, &t_start },   { "state", NULL, &t_state },
+	{ NULL, NULL, NULL },
 };
 
 static const struct pod_tool tool = {

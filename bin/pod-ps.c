@@ -6,6 +6,7 @@
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
 #include "runtime/pod.h"
 
@@ -83,6 +84,14 @@ m_exited(const struct pod_ctr *c, const char *v)
 	int64_t n;
 	return (c->state == POD_CTR_EXITED || c->state == POD_CTR_STOPPED) &&
 	       pod_parse_int64(v, &n) && c->has_exit_code && n == c->exit_code;
+}
+
+/* health=healthy|unhealthy|starting|none (h3-exec) */
+static bool
+m_health(const struct pod_ctr *c, const char *v)
+{
+	const char *h = pod_ctr_health_status(c);
+	return STREQ(v, "none") ? !*h : STREQ(h, v);
 }
 
 /* volume=NAME, volume=NAME:DEST, volume=DEST or volume=HOSTPATH[:DEST] */
@@ -201,6 +210,8 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 	if (ok && (v = pod_filters_get(f, "ancestor")) && !match_any(v, m_ancestor, c))
 		ok = false;
 	if (ok && (v = pod_filters_get(f, "exited")) && !match_any(v, m_exited, c))
+		ok = false;
+	if (ok && (v = pod_filters_get(f, "health")) && !match_any(v, m_health, c))
 		ok = false;
 	if (ok && (v = pod_filters_get(f, "volume")) && !match_any(v, m_volume, c))
 		ok = false;

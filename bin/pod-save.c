@@ -1,4 +1,5 @@
 /* pod-save - save images to an archive (`podman save`) */
+#include "store/events.h"
 #include "cli/tool.h"
 #include "core/fs.h"
 #include "image/archive.h"
@@ -103,6 +104,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		}
 		free(tmp);
 		tmp = NULL;
+	}
+	for (size_t i = 0; i < n_items; i++) {
+		struct pod_event ev = { .type = "image", .status = "save", .id = imgs[i]->id,
+					.name = opt.output && *opt.output ? opt.output : "-" };
+		pod_event_emit(pod_imagestore_store(is), &ev);
 	}
 	rc = 0;
 out:

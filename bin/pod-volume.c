@@ -5,6 +5,7 @@
 #include "cli/tool.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "store/events.h"
 #include "store/store.h"
 #include "store/volume.h"
 
@@ -762,6 +763,11 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 			*err = e;
 			rc = -1;
 			break;
+		}
+		{
+			struct pod_event ev = { .type = "volume", .status = "prune",
+						.name = victims[i] };
+			pod_event_emit(s, &ev);
 		}
 		if (pod_print_line(victims[i], err) < 0) {
 			rc = -1;

@@ -4,8 +4,10 @@
 #include "cli/tool.h"
 #include "core/human.h"
 #include "core/json.h"
+#include "runtime/ctr_exec.h"
 
 #include <inttypes.h>
+#include <time.h>
 
 static struct {
 	char **condition;
@@ -17,6 +19,32 @@ static struct pod_engine *engine;
 static enum pod_ctr_state conds[16];
 static size_t n_conds;
 static int64_t interval_ns = 250000000;
+static const char *health_conds[2]; /* "healthy", "unhealthy" */
+static size_t n_health;
+
+/*
+ * --condition healthy|unhealthy (h3-exec): polls the container's health
+ * status; 1 with *code -1 once one matches, 0 when it stopped running first.
+ */
+static int
+wait_health(const char *id, int *code, struct pod_err **err)
+{
+	for (;;) {
+		cleanup_ctr struct pod_ctr *c = NULL;
+		struct timespec ts = { .tv_sec = interval_ns / 1000000000,
+				       .tv_nsec = interval_ns % 1000000000 };
+		if (pod_ctr_lookup(engine, id, &c, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n_health; i++)
+			if (STREQ(pod_ctr_health_status(c), health_conds[i])) {
+				*code = -1;
+				return 1;
+			}
+		if (c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED)
+			return 0;
+		nanosleep(&ts, NULL);
+	}
+}
 
 static int
 wait_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
@@ -32,8 +60,15 @@ wait_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 		}
 		return -1;
 	}
-	if (pod_ctr_wait(engine, c->id, conds, n_conds, interval_ns, &code, err) < 0)
+	if (n_health && !n_conds) {
+		int r = wait_health(c->id, &code, err);
+		if (r < 0)
+			return -1;
+		if (r == 0 && pod_ctr_wait(engine, c->id, NULL, 0, interval_ns, &code, err) < 0)
+			return -1;
+	} else if (pod_ctr_wait(engine, c->id, conds, n_conds, interval_ns, &code, err) < 0) {
 		return -1;
+	}
 	if (!ctx->g.dispatched) {
 		cleanup_json json_t *rec = json_pack("{s:s, s:s, s:i}", "Type", "container", "Id",
 						     c->id, "ExitCode", code);
@@ -48,11 +83,18 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 {
 	for (size_t i = 0; opt.condition && opt.condition[i]; i++) {
 		enum pod_ctr_state s = pod_ctr_state_parse(opt.condition[i]);
+		if (STREQ(opt.condition[i], "healthy") || STREQ(opt.condition[i], "unhealthy")) {
+			if (n_health < ARRAY_SIZE(health_conds))
+				health_conds[n_health++] = opt.condition[i];
+			continue;
+		}
 		if (s == POD_CTR_UNKNOWN || n_conds == ARRAY_SIZE(conds))
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "%s is not a valid container state", opt.condition[i]);
 		conds[n_conds++] = s;
 	}
+	if (n_health && n_conds)
+		return pod_err_set(err, POD_E_INVALID, 0, "cannot mix health and state conditions");
 	if (opt.interval) {
 		int64_t ms;
 		if (pod_parse_int64(opt.interval, &ms)) {

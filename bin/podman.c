@@ -246,12 +246,10 @@ main(int argc, char **argv)
 
 	const struct entry *e = lookup(words, nwords, &used);
 	for (int hops = 0; e && e->kind == E_ALIAS && hops < 4; hops++) {
-		const struct entry *t = find_exact(e->target);
-		if (!t)
-			break;
-		/* rewrite: the alias's words become the target's words */
+		/* rewrite: the alias's words become the target's words (which may
+		 * name a noun tool's sub-verb: "play kube" -> "kube play") */
 		cleanup_strv char **nw = NULL;
-		const char *p = t->words;
+		const char *p = e->target;
 		while (*p) {
 			const char *sp = strchrnul(p, ' ');
 			nw = pod_strv_push(nw, xstrndup(p, (size_t) (sp - p)));

@@ -25,6 +25,11 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 		     "Add a custom host-to-IP mapping (host:ip)"),                                \
 	POD_OPT_STRV(0, "annotation", "key=value", &O.annotation,                                 \
 		     "Add annotations to container (key=value)"),                                 \
+	POD_OPT_STRING(0, "arch", "ARCH", &O.arch,                                                 \
+		       "use ARCH instead of the architecture of the machine for choosing images"), \
+	POD_OPT_STRING(0, "authfile", "string", &O.authfile,                                       \
+		       "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "      \
+		       "variable to override"),                                                    \
 	POD_OPT_STRV(0, "cap-add", "capability", &O.cap_add, "Add capabilities to the container"), \
 	POD_OPT_STRV(0, "cap-drop", "capability", &O.cap_drop,                                    \
 		     "Drop capabilities from the container"),                                     \
@@ -60,6 +65,21 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRV(0, "group-add", "group", &O.group_add,                                        \
 		     "Add additional groups to the primary container process. 'keep-groups' "      \
 		     "allows container processes to use supplementary groups."),                   \
+	POD_OPT_STRING(0, "health-cmd", "string", &O.health_cmd, "set a healthcheck command for "  \
+		       "the container ('none' disables the existing healthcheck)"),                \
+	POD_OPT_STRING(0, "health-interval", "string", &O.health_interval, "set an interval for "  \
+		       "the healthchecks (a value of disable results in no automatic timer setup) " \
+		       "(default \"30s\")"),                                                        \
+	POD_OPT_STRING(0, "health-on-failure", "string", &O.health_on_failure, "action to take "   \
+		       "once the container turns unhealthy (default \"none\")"),                   \
+	SETOPT(POD_OPT_T_UINT, 0, "health-retries", "uint", &O.health_retries, "the number of "    \
+	       "retries allowed before a healthcheck is considered to be unhealthy (default 3)",   \
+	       &O.health_retries_set),                                                             \
+	POD_OPT_STRING(0, "health-start-period", "string", &O.health_start_period, "the "         \
+		       "initialization time needed for a container to bootstrap (default \"0s\")"), \
+	POD_OPT_STRING(0, "health-timeout", "string", &O.health_timeout, "the maximum time "      \
+		       "allowed to complete the healthcheck before an interval is considered "     \
+		       "failed (default \"30s\")"),                                                 \
 	POD_OPT_STRING('h', "hostname", "string", &O.hostname, "Set container hostname"),          \
 	POD_OPT_BOOL(0, "init", &O.init, "Run an init binary inside the container that forwards "  \
 		     "signals and reaps processes"),                                              \
@@ -94,9 +114,13 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },                                                      \
 	POD_OPT_STRV(0, "network-alias", "strings", &O.network_alias,                              \
 		     "Add network-scoped alias for the container"),                                \
+	POD_OPT_BOOL(0, "no-healthcheck", &O.no_healthcheck, "Disable healthchecks on "          \
+		     "container"),                                                                 \
 	POD_OPT_BOOL(0, "no-hosts", &O.no_hosts,                                                   \
 		     "Do not create /etc/hosts within the container, instead use the version from " \
 		     "the image"),                                                                 \
+	POD_OPT_STRING(0, "os", "OS", &O.os,                                                       \
+		       "use OS instead of the running OS for choosing images"),                    \
 	POD_OPT_STRING(0, "pid", "string", &O.pid, "PID namespace to use"),                        \
 	SETOPT(POD_OPT_T_INT, 0, "pids-limit", "int", &O.pids_limit,                               \
 	       "Tune container pids limit (set -1 for unlimited)", &O.pids_limit_set),             \
@@ -136,6 +160,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	       "exceeded, the container will be forcibly stopped via SIGKILL.",                    \
 	       &O.stop_timeout_set),                                                               \
 	POD_OPT_STRV(0, "sysctl", "strings", &O.sysctl, "Sysctl options"),                         \
+	SETOPT(POD_OPT_T_BOOL, 0, "tls-verify", NULL, &O.tls_verify,                               \
+	       "Require HTTPS and verify certificates when contacting registries for pulling "     \
+	       "images", &O.tls_verify_set),                                                       \
 	POD_OPT_STRV(0, "tmpfs", "tmpfs", &O.tmpfs, "Mount a temporary filesystem (tmpfs) into a " \
 		     "container"),                                                                 \
 	POD_OPT_BOOL('t', "tty", &O.tty, "Allocate a pseudo-TTY for container"),                   \
@@ -145,6 +172,9 @@ struct pod_ctr_opts pod_ctr_opt = { .read_only_tmpfs = true, .sig_proxy = true }
 	POD_OPT_STRING(0, "uts", "string", &O.uts, "UTS namespace to use"),                        \
 	POD_OPT_STRING('u', "user", "string", &O.user,                                             \
 		       "Username or UID (format: <name|uid>[:<group|gid>])"),                      \
+	POD_OPT_STRING(0, "variant", "VARIANT", &O.variant,                                        \
+		       "Use VARIANT instead of the running architecture variant for choosing "     \
+		       "images"),                                                                  \
 	POD_OPT_STRV('v', "volume", "volume", &O.volume,                                           \
 		     "Bind mount a volume into the container"),                                   \
 	POD_OPT_STRV(0, "volumes-from", "stringArray", &O.volumes_from,                            \
@@ -235,6 +265,23 @@ env_file(json_t *env, const char *path, struct pod_err **err)
 		p = nl ? nl + 1 : NULL;
 	}
 	return 0;
+}
+
+json_t *
+pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err)
+{
+	cleanup_json json_t *env = json_array();
+
+	for (size_t i = 0; files && files[i]; i++)
+		if (env_file(env, files[i], err) < 0)
+			return NULL;
+	for (size_t i = 0; envs && envs[i]; i++) {
+		if (envs[i][0] == '=')
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid environment variable: \"%s\"", envs[i]), NULL;
+		env_add(env, envs[i]);
+	}
+	return TAKE_PTR(env);
 }
 
 static json_t *
@@ -538,6 +585,8 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	}
 	if (o->stop_timeout_set)
 		json_object_set_new(s, "StopTimeout", json_integer(o->stop_timeout));
+	if (pod_cli_health_settings(s, o, err) < 0)
+		return NULL;
 	if (o->log_driver) {
 		if (!STREQ(o->log_driver, "k8s-file") && !STREQ(o->log_driver, "none") &&
 		    !STREQ(o->log_driver, "passthrough"))
@@ -628,9 +677,32 @@ pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy
 	if (pid < 0)
 		return pod_err_sys(err, "fork");
 	if (pid == 0) {
-		char *argv[] = { pull, quiet ? (char *) "--quiet" : (char *) "--quiet=false",
-				 (char *) image, NULL };
-		dup2(STDERR_FILENO, STDOUT_FILENO);
+		const struct pod_ctr_opts *o = &pod_ctr_opt;
+		char *argv[16];
+		int n = 0;
+
+		argv[n++] = pull;
+		argv[n++] = quiet ? (char *) "--quiet" : (char *) "--quiet=false";
+		if (o->tls_verify_set)
+			argv[n++] = o->tls_verify ? (char *) "--tls-verify" : (char *) "--tls-verify=false";
+		if (o->platform && *o->platform)
+			argv[n++] = xasprintf("--platform=%s", o->platform);
+		if (o->arch && *o->arch)
+			argv[n++] = xasprintf("--arch=%s", o->arch);
+		if (o->os && *o->os)
+			argv[n++] = xasprintf("--os=%s", o->os);
+		if (o->variant && *o->variant)
+			argv[n++] = xasprintf("--variant=%s", o->variant);
+		if (o->authfile && *o->authfile)
+			argv[n++] = xasprintf("--authfile=%s", o->authfile);
+		argv[n++] = (char *) "--";
+		argv[n++] = (char *) image;
+		argv[n] = NULL;
+		int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+
+		/* progress goes to stderr; the image ID is not create's output */
+		if (null >= 0)
+			dup2(null, STDOUT_FILENO);
 		setenv("POD_DISPATCHED", "1", 1);
 		execv(pull, argv);
 		_exit(127);

@@ -13,6 +13,7 @@
 #include "image/imagestore-int.h"
 #include "image/manifest.h"
 #include "image/reference.h"
+#include "store/events.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -922,6 +923,14 @@ assign_name(struct pod_imagestore *is, const char *id, const char *name, struct 
 	return image_data_set(is, id, d, err);
 }
 
+static void
+image_event(struct pod_imagestore *is, const char *id, const char *name, const char *status)
+{
+	struct pod_event ev = { .type = "image", .status = status, .id = id, .name = name };
+
+	pod_event_emit(is->store, &ev);
+}
+
 int
 pod_image_tag(struct pod_imagestore *is, const struct pod_image *img, const char *name,
 	      struct pod_err **err)
@@ -936,7 +945,10 @@ pod_image_tag(struct pod_imagestore *is, const struct pod_image *img, const char
 		pod_store_rollback(is->store);
 		return -1;
 	}
-	return pod_store_commit(is->store, err);
+	if (pod_store_commit(is->store, err) < 0)
+		return -1;
+	image_event(is, img->id, name, "tag");
+	return 0;
 }
 
 int
@@ -955,7 +967,11 @@ pod_image_untag(struct pod_imagestore *is, const struct pod_image *img, const ch
 		if (exec_bind2(is, "DELETE FROM image_names WHERE image_id = ?1", img->id, NULL,
 			       err) < 0)
 			goto fail;
-		return pod_store_commit(is->store, err);
+		if (pod_store_commit(is->store, err) < 0)
+			return -1;
+		for (size_t i = 0; img->names && img->names[i]; i++)
+			image_event(is, img->id, img->names[i], "untag");
+		return 0;
 	}
 	rc = id_by_name(is, n, &owner, err);
 	if (rc < 0)
@@ -966,7 +982,10 @@ pod_image_untag(struct pod_imagestore *is, const struct pod_image *img, const ch
 	}
 	if (exec_bind2(is, "DELETE FROM image_names WHERE name = ?1", n, NULL, err) < 0)
 		goto fail;
-	return pod_store_commit(is->store, err);
+	if (pod_store_commit(is->store, err) < 0)
+		return -1;
+	image_event(is, img->id, n, "untag");
+	return 0;
 fail:
 	pod_store_rollback(is->store);
 	return -1;
@@ -1072,7 +1091,7 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 	cleanup_json json_t *cfg = NULL, *d = NULL;
 	json_error_t jerr;
 	json_t *diff_ids;
-	char cdigest[POD_DIGEST_BUF], mdigest[POD_DIGEST_BUF];
+	char cdigest[POD_DIGEST_BUF], mdigest[POD_DIGEST_BUF], ldigest[POD_DIGEST_BUF] = "";
 	cleanup_strv char **layers = NULL;
 	cleanup_free char *built = NULL, *built_type = NULL;
 	const char *manifest = c->manifest, *mtype = c->manifest_type;
@@ -1128,6 +1147,11 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 	if (write_blob(is, c->config, c->config_len, cdigest, err) < 0 ||
 	    write_blob(is, manifest, mlen, mdigest, err) < 0)
 		return -1;
+	if (c->list) {
+		pod_digest_buf(c->list, c->list_len, ldigest);
+		if (write_blob(is, c->list, c->list_len, ldigest, err) < 0)
+			return -1;
+	}
 	if (pod_store_begin(is->store, true, err) < 0)
 		return -1;
 	if (sum_layers(is, layers, &size, err) < 0)
@@ -1161,6 +1185,13 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 		}
 		if (!have)
 			json_array_append_new(dg, json_string(mdigest));
+		have = !*ldigest;
+		json_array_foreach(dg, i, e) {
+			if (json_is_string(e) && STREQ(json_string_value(e), ldigest))
+				have = true;
+		}
+		if (!have)
+			json_array_append_new(dg, json_string(ldigest));
 	}
 	json_object_set_new(d, "layers", json_from_strv(layers));
 	json_object_set(d, "diff_ids", diff_ids ? diff_ids : json_array());
@@ -1186,7 +1217,7 @@ pod_imagestore_commit_image(struct pod_imagestore *is, const struct pod_image_co
 		if (!st)
 			goto fail;
 		sqlite3_bind_text(st, 1, id, -1, SQLITE_STATIC);
-		sqlite3_bind_text(st, 2, mdigest, -1, SQLITE_STATIC);
+		sqlite3_bind_text(st, 2, *ldigest ? ldigest : mdigest, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, mtype, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 4, cdigest, -1, SQLITE_STATIC);
 		if (nl)
@@ -1447,6 +1478,12 @@ pod_image_remove(struct pod_imagestore *is, const struct pod_image *img, const c
 					    img->id);
 	if (delete_image(is, img, &r.layers_removed, err) < 0)
 		return -1;
+	for (size_t i = 0; i < n_names; i++)
+		image_event(is, img->id, img->names[i], "untag");
+	{
+		const char *name = given ? pod_image_name_for(img, given) : NULL;
+		image_event(is, img->id, name ? name : n_names ? img->names[0] : given, "remove");
+	}
 	r.untagged = xcalloc(n_names + 1, sizeof(char *));
 	for (size_t i = 0; i < n_names; i++)
 		r.untagged[i] = xstrdup(img->names[i]);

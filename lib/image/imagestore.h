@@ -263,6 +263,10 @@ struct pod_image_commit {
 				      config, else OCI) */
 	char *const *names;	   /* fully qualified names to give the image; may be NULL */
 	json_t *annotations;	   /* manifest annotations for inspect; borrowed, may be NULL */
+	const char *list;	   /* the index/manifest list the manifest was picked from
+				      (pull); NULL: none. Its digest becomes the image's
+				      digest and joins its digests, like Podman */
+	size_t list_len;
 };
 
 /*

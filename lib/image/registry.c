@@ -420,6 +420,8 @@ go_method(const char *m)
 		return "Post";
 	if (STREQ(m, "PUT"))
 		return "Put";
+	if (STREQ(m, "PATCH"))
+		return "Patch";
 	return m;
 }
 
@@ -649,7 +651,10 @@ perform(struct pod_registry_client *c, const struct req *q, const char *url,
 		curl_easy_setopt(e, CURLOPT_POST, 1L);
 		curl_easy_setopt(e, CURLOPT_POSTFIELDS, "");
 		curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t) 0);
-	} else if (STREQ(q->method, "PUT")) {
+	} else if (STREQ(q->method, "PUT") || STREQ(q->method, "PATCH")) {
+		/* a PATCH body of unknown size (-1) goes out chunked */
+		if (STREQ(q->method, "PATCH"))
+			curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PATCH");
 		curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb);
 		curl_easy_setopt(e, CURLOPT_READDATA, q->up);
@@ -1567,4 +1572,152 @@ pod_registry_catalog(struct pod_registry_client *c, char ***ret, struct pod_err 
 	if (list_pages(c, url, "registry:catalog:*", "repositories", ret, err) < 0)
 		return pod_err_wrap(err, "reading the catalog of %s", c->domain);
 	return 0;
+}
+
+/* --- streamed uploads (push) --- */
+
+/* the URL for a request to an upload location, and the scope it may carry */
+static char *
+upload_url(struct pod_registry_client *c, const char *location, const char *query,
+	   const char *scope, const char **ret_scope)
+{
+	cleanup_free char *url = query ? append_query(location, query) : xstrdup(location);
+	cleanup_free char *loc_origin = NULL, *home = NULL, *home_origin = NULL;
+
+	if (!url)
+		return NULL;
+	/* an upload location elsewhere gets no credentials, as with redirects */
+	loc_origin = origin_of(url);
+	home = xasprintf("%s://%s", c->scheme, c->host);
+	home_origin = origin_of(home);
+	*ret_scope = loc_origin && home_origin && STREQ(loc_origin, home_origin) ? scope : NULL;
+	return TAKE_PTR(url);
+}
+
+int
+pod_registry_put_blob_stream(struct pod_registry_client *c, const char *repo,
+			     pod_registry_read_fn read, void *ud, char ret_digest[POD_DIGEST_BUF],
+			     int64_t *ret_size, struct pod_err **err)
+{
+	cleanup_free char *scope = NULL, *location = NULL, *url = NULL, *final_url = NULL;
+	cleanup_free char *dq = NULL, *next = NULL;
+	struct upload up = { .read = read, .ud = ud, .size = -1 };
+	struct upload empty = { .buf = "", .len = 0, .size = 0 };
+	struct req q = { .method = "PATCH", .content_type = "application/octet-stream",
+			 .long_transfer = true };
+	char digest[POD_DIGEST_BUF];
+	struct resp r;
+	int ret = -1;
+
+	if (!valid_repo(repo))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid repository \"%s\"",
+				   repo ? repo : "");
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	scope = push_scope(repo);
+	if (start_upload(c, repo, NULL, NULL, &location, err) < 0)
+		goto wrap;
+	url = upload_url(c, location, NULL, scope, &q.scope);
+	if (!url) {
+		pod_err_set(err, POD_E_GENERIC, 0, "invalid upload location \"%s\"", location);
+		goto wrap;
+	}
+	q.url = url;
+	q.up = &up;
+	up.dg = pod_digester_new();
+	resp_init(&r, ERR_BODY_MAX);
+	if (request(c, &q, &r, &final_url, err) < 0)
+		goto out;
+	if (r.status != 202 && r.status != 204) {
+		err_from_resp(&r, err);
+		goto out;
+	}
+	pod_digester_final(up.dg, digest);
+	/* the registry may move the upload; without a Location it stays */
+	free(location);
+	location = r.location ? resolve_url(final_url, r.location) : xstrdup(final_url);
+	if (!location) {
+		pod_err_set(err, POD_E_GENERIC, 0, "invalid upload location \"%s\"", r.location);
+		goto out;
+	}
+	dq = xasprintf("digest=%s", digest);
+	free(url);
+	url = upload_url(c, location, dq, scope, &q.scope);
+	if (!url) {
+		pod_err_set(err, POD_E_GENERIC, 0, "invalid upload location \"%s\"", location);
+		goto out;
+	}
+	q.method = "PUT";
+	q.url = url;
+	q.up = &empty;
+	resp_release(&r);
+	resp_init(&r, ERR_BODY_MAX);
+	if (request(c, &q, &r, NULL, err) < 0)
+		goto out;
+	if (r.status != 201) {
+		err_from_resp(&r, err);
+		goto out;
+	}
+	if (r.digest && pod_str_has_prefix(r.digest, "sha256:") && !STREQ(r.digest, digest)) {
+		pod_err_set(err, POD_E_GENERIC, 0,
+			    "digest mismatch: the registry stored %s, we sent %s", r.digest, digest);
+		goto out;
+	}
+	memcpy(ret_digest, digest, POD_DIGEST_BUF);
+	*ret_size = (int64_t) up.sent;
+	ret = 0;
+out:
+	up.dg = pod_digester_free(up.dg);
+	resp_release(&r);
+wrap:
+	if (ret < 0)
+		pod_err_wrap(err, "uploading a blob to %s/%s", c->domain, repo);
+	return ret;
+}
+
+int
+pod_registry_mount_blob(struct pod_registry_client *c, const char *repo, const char *digest,
+			const char *from, struct pod_err **err)
+{
+	cleanup_free char *location = NULL;
+	int r;
+
+	if (!valid_repo(repo) || !valid_repo(from) || !pod_digest_is_sha256(digest))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid blob mount of \"%s\" from \"%s\"",
+				   digest ? digest : "", from ? from : "");
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	r = start_upload(c, repo, digest, from, &location, err);
+	if (r < 0)
+		return pod_err_wrap(err, "mounting blob %s from %s/%s", digest, c->domain, from);
+	/* 202: the registry opened an upload instead; it expires unused */
+	return r;
+}
+
+int
+pod_registry_check_login(struct pod_registry_client *c, struct pod_err **err)
+{
+	cleanup_free char *url = NULL;
+	struct req q = { .method = "GET", .scope = "" };
+	struct resp r;
+	int ret = -1;
+
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	url = xasprintf("%s://%s/v2/", c->scheme, c->host);
+	q.url = url;
+	resp_init(&r, ERR_BODY_MAX);
+	if (request(c, &q, &r, NULL, err) < 0)
+		goto out;
+	if (r.status != 200) {
+		if (r.status == 401)
+			pod_err_set(err, POD_E_GENERIC, 0, "invalid username/password");
+		else
+			err_from_resp(&r, err);
+		goto out;
+	}
+	ret = 0;
+out:
+	resp_release(&r);
+	return ret;
 }

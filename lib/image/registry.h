@@ -100,4 +100,20 @@ int pod_registry_catalog(struct pod_registry_client *c, char ***ret, struct pod_
 char *pod_registry_error_message(long status, const char *reason, const char *body,
 				 size_t len, bool *ret_notfound);
 
+/*
+ * Push helpers. put_blob_stream uploads bytes of unknown size and digest:
+ * POST, one chunked PATCH fed by read() (which returns 0 only at a good
+ * end, -1 to abort), then PUT ?digest= with the digest of what was sent,
+ * given back with the size. mount_blob tries a cross-repository mount:
+ * 1 mounted, 0 not (the blob must be uploaded). check_login asks /v2/
+ * with the client's credentials: an error ("invalid username/password" on
+ * 401) unless they are accepted.
+ */
+int pod_registry_put_blob_stream(struct pod_registry_client *c, const char *repo,
+				 pod_registry_read_fn read, void *ud, char ret_digest[72],
+				 int64_t *ret_size, struct pod_err **err);
+int pod_registry_mount_blob(struct pod_registry_client *c, const char *repo, const char *digest,
+			    const char *from, struct pod_err **err);
+int pod_registry_check_login(struct pod_registry_client *c, struct pod_err **err);
+
 #endif

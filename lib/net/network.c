@@ -9,6 +9,7 @@
 #include "core/fs.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "store/events.h"
 
 #include <errno.h>
 #include <net/if.h>
@@ -870,6 +871,14 @@ pod_net_create(struct pod_store *s, const struct pod_net_create_opts *o, json_t 
 		goto fail;
 	if (pod_store_commit(s, err) < 0)
 		return -1;
+	{
+		struct pod_event ev = {
+			.type = "network", .status = "create",
+			.id = json_string_value(json_object_get(obj, "id")),
+			.network = json_string_value(json_object_get(obj, "name")),
+		};
+		pod_event_emit(s, &ev);
+	}
 	*ret_network = TAKE_PTR(obj);
 	return 0;
 fail:

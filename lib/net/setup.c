@@ -16,6 +16,7 @@
 #include "core/fs.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "store/events.h"
 #include "core/lock.h"
 
 #include <arpa/inet.h>
@@ -1253,6 +1254,11 @@ pod_net_remove(struct pod_store *s, const char *name_or_id, bool force, struct p
 	}
 	if (pod_store_commit(s, err) < 0)
 		return -1;
+	{
+		struct pod_event ev = { .type = "network", .status = "remove", .id = n->id,
+					.network = n->name };
+		pod_event_emit(s, &ev);
+	}
 	/* rules or a bridge left by a crash */
 	cleanup_lock int lk = net_lock(s, err);
 	if (lk < 0)

@@ -20,6 +20,14 @@ int pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd
 		     struct pod_err **err);
 int pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 
+/* Podman's detach keys ("ctrl-p,ctrl-q", "a,b"; "" is none) as bytes (ctr_attach.c) */
+#define POD_DETACH_KEYS_MAX 16
+int pod_ctr_parse_detach_keys(const char *spec, unsigned char out[POD_DETACH_KEYS_MAX],
+			      size_t *ret_n, struct pod_err **err);
+
+/* resumes a paused container (ctr_pause.c); a no-op for any other state */
+int pod_ctr_thaw_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
+
 /* rootfs (ctr_rootfs.c) */
 int pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 int pod_ctr_rootfs_unmount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);

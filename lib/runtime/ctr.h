@@ -205,6 +205,55 @@ int pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name
 int pod_ctr_wait(struct pod_engine *e, const char *id, const enum pod_ctr_state *conditions,
 		 size_t n_conditions, int64_t interval_ns, int *ret_code, struct pod_err **err);
 
+/*
+ * Appends a container event ("create", "died", ...) to the events log
+ * (store/events.h); exit_code is for "died". Best effort, never fails.
+ */
+void pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
+		   int exit_code);
+
+/* --- top (ctr_top.c) --- */
+
+/* every argument (or comma-separated word) is a psgo descriptor ("pid", "%C") */
+bool pod_ctr_top_descriptors_valid(char *const *args);
+/*
+ * The running container's processes, one row (array of strings) per
+ * process, sorted by pid, one column per descriptor (NULL: Podman's
+ * default "user pid ppid pcpu etime tty time args"); *ret_header holds the
+ * column titles. From /proc of the processes in its cgroup (else in its pid
+ * namespace). POD_E_STATE when it does not run.
+ */
+int pod_ctr_top(struct pod_engine *e, const struct pod_ctr *c, char *const *descriptors,
+		json_t **ret_header, json_t **ret_rows, struct pod_err **err);
+/* runs the container's own ps(1) with args inside its namespaces; ps's exit code */
+int pod_ctr_top_ps(struct pod_engine *e, const struct pod_ctr *c, char *const *args,
+		   struct pod_err **err);
+
+/* --- stats (ctr_stats.c) --- */
+struct pod_ctr_stats {
+	bool running;		/* false: every figure is 0 */
+	int64_t at_ns, started_ns; /* when sampled; when the container started */
+	uint64_t cpu_ns;	/* CPU time used */
+	uint64_t mem_usage;	/* bytes, inactive page cache left out (as Podman) */
+	uint64_t mem_limit;	/* the cgroup's limit, at most the host's memory */
+	uint64_t net_rx, net_tx; /* every interface of its network namespace but lo */
+	uint64_t block_read, block_write;
+	uint64_t pids;
+};
+/* one sample from the container's cgroup (v1 or v2) and network namespace */
+int pod_ctr_stats(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_stats *ret,
+		  struct pod_err **err);
+
+/* --- update (ctr_update.c) --- */
+/*
+ * Merges changes (Settings keys: Memory, MemorySwap, MemoryReservation,
+ * CpuShares, CpuQuota, CpuPeriod, NanoCpus, CpusetCpus, CpusetMems,
+ * PidsLimit) into the container's Settings, applies them to its cgroup
+ * when it runs, and saves the row, so inspect and the next start use them.
+ */
+int pod_ctr_update(struct pod_engine *e, struct pod_ctr *c, json_t *changes,
+		   struct pod_err **err);
+
 /* Podman's "Up 2 seconds ago", "Exited (0) 3 seconds ago", "Created" */
 char *pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns);
 

@@ -12,7 +12,7 @@
 #include <termios.h>
 #include <unistd.h>
 
-#define MAX_KEYS 16
+#define MAX_KEYS POD_DETACH_KEYS_MAX
 
 struct att {
 	struct pod_engine *e;
@@ -30,8 +30,9 @@ struct att {
 };
 
 /* "ctrl-p,ctrl-q" -> {0x10, 0x11}; Podman's detach key syntax */
-static int
-parse_keys(const char *spec, unsigned char *out, size_t *ret_n, struct pod_err **err)
+int
+pod_ctr_parse_detach_keys(const char *spec, unsigned char out[POD_DETACH_KEYS_MAX], size_t *ret_n,
+			  struct pod_err **err)
 {
 	size_t n = 0;
 
@@ -199,10 +200,14 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 	sigset_t mask, oldmask;
 	int rc;
 
+	/* a fresh attach (`podman attach`); start's own attach is its event */
+	if (attach_fd < 0)
+		pod_ctr_event(e, c, "attach", 0);
+
 	a.rundir = pod_ctr_rundir(e, c->id);
 	a.from_socket = driver && *driver && !STREQ(driver, "k8s-file");
-	if (parse_keys(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q", a.keys, &a.n_keys,
-		       err) < 0)
+	if (pod_ctr_parse_detach_keys(o->detach_keys ? o->detach_keys : "ctrl-p,ctrl-q",
+				      a.keys, &a.n_keys, err) < 0)
 		goto fail;
 	if (a.sock < 0) {
 		a.sock = pod_monitor_attach_connect(a.rundir, err);

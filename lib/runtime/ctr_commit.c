@@ -317,6 +317,7 @@ pod_ctr_commit(struct pod_engine *e, struct pod_ctr *c, const struct pod_commit_
 	progress(o, line);
 	progress(o, "Writing manifest to image destination");
 	progress(o, "Storing signatures");
+	pod_ctr_event(e, c, "commit", 0);
 	*ret_id = TAKE_PTR(id);
 	r = 0;
 out:

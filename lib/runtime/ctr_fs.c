@@ -112,6 +112,7 @@ pod_ctr_mount(struct pod_engine *e, struct pod_ctr *c, char **ret_path, struct p
 		return -1;
 	if (set_count(e, c, pod_ctr_mount_count(e, c) + 1, err) < 0)
 		return -1;
+	pod_ctr_event(e, c, "mount", 0);
 	*ret_path = pod_ctr_rootfs(e, c);
 	return 0;
 }
@@ -127,8 +128,9 @@ pod_ctr_unmount(struct pod_engine *e, struct pod_ctr *c, bool force, struct pod_
 	n = force ? 0 : pod_ctr_mount_count(e, c) - 1;
 	if (set_count(e, c, n, err) < 0)
 		return -1;
-	if (n <= 0 && !runs(c))
-		return pod_ctr_rootfs_unmount(e, c, err);
+	if (n <= 0 && !runs(c) && pod_ctr_rootfs_unmount(e, c, err) < 0)
+		return -1;
+	pod_ctr_event(e, c, "unmount", 0);
 	return 0;
 }
 

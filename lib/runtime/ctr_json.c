@@ -8,6 +8,7 @@
 #include "core/strbuf.h"
 #include "runtime/caps.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
 #include "runtime/specgen.h"
 
@@ -284,8 +285,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(state, "Error", json_string(nz(pod_ctr_str(c, "Error"))));
 	json_object_set_new(state, "StartedAt", jtime(c->started_ns));
 	json_object_set_new(state, "FinishedAt", jtime(c->finished_ns));
-	json_object_set_new(state, "Health", json_pack("{s:s, s:i, s:n}", "Status", "",
-						       "FailingStreak", 0, "Log"));
+	json_object_set_new(state, "Health", pod_ctr_health_inspect(c));
 	json_object_set_new(state, "CgroupPath", json_string(running && cgpath ? cgpath : ""));
 	json_object_set_new(state, "CheckpointedAt", jtime(0));
 	json_object_set_new(state, "RestoredAt", jtime(0));
@@ -331,7 +331,7 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	json_object_set_new(o, "AppArmorProfile", json_string(""));
 	json_object_set_new(o, "EffectiveCaps", caps_of(spec, "effective", c));
 	json_object_set_new(o, "BoundingCaps", caps_of(spec, "bounding", c));
-	json_object_set_new(o, "ExecIDs", json_array());
+	json_object_set_new(o, "ExecIDs", pod_ctr_exec_ids(e, c));
 	gd = json_object();
 	if (STREQ(driver, "vfs")) {
 		json_object_set_new(gd, "Name", json_string("vfs"));
@@ -419,6 +419,20 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 	}
 	json_object_set_new(config, "StopSignal", json_integer(pod_ctr_setting_int(c, "StopSignal",
 										   15)));
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		const char *act = pod_ctr_setting_str(c, "HealthOnFailure");
+		if (hc) {
+			/* Podman leaves out what is zero (a disabled interval, no start period) */
+			static const char *const keys[] = { "Interval", "StartPeriod" };
+			for (size_t i = 0; i < ARRAY_SIZE(keys); i++)
+				if (json_integer_value(json_object_get(hc, keys[i])) == 0)
+					json_object_del(hc, keys[i]);
+			json_object_set(config, "Healthcheck", hc);
+		}
+		json_object_set_new(config, "HealthcheckOnFailureAction",
+				    json_string(act ? act : "none"));
+	}
 	json_object_set_new(config, "CreateCommand",
 			    or_empty_array(json_object_get(c->settings, "CreateCommand")));
 	json_object_set_new(config, "Umask", json_string(

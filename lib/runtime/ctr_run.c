@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_fs.h"
 #include "runtime/ctr_net.h"
 #include "runtime/ctr_ns.h"
@@ -249,7 +250,10 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		goto fail_tx;
 	if (pod_store_commit(e->store, err) < 0)
 		goto fail_tx;
-	return pod_ctr_load(e, id, ret, err);
+	if (pod_ctr_load(e, id, ret, err) < 0)
+		return -1;
+	pod_ctr_event(e, *ret, "create", 0);
+	return 0;
 
 fail_tx:
 	pod_store_rollback(e->store);
@@ -341,7 +345,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *cleanup_tool = NULL, *monitor_log = NULL, *cfg_path = NULL;
 	cleanup_free char *cfg_text = NULL;
 	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
-	cleanup_strv char **exit_args = NULL;
+	cleanup_strv char **exit_args = NULL, **health_args = NULL;
+	cleanup_free char *health_tool = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
@@ -375,6 +380,8 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	remove_in(rundir, "exit.json");
 	remove_in(rundir, "conmon.pid");
 	remove_in(rundir, "pidfile");
+	pod_ctr_exec_forget(e, c->id);
+	json_object_del(c->data, "Health"); /* a container that starts again starts healthy-unknown */
 	exit_dir = pod_path_join(e->runroot, "exits");
 	if (pod_mkdir_p(exit_dir, 0700, err) < 0)
 		return -1;
@@ -464,6 +471,19 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.exit_command_args = exit_args;
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
+		if (iv > 0) {
+			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
+			health_args = pod_strv_push(health_args, xstrdup("run"));
+			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
+				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
+			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
+			mo.health_command = health_tool;
+			mo.health_command_args = health_args;
+		}
+	}
 	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
 		goto fail;
 	if (attach_fd_ret) {
@@ -496,8 +516,15 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 		kill(pid, SIGKILL);
 		return -1;
 	}
-	if (attach_fd_ret)
+	/* under the lock: the exit's "died" (cleanup takes the lock) comes after */
+	pod_ctr_event(e, c, "init", 0);
+	pod_ctr_event(e, c, "start", 0);
+	if (attach_fd_ret) {
+		/* without a socket, pod_ctr_attach() connects and says it */
+		if (attach_fd >= 0)
+			pod_ctr_event(e, c, "attach", 0);
 		*attach_fd_ret = TAKE_FD(attach_fd);
+	}
 	return 0;
 
 fail_monitor:
@@ -568,6 +595,10 @@ pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **
 	}
 	if (kill(c->pid, sig) < 0 && errno != ESRCH)
 		return pod_err_sys(err, "sending signal %d to container %s", sig, c->id);
+	pod_ctr_event(e, c, "kill", 0);
+	/* a frozen process dies only once thawed */
+	if (sig == SIGKILL && c->state == POD_CTR_PAUSED)
+		return pod_ctr_thaw_locked(e, c, err);
 	return 0;
 }
 
@@ -591,13 +622,9 @@ pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct po
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
 		if (c->state == POD_CTR_PAUSED) {
-			cleanup_free char *cgpath = pod_ctr_cgroups_path(c);
-			struct pod_cgroup *cg = NULL;
 			struct pod_err *e2 = NULL;
-			if (cgpath && pod_cgroup_load(cgpath, &cg, &e2) == 0)
-				(void) pod_cgroup_freeze(cg, false, &e2);
-			pod_err_free(&e2);
-			pod_cgroup_free(cg);
+			if (pod_ctr_thaw_locked(e, c, &e2) < 0)
+				pod_err_free(&e2);
 		}
 		if (timeout > 0) {
 			(void) kill(c->pid, sig);
@@ -704,6 +731,9 @@ runner_alive(const struct pod_ctr *c)
 	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
 }
 
+/* set while rm stops a running container: its cleanup is part of the removal */
+static bool removing;
+
 int
 pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
@@ -744,6 +774,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		c->state = POD_CTR_EXITED;
 		c->pid = 0;
 		transition = true;
+		pod_ctr_event(e, c, "died", c->exit_code);
 	}
 	if (!pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
@@ -776,6 +807,9 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	json_object_del(c->data, "PidStartTime");
 	if (pod_ctr_save(e, c, err) < 0)
 		return -1;
+	/* like Podman, a container being removed goes from "died" to "remove" */
+	if (!pod_ctr_setting_bool(c, "Rm") && !removing)
+		pod_ctr_event(e, c, "cleanup", 0);
 	if (should_restart(c)) {
 		json_t *cnt = json_object_get(c->data, "RestartCount");
 		json_object_set_new(c->data, "RestartCount",
@@ -850,6 +884,7 @@ pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **
 	if (pod_store_commit(e->store, err) < 0)
 		return -1;
 	c->state = POD_CTR_REMOVING;
+	pod_ctr_event(e, c, "remove", 0);
 	if (pod_ctr_setting_bool(c, "Rm") && pod_ctr_remove_volumes(e, c, &e2) < 0) {
 		pod_warn("removing the anonymous volumes of %s: %s", c->id, e2->msg);
 		pod_err_free(&e2);
@@ -872,6 +907,7 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 	       struct pod_err **err)
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
+	int r;
 
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
@@ -892,7 +928,12 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		json_object_set_new(c->data, "StoppedByUser", json_true());
 		json_object_set_new(c->settings, "Rm", json_false());
 		close(TAKE_FD(lock));
-		if (pod_ctr_save(e, c, err) < 0 || pod_ctr_stop(e, c, timeout, err) < 0)
+		if (pod_ctr_save(e, c, err) < 0)
+			return -1;
+		removing = true;
+		r = pod_ctr_stop(e, c, timeout, err);
+		removing = false;
+		if (r < 0)
 			return -1;
 		lock = pod_ctr_lock(e, c->id, err);
 		if (lock < 0)
@@ -926,7 +967,10 @@ pod_ctr_rename(struct pod_engine *e, struct pod_ctr *c, const char *new_name,
 				   "exists", new_name);
 	free(c->name);
 	c->name = xstrdup(new_name);
-	return pod_ctr_save(e, c, err);
+	if (pod_ctr_save(e, c, err) < 0)
+		return -1;
+	pod_ctr_event(e, c, "rename", 0);
+	return 0;
 }
 
 /* --- wait ---------------------------------------------------------------- */
@@ -975,9 +1019,11 @@ pod_ctr_status_text(const struct pod_ctr *c, int64_t now_ns)
 	cleanup_free char *ago = NULL;
 
 	switch (c->state) {
-	case POD_CTR_RUNNING:
+	case POD_CTR_RUNNING: {
+		const char *h = pod_ctr_health_status(c);
 		ago = pod_human_ago(c->started_ns, now_ns);
-		return xasprintf("Up %s", ago);
+		return *h ? xasprintf("Up %s (%s)", ago, h) : xasprintf("Up %s", ago);
+	}
 	case POD_CTR_PAUSED:
 		return xstrdup("Paused");
 	case POD_CTR_CREATED:

@@ -205,6 +205,14 @@ setup_console(struct pod_rt_init *a, bool bind_console, struct pod_err **err)
 	return 0;
 }
 
+static int
+load_seccomp(const struct pod_rt_init *a, json_t *sc, struct pod_err **err)
+{
+	if (a->seccomp_bpf && a->seccomp_bpf->insns)
+		return pod_rt_seccomp_load_bpf(a->seccomp_bpf, err);
+	return pod_rt_seccomp_load(sc, err);
+}
+
 /* from here on the process becomes what the spec asks, then execs */
 static void __attribute__((noreturn))
 finalize_and_exec(struct pod_rt_init *a, const char *exe)
@@ -214,7 +222,7 @@ finalize_and_exec(struct pod_rt_init *a, const char *exe)
 	json_t *sc = a->spec ? a->spec->seccomp : NULL;
 
 	/* without no_new_privs the filter needs CAP_SYS_ADMIN: load it while we have it */
-	if (sc && !p->no_new_privileges && pod_rt_seccomp_load(sc, &e) < 0)
+	if (sc && !p->no_new_privileges && load_seccomp(a, sc, &e) < 0)
 		fail(a, e);
 	if (pod_rt_set_identity(p, &e) < 0)
 		fail(a, e);
@@ -222,7 +230,7 @@ finalize_and_exec(struct pod_rt_init *a, const char *exe)
 		pod_err_sys(&e, "prctl(PR_SET_NO_NEW_PRIVS)");
 		fail(a, e);
 	}
-	if (sc && p->no_new_privileges && pod_rt_seccomp_load(sc, &e) < 0)
+	if (sc && p->no_new_privileges && load_seccomp(a, sc, &e) < 0)
 		fail(a, e);
 	if (chdir(p->cwd) < 0) {
 		pod_err_sys(&e, "chdir to cwd (\"%s\") set in config.json", p->cwd);

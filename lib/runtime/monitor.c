@@ -53,6 +53,8 @@ struct mon {
 	} orphans[MAX_ORPHANS];
 	size_t n_orphans;
 	struct pod_strbuf rt_err;
+	pid_t health_pid;	/* the running healthcheck, 0: none */
+	int64_t health_next;	/* CLOCK_MONOTONIC ns of the next one */
 	char inbuf[POD_MONITOR_BUF_SIZE];
 	size_t in_off, in_len;
 };
@@ -86,7 +88,9 @@ reap(struct mon *m)
 			continue;
 		if (pid <= 0)
 			return;
-		if (pid == m->cmd_pid) {
+		if (m->health_pid > 0 && pid == m->health_pid) {
+			m->health_pid = 0;
+		} else if (pid == m->cmd_pid) {
 			m->cmd_done = true;
 			m->cmd_status = status;
 		} else if (m->ctr_pid > 0 && pid == m->ctr_pid) {
@@ -765,6 +769,34 @@ ctl_message(void *data, int type, int x, int y)
 	}
 }
 
+/* starts the healthcheck when due (one at a time); the poll timeout until the next */
+static int
+health_tick(struct mon *m)
+{
+	const struct pod_monitor_opts *o = m->o;
+	int64_t now, left;
+
+	if (o->health_interval_ms <= 0 || !o->health_command)
+		return -1;
+	now = pod_mono_ns();
+	if (!m->health_next)
+		m->health_next = now + o->health_interval_ms * 1000000;
+	if (now >= m->health_next) {
+		if (m->health_pid <= 0) {
+			cleanup_strv char **argv = NULL;
+			argv = pod_strv_push(argv, xstrdup(o->health_command));
+			for (size_t i = 0; o->health_command_args && o->health_command_args[i]; i++)
+				argv = pod_strv_push(argv, xstrdup(o->health_command_args[i]));
+			m->health_pid = spawn_child(argv, m->devnull, m->devnull, m->devnull);
+			if (m->health_pid < 0)
+				m->health_pid = 0;
+		}
+		m->health_next = now + o->health_interval_ms * 1000000;
+	}
+	left = (m->health_next - now) / 1000000 + 1;
+	return left > INT32_MAX ? INT32_MAX : (int) left;
+}
+
 /* the poll loop while the container runs */
 static int
 supervise(struct mon *m, struct pod_err **err)
@@ -792,7 +824,7 @@ supervise(struct mon *m, struct pod_err **err)
 			p[n++] = (struct pollfd){ .fd = m->at.clients[i].fd,
 						  .events = (m->at.clients[i].readable &&
 							     !input_pending) ? POLLIN : 0 };
-		if (poll(p, n, -1) < 0) {
+		if (poll(p, n, health_tick(m)) < 0) {
 			if (errno == EINTR)
 				continue;
 			free(p);

@@ -83,6 +83,11 @@ struct pod_monitor_opts {
 	const char *log_level;		/* the monitor's --log-level; NULL: default */
 	const char *monitor_log;	/* spawn: file for the monitor's stderr; NULL: /dev/null
 					 * (passthrough keeps the caller's stdio) */
+	/* healthcheck: every health_interval_ms (> 0) while the container runs, the
+	 * monitor runs HEALTH_COMMAND [ARGS] (one at a time, stdio on /dev/null) */
+	int64_t health_interval_ms;
+	const char *health_command;
+	char *const *health_command_args;
 };
 
 struct pod_monitor_exit {

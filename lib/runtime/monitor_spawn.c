@@ -113,6 +113,13 @@ pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int sync_fd
 	if (o->exit_delay > 0)
 		v = pod_strv_push(v, xasprintf("--exit-delay=%" PRId64, o->exit_delay));
 	v = push_opt(v, "log-level", o->log_level);
+	if (o->health_interval_ms > 0 && o->health_command) {
+		v = pod_strv_push(v, xasprintf("--health-interval-ms=%" PRId64,
+					       o->health_interval_ms));
+		v = push_opt(v, "health-command", o->health_command);
+		for (size_t i = 0; o->health_command_args && o->health_command_args[i]; i++)
+			v = push_opt(v, "health-command-arg", o->health_command_args[i]);
+	}
 	if (sync_fd >= 0)
 		v = pod_strv_push(v, xasprintf("--sync-fd=%d", sync_fd));
 	v = pod_strv_push(v, xstrdup("--start"));

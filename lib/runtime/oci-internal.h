@@ -32,6 +32,21 @@ const char *pod_oci_rlimit_name(int resource);
 /* seccomp.c */
 int pod_rt_seccomp_check(json_t *seccomp, const char *file, struct pod_err **err);
 int pod_rt_seccomp_load(json_t *seccomp, struct pod_err **err);
+/*
+ * A filter compiled ahead (in the runtime, before the fork: the child only
+ * loads it) and kept in CACHE_DIR/SHA256.bpf, keyed by the profile, the
+ * libseccomp version and the machine, so a profile is compiled once per
+ * runtime root. cache_dir NULL: compile only.
+ */
+struct pod_rt_bpf {
+	struct sock_filter *insns;
+	unsigned short len;
+	unsigned flags; /* SECCOMP_FILTER_FLAG_* */
+};
+int pod_rt_seccomp_prepare(const char *cache_dir, json_t *seccomp, struct pod_rt_bpf *ret,
+			   struct pod_err **err);
+int pod_rt_seccomp_load_bpf(const struct pod_rt_bpf *b, struct pod_err **err);
+void pod_rt_bpf_release(struct pod_rt_bpf *b);
 json_t *pod_rt_seccomp_features(void);
 
 /* capset.c */
@@ -134,6 +149,7 @@ struct pod_rt_init {
 	bool no_pivot;
 	unsigned preserve_fds;
 	int unshare_flags;  /* namespaces the init unshares itself */
+	const struct pod_rt_bpf *seccomp_bpf; /* the spec's filter, compiled; NULL: compile */
 	bool new_userns;
 };
 /* the container's init after clone (create); never returns */

@@ -255,6 +255,15 @@ console_for(const struct pod_oci_process *p, const char *sock_path, int sock_fd,
 	return pod_rt_console_connect(sock_path, ret, err);
 }
 
+/* the spec's seccomp filter compiled before the fork (ROOT/seccomp caches it) */
+static int
+seccomp_ahead(const char *root, json_t *sc, struct pod_rt_bpf *ret, struct pod_err **err)
+{
+	cleanup_free char *dir = xasprintf("%s/seccomp", root);
+
+	return pod_rt_seccomp_prepare(dir, sc, ret, err);
+}
+
 static int
 do_create(const char *root, const char *id, const char *bundle_in,
 	  const struct pod_oci_create_opts *opts, int console_pair_fd, pid_t *ret_pid,
@@ -266,6 +275,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	cleanup_free char *cfg_copy = NULL, *state_text = NULL, *cfg_text = NULL;
 	cleanup_close int fifo_fd = -1, console_fd = -1, own_pidns = -1;
 	cleanup_free int *ns_fds = NULL;
+	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	struct pod_oci_state st = { 0 };
 	int sync[2] = { -1, -1 };
 	unsigned long clone_flags = 0;
@@ -343,6 +353,8 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			unshare_flags |= ns->type;
 		}
 	}
+	if (s->seccomp && seccomp_ahead(root, s->seccomp, &bpf, err) < 0)
+		goto fail;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sync) < 0) {
 		pod_err_sys(err, "socketpair");
 		goto fail;
@@ -364,6 +376,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			.ns_fds = ns_fds, .no_pivot = opts->no_pivot,
 			.preserve_fds = opts->preserve_fds, .unshare_flags = unshare_flags,
 			.new_userns = clone_flags & CLONE_NEWUSER,
+			.seccomp_bpf = &bpf,
 		};
 		close(sync[0]);
 		pod_rt_init_main(&a);
@@ -575,6 +588,50 @@ wait_gone(pid_t pid, uint64_t start_time)
 	}
 }
 
+static int
+set_frozen(const struct pod_oci_state *st, bool frozen, struct pod_err **err)
+{
+	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+
+	if (!st->cgroups_path)
+		return pod_err_set(err, POD_E_STATE, 0, "cannot %s a container without a cgroup",
+				   frozen ? "pause" : "resume");
+	if (pod_cgroup_load(st->cgroups_path, &cg, err) < 0 ||
+	    pod_cgroup_freeze(cg, frozen, err) < 0)
+		return -1;
+	return 0;
+}
+
+int
+pod_oci_pause(const char *root, const char *id, bool pause, struct pod_err **err)
+{
+	cleanup_(pod_oci_state_freep) struct pod_oci_state *st = NULL;
+	cleanup_free char *marker = NULL;
+
+	if (pod_oci_state_get(root, id, &st, err) < 0)
+		return -1;
+	if (pause && st->status != POD_OCI_RUNNING)
+		return pod_err_set(err, POD_E_STATE, 0, "container not running");
+	if (!pause && st->status != POD_OCI_PAUSED)
+		return pod_err_set(err, POD_E_STATE, 0, "container not paused");
+	marker = xasprintf("%s/%s/paused", root, id);
+	if (pause) {
+		cleanup_close int fd = open(marker, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd < 0)
+			return pod_err_sys(err, "creating %s", marker);
+		if (set_frozen(st, true, err) < 0) {
+			(void) unlink(marker);
+			return -1;
+		}
+		return 0;
+	}
+	if (set_frozen(st, false, err) < 0)
+		return -1;
+	if (unlink(marker) < 0 && errno != ENOENT)
+		return pod_err_sys(err, "removing %s", marker);
+	return 0;
+}
+
 int
 pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **err)
 {
@@ -585,12 +642,16 @@ pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **er
 
 	if (pod_oci_state_get(root, id, &st, err) < 0)
 		return -1;
-	if (st->status == POD_OCI_RUNNING && !force)
+	if ((st->status == POD_OCI_RUNNING || st->status == POD_OCI_PAUSED) && !force)
 		return pod_err_set(err, POD_E_STATE, 0, "cannot delete container %s that is not "
-						       "stopped: running", id);
-	if (st->status == POD_OCI_RUNNING || st->status == POD_OCI_CREATED) {
+						       "stopped: %s", id, pod_oci_status_name(st->status));
+	if (st->status == POD_OCI_RUNNING || st->status == POD_OCI_CREATED ||
+	    st->status == POD_OCI_PAUSED) {
 		if (signal_container(st, SIGKILL, true, err) < 0)
 			return -1;
+		/* frozen tasks die only once thawed */
+		if (st->status == POD_OCI_PAUSED && set_frozen(st, false, &e) < 0)
+			pod_err_free(&e);
 		wait_gone(st->pid, st->start_time);
 	}
 	dir = state_dir(root, id);
@@ -857,6 +918,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	cleanup_close int root_fd = -1, pidns = -1, own_pidns = -1, console_fd = -1;
 	cleanup_close int master = -1;
 	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
+	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
 	int sync[2] = { -1, -1 }, pair[2] = { -1, -1 };
 	size_t n = 0;
@@ -869,11 +931,15 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		nsfds[i] = -1;
 	if (pod_oci_state_get(root, id, &st, err) < 0)
 		return -1;
+	if (st->status == POD_OCI_PAUSED)
+		return pod_err_set(err, POD_E_STATE, 0, "cannot exec in a paused container");
 	if (st->status != POD_OCI_RUNNING && st->status != POD_OCI_CREATED)
 		return pod_err_set(err, POD_E_STATE, 0, "cannot exec in a stopped container");
 	if (load_config_copy(root, id, &s, err) < 0)
 		return -1;
 	if (exec_process(s, o, &p, err) < 0)
+		return -1;
+	if (s->seccomp && seccomp_ahead(root, s->seccomp, &bpf, err) < 0)
 		return -1;
 	if (p->terminal && !o->console_socket && o->console_fd < 0) {
 		if (o->detach)
@@ -928,6 +994,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		memcpy(a.exec_ns_fds, nsfds, sizeof(nsfds));
 		a.exec_root_fd = root_fd;
 		a.preserve_fds = o->preserve_fds;
+		a.seccomp_bpf = &bpf;
 		close(sync[0]);
 		if (pair[0] >= 0)
 			close(pair[0]);

@@ -61,6 +61,7 @@ enum pod_oci_status {
 	POD_OCI_CREATED,
 	POD_OCI_RUNNING,
 	POD_OCI_STOPPED,
+	POD_OCI_PAUSED, /* running with its cgroup frozen (pod_oci_pause) */
 };
 
 struct pod_oci_state {
@@ -93,6 +94,10 @@ int pod_oci_create(const char *root, const char *id, const char *bundle,
 int pod_oci_start(const char *root, const char *id, struct pod_err **err);
 int pod_oci_kill(const char *root, const char *id, int sig, bool all, struct pod_err **err);
 int pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **err);
+/* `runc pause` / `runc resume`: freezes or thaws the container's cgroup (a
+ * container without one cannot pause); "container not running" /
+ * "container not paused" (POD_E_STATE) otherwise */
+int pod_oci_pause(const char *root, const char *id, bool pause, struct pod_err **err);
 
 /*
  * create + start; without detach it waits for the init, forwarding

@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
 
 #include <errno.h>
@@ -781,32 +782,6 @@ pod_pod_kill(struct pod_engine *e, const struct pod_pod *p, int sig, struct pod_
 	return rc;
 }
 
-static int
-pause_one(struct pod_engine *e, struct pod_ctr *c, bool pause, struct pod_err **err)
-{
-	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
-	cleanup_free char *cgpath = NULL;
-	struct pod_cgroup *cg = NULL;
-	int r;
-
-	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
-		return -1;
-	if (c->state != (pause ? POD_CTR_RUNNING : POD_CTR_PAUSED))
-		return 0;
-	cgpath = pod_ctr_cgroups_path(c);
-	if (!cgpath)
-		return pod_err_set(err, POD_E_STATE, 0, "container %s has no cgroup to freeze: "
-				   "container state improper", c->id);
-	if (pod_cgroup_load(cgpath, &cg, err) < 0)
-		return -1;
-	r = pod_cgroup_freeze(cg, pause, err);
-	pod_cgroup_free(cg);
-	if (r < 0)
-		return -1;
-	c->state = pause ? POD_CTR_PAUSED : POD_CTR_RUNNING;
-	return pod_ctr_save(e, c, err);
-}
-
 int
 pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause, struct pod_err **err)
 {
@@ -819,7 +794,7 @@ pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause, struct 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (m[i]->state != (pause ? POD_CTR_RUNNING : POD_CTR_PAUSED))
 			continue;
-		if (pause_one(e, m[i], pause, err) < 0)
+		if (pod_ctr_pause(e, m[i], pause, err) < 0)
 			rc = pod_err_wrap(err, "%s container %s", pause ? "pausing" : "unpausing",
 					  m[i]->id);
 		done++;

@@ -2,8 +2,17 @@
 #include "runtime/oci-internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/seccomp.h>
+#include <openssl/evp.h>
+#include <openssl/sha.h>
 #include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/utsname.h>
+#include <unistd.h>
 
 static const char *const action_names[] = {
 	"SCMP_ACT_KILL",  "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
@@ -233,8 +242,8 @@ add_rule(scmp_filter_ctx ctx, uint32_t act, int nr, json_t *args, const char *na
 	return 0;
 }
 
-int
-pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
+static int
+build_filter(json_t *sc, scmp_filter_ctx *ret, struct pod_err **err)
 {
 	json_t *der = json_object_get(sc, "defaultErrnoRet");
 	uint32_t def_errno = der ? (uint32_t) json_integer_value(der) : EPERM;
@@ -309,12 +318,174 @@ pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
 		if (single)
 			json_decref(single);
 	}
+	*ret = ctx;
+	return 0;
+}
+
+int
+pod_rt_seccomp_load(json_t *sc, struct pod_err **err)
+{
+	scmp_filter_ctx ctx = NULL;
+	int r;
+
+	if (build_filter(sc, &ctx, err) < 0)
+		return -1;
 	r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (r < 0)
 		return pod_err_set(err, POD_E_GENERIC, -r, "loading the seccomp filter: %s",
 				   pod_strerror(-r));
 	return 0;
+}
+
+/* --- compiled filters, cached by the profile's digest ---------------------- */
+
+static unsigned
+filter_flags(json_t *sc)
+{
+	unsigned f = 0;
+	json_t *v;
+	size_t i;
+
+	json_array_foreach (json_object_get(sc, "flags"), i, v) {
+		const char *n = json_string_value(v);
+		if (STREQ(n, "SECCOMP_FILTER_FLAG_TSYNC"))
+			f |= SECCOMP_FILTER_FLAG_TSYNC;
+		else if (STREQ(n, "SECCOMP_FILTER_FLAG_LOG"))
+			f |= SECCOMP_FILTER_FLAG_LOG;
+		else if (STREQ(n, "SECCOMP_FILTER_FLAG_SPEC_ALLOW"))
+			f |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	}
+	return f;
+}
+
+/* the cache key: the profile, libseccomp's version and our architecture */
+static char *
+filter_key(json_t *sc)
+{
+	cleanup_free char *text = json_dumps(sc, JSON_COMPACT | JSON_SORT_KEYS);
+	const struct scmp_version *v = seccomp_version();
+	unsigned char md[SHA256_DIGEST_LENGTH];
+	struct utsname u;
+	char *hex = xmalloc(2 * sizeof(md) + 1);
+	EVP_MD_CTX *h = EVP_MD_CTX_new();
+	char tag[128];
+
+	if (uname(&u) < 0)
+		snprintf(u.machine, sizeof(u.machine), "unknown");
+	snprintf(tag, sizeof(tag), "\n%u.%u.%u %s", v ? v->major : 0, v ? v->minor : 0,
+		 v ? v->micro : 0, u.machine);
+	if (!h || !text || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1 ||
+	    EVP_DigestUpdate(h, text, strlen(text)) != 1 ||
+	    EVP_DigestUpdate(h, tag, strlen(tag)) != 1 || EVP_DigestFinal_ex(h, md, NULL) != 1) {
+		EVP_MD_CTX_free(h);
+		free(hex);
+		return NULL;
+	}
+	EVP_MD_CTX_free(h);
+	for (size_t i = 0; i < sizeof(md); i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return hex;
+}
+
+static int
+compile(json_t *sc, struct pod_rt_bpf *ret, struct pod_err **err)
+{
+	scmp_filter_ctx ctx = NULL;
+	cleanup_close int fd = -1;
+	struct stat st;
+	int r;
+
+	if (build_filter(sc, &ctx, err) < 0)
+		return -1;
+	fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+	if (fd < 0) {
+		seccomp_release(ctx);
+		return pod_err_sys(err, "memfd_create");
+	}
+	r = seccomp_export_bpf(ctx, fd);
+	seccomp_release(ctx);
+	if (r < 0)
+		return pod_err_set(err, POD_E_GENERIC, -r, "exporting the seccomp filter: %s",
+				   pod_strerror(-r));
+	if (fstat(fd, &st) < 0)
+		return pod_err_sys(err, "fstat");
+	if (st.st_size <= 0 || st.st_size % (off_t) sizeof(struct sock_filter) ||
+	    st.st_size > (off_t) (BPF_MAXINSNS * sizeof(struct sock_filter)))
+		return pod_err_set(err, POD_E_GENERIC, 0, "the seccomp filter has %lld bytes",
+				   (long long) st.st_size);
+	ret->insns = xmalloc((size_t) st.st_size);
+	if (pread(fd, ret->insns, (size_t) st.st_size, 0) != (ssize_t) st.st_size) {
+		free(ret->insns);
+		ret->insns = NULL;
+		return pod_err_sys(err, "reading the seccomp filter");
+	}
+	ret->len = (unsigned short) (st.st_size / (off_t) sizeof(struct sock_filter));
+	return 0;
+}
+
+static bool
+cache_read(const char *path, struct pod_rt_bpf *ret)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+	    st.st_size <= 0 || st.st_size % (off_t) sizeof(struct sock_filter) ||
+	    st.st_size > (off_t) (BPF_MAXINSNS * sizeof(struct sock_filter)))
+		return false;
+	ret->insns = xmalloc((size_t) st.st_size);
+	if (pread(fd, ret->insns, (size_t) st.st_size, 0) != (ssize_t) st.st_size) {
+		free(ret->insns);
+		ret->insns = NULL;
+		return false;
+	}
+	ret->len = (unsigned short) (st.st_size / (off_t) sizeof(struct sock_filter));
+	return true;
+}
+
+int
+pod_rt_seccomp_prepare(const char *cache_dir, json_t *sc, struct pod_rt_bpf *ret,
+		       struct pod_err **err)
+{
+	cleanup_free char *key = cache_dir ? filter_key(sc) : NULL;
+	cleanup_free char *path = NULL;
+	struct pod_err *e = NULL;
+
+	memset(ret, 0, sizeof(*ret));
+	ret->flags = filter_flags(sc);
+	if (key) {
+		path = xasprintf("%s/%s.bpf", cache_dir, key);
+		if (cache_read(path, ret))
+			return 0;
+	}
+	if (compile(sc, ret, err) < 0)
+		return -1;
+	if (path && (mkdir(cache_dir, 0700) == 0 || errno == EEXIST) &&
+	    pod_rt_write_file_atomic(path, (const char *) ret->insns,
+				     ret->len * sizeof(struct sock_filter), 0600, &e) < 0) {
+		pod_rt_debug("seccomp cache %s: %s", path, e->msg);
+		pod_err_free(&e);
+	}
+	return 0;
+}
+
+int
+pod_rt_seccomp_load_bpf(const struct pod_rt_bpf *b, struct pod_err **err)
+{
+	struct sock_fprog prog = { .len = b->len, .filter = b->insns };
+
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, b->flags, &prog) < 0)
+		return pod_err_sys(err, "loading the seccomp filter");
+	return 0;
+}
+
+void
+pod_rt_bpf_release(struct pod_rt_bpf *b)
+{
+	free(b->insns);
+	b->insns = NULL;
+	b->len = 0;
 }
 
 json_t *

@@ -117,26 +117,34 @@ env_has(json_t *env, const char *key)
 	return false;
 }
 
-static json_t *
-build_env(const struct pod_specgen_ctx *ctx, const char *hostname, const char *home)
+json_t *
+pod_specgen_env(json_t *settings, json_t *image_config, const struct pod_config *conf)
 {
 	json_t *env = json_array(), *v;
 	size_t i;
 
-	if (ctx->conf && ctx->conf->env)
-		for (size_t k = 0; ctx->conf->env[k]; k++)
-			env_set(env, ctx->conf->env[k]);
+	if (conf && conf->env)
+		for (size_t k = 0; conf->env[k]; k++)
+			env_set(env, conf->env[k]);
 	if (!env_has(env, "PATH"))
 		env_set(env, DEFAULT_PATH);
 	if (!env_has(env, "TERM"))
 		env_set(env, "TERM=xterm");
-	json_array_foreach(json_object_get(ctx->image_config, "Env"), i, v)
+	json_array_foreach(json_object_get(image_config, "Env"), i, v)
 		if (json_is_string(v))
 			env_set(env, json_string_value(v));
 	env_set(env, "container=podman");
-	json_array_foreach(json_object_get(ctx->settings, "Env"), i, v)
+	json_array_foreach(json_object_get(settings, "Env"), i, v)
 		if (json_is_string(v))
 			env_set(env, json_string_value(v));
+	return env;
+}
+
+static json_t *
+build_env(const struct pod_specgen_ctx *ctx, const char *hostname, const char *home)
+{
+	json_t *env = pod_specgen_env(ctx->settings, ctx->image_config, ctx->conf);
+
 	if (!env_has(env, "HOSTNAME")) {
 		cleanup_free char *h = xasprintf("HOSTNAME=%s", hostname);
 		env_set(env, h);

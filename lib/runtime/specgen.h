@@ -61,6 +61,9 @@ struct pod_specgen_ctx {
 
 /* the process args (entrypoint + command) the container will run */
 json_t *pod_specgen_args(json_t *settings, json_t *image_config);
+/* the environment as configured (containers.conf, image, Env), without the
+ * HOSTNAME and HOME that the container's own process gets: what `exec` starts from */
+json_t *pod_specgen_env(json_t *settings, json_t *image_config, const struct pod_config *conf);
 /* the hostname: Hostname, else the short ID (host's with --network host) */
 char *pod_specgen_hostname(const struct pod_specgen_ctx *ctx);
 

@@ -133,6 +133,8 @@ pod_oci_status_name(enum pod_oci_status s)
 		return "running";
 	case POD_OCI_STOPPED:
 		return "stopped";
+	case POD_OCI_PAUSED:
+		return "paused";
 	}
 	return "unknown";
 }
@@ -231,6 +233,7 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 	cleanup_free char *dir = xasprintf("%s/%s", root, id);
 	cleanup_free char *path = xasprintf("%s/state.json", dir);
 	cleanup_free char *fifo = xasprintf("%s/exec.fifo", dir);
+	cleanup_free char *paused = xasprintf("%s/paused", dir);
 	cleanup_(pod_oci_state_freep) struct pod_oci_state *s = NULL;
 	cleanup_ojson json_t *j = NULL;
 	json_error_t je;
@@ -273,6 +276,8 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 		s->status = POD_OCI_STOPPED;
 	else if (access(fifo, F_OK) == 0)
 		s->status = POD_OCI_CREATED;
+	else if (access(paused, F_OK) == 0)
+		s->status = POD_OCI_PAUSED;
 	else
 		s->status = POD_OCI_RUNNING;
 	*ret = TAKE_PTR(s);

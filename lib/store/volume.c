@@ -3,6 +3,7 @@
 #include "core/id.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "store/events.h"
 #include "store/internal.h"
 #include "store/volume-internal.h"
 #include "store/volume.h"
@@ -405,6 +406,14 @@ insert_row(struct pod_store *s, const struct pod_volume *v, struct pod_err **err
 	return 0;
 }
 
+static void
+volume_event(struct pod_store *s, const char *name, const char *status)
+{
+	struct pod_event ev = { .type = "volume", .status = status, .name = name };
+
+	pod_event_emit(s, &ev);
+}
+
 int
 pod_volume_create(struct pod_store *s, const struct pod_volume_opts *o,
 		  struct pod_volume **ret, struct pod_err **err)
@@ -474,6 +483,7 @@ pod_volume_create(struct pod_store *s, const struct pod_volume_opts *o,
 		own = false;
 		goto fail;
 	}
+	volume_event(s, v->name, "create");
 	*ret = TAKE_PTR(v);
 	return 0;
 fail:
@@ -593,6 +603,7 @@ pod_volume_remove(struct pod_store *s, const char *name, unsigned flags, struct 
 	sqlite3_finalize(TAKE_PTR(st));
 	if (pod_volume_tx_end(s, own, 0, err) < 0)
 		return -1;
+	volume_event(s, name, "remove");
 	/* the row is gone: what is left on disk is garbage, removed now */
 	if (pod_volume_is_mounted(data) == 1 && umount2(data, MNT_DETACH) < 0)
 		return pod_err_sys(err, "unmounting volume %s", name);

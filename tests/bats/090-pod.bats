@@ -303,11 +303,10 @@ hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
     run_pod pod clone p90
     local cid=$output
     PODS+=("$cid")
-    run_pod ps -a --pod --filter pod=p90-clone --format '{{.Names}}' --sort names
+    run_pod ps -a --pod --filter pod=p90-clone --format '{{.Names}}'
     infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
     iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
-    is "$output" "$iname-clone
-c1-clone" "the clone's containers"
+    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "$iname-clone" c1-clone | sort | xargs)" "the clone's containers"
     run_pod pod inspect --format '{{.Labels}} {{.NumContainers}}' p90-clone
     is "$output" "map[k:v] 2" "the clone's settings"
     run_pod pod clone --name p90b --destroy --start p90-clone

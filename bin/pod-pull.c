@@ -1,0 +1,160 @@
+/* pod-pull - pull images from a registry (`podman pull`, `podman image pull`) */
+#include "cli/tool.h"
+#include "core/json.h"
+#include "image/pull.h"
+
+#include <errno.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static struct {
+	bool all_tags, quiet, tls_verify, tls_verify_set, disable_content_trust;
+	char *arch, *os, *variant, *platform, *authfile, *cert_dir, *creds;
+	char *signature_policy;
+} opt = { .tls_verify = true };
+
+static const struct pod_opt options[] = {
+	POD_OPT_BOOL('a', "all-tags", &opt.all_tags,
+		     "All tagged images in the repository will be pulled"),
+	POD_OPT_STRING(0, "arch", "ARCH", &opt.arch,
+		       "Use ARCH instead of the architecture of the machine for choosing images"),
+	POD_OPT_STRING(0, "authfile", "string", &opt.authfile,
+		       "Path of the authentication file. Use REGISTRY_AUTH_FILE environment "
+		       "variable to override"),
+	POD_OPT_STRING(0, "cert-dir", "Pathname", &opt.cert_dir,
+		       "Pathname of a directory containing TLS certificates and keys"),
+	POD_OPT_STRING(0, "creds", "Credentials", &opt.creds,
+		       "Credentials (USERNAME:PASSWORD) to use for authenticating to a registry"),
+	POD_OPT_BOOL(0, "disable-content-trust", &opt.disable_content_trust,
+		     "This is a Docker specific option and is a NOOP"),
+	POD_OPT_STRING(0, "os", "OS", &opt.os,
+		       "Use OS instead of the running OS for choosing images"),
+	POD_OPT_STRING(0, "platform", "string", &opt.platform,
+		       "Specify the platform for selecting the image.  (Conflicts with arch and "
+		       "os)"),
+	POD_OPT_BOOL('q', "quiet", &opt.quiet, "Suppress output information when pulling images"),
+	{ POD_OPT_T_BOOL, 0, "tls-verify", NULL, &opt.tls_verify,
+	  "Require HTTPS and verify certificates when contacting registries (default true)", NULL,
+	  0, NULL, &opt.tls_verify_set },
+	POD_OPT_STRING(0, "variant", "string", &opt.variant,
+		       "Use VARIANT instead of the running architecture variant for choosing "
+		       "images"),
+	{ POD_OPT_T_STRING, 0, "signature-policy", "string", &opt.signature_policy,
+	  "Pathname of signature policy file (not usually used)", NULL, POD_OPT_HIDDEN, NULL,
+	  NULL },
+	POD_OPT_END
+};
+
+static struct {
+	struct pod_imagestore *is;
+	struct pod_pull_opts po;
+	char *p_os, *p_arch, *p_variant;
+} st;
+
+static int
+setup(struct pod_ctx *ctx, struct pod_err **err)
+{
+	struct pod_err *e = NULL;
+	struct stat sb;
+
+	if (opt.platform && *opt.platform) {
+		if ((opt.arch && *opt.arch) || (opt.os && *opt.os))
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "--platform option can not be specified with --arch "
+					   "or --os");
+		if (pod_pull_parse_platform(opt.platform, &st.p_os, &st.p_arch, &st.p_variant,
+					    err) < 0)
+			return -1;
+	}
+	if (opt.authfile && *opt.authfile && stat(opt.authfile, &sb) < 0)
+		return pod_err_sys(err, "checking authfile: stat %s", opt.authfile);
+	if (opt.creds && !*opt.creds)
+		return pod_err_set(err, POD_E_INVALID, 0, "credentials can't be empty");
+	st.po.authfile = opt.authfile && *opt.authfile ? opt.authfile : NULL;
+	st.po.creds = opt.creds;
+	st.po.cert_dir = opt.cert_dir && *opt.cert_dir ? opt.cert_dir : NULL;
+	st.po.tls_verify = opt.tls_verify_set ? opt.tls_verify : -1;
+	st.po.os = st.p_os ? st.p_os : (opt.os && *opt.os ? opt.os : NULL);
+	st.po.arch = st.p_arch ? st.p_arch : (opt.arch && *opt.arch ? opt.arch : NULL);
+	st.po.variant = st.p_variant ? st.p_variant
+				     : (opt.variant && *opt.variant ? opt.variant : NULL);
+	st.po.all_tags = opt.all_tags;
+	st.po.progress = opt.quiet ? NULL : stderr;
+	st.po.progress_tty = isatty(STDERR_FILENO);
+	st.po.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	if (pod_imagestore_open_root(ctx->g.root, ctx->g.runroot, ctx->g.storage_driver, false,
+				     &st.is, err) < 0)
+		return -1;
+	/* collect what killed pulls left behind before adding more */
+	if (pod_imagestore_gc(st.is, &e) < 0)
+		pod_err_free(&e);
+	return 0;
+}
+
+static int
+pull_one(struct pod_ctx *ctx, const char *name, struct pod_err **err)
+{
+	cleanup_strv char **ids = NULL;
+
+	if (pod_pull(st.is, name, &st.po, &ids, err) < 0)
+		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		cleanup_image struct pod_image *img = NULL;
+		cleanup_json json_t *rec = NULL;
+
+		if (ctx->g.dispatched) {
+			if (pod_print_line(ids[i], err) < 0)
+				return -1;
+			continue;
+		}
+		if (pod_image_get(st.is, ids[i], &img, err) < 0)
+			return -1;
+		rec = pod_image_summary_json(img, 0);
+		json_object_del(rec, "Containers");
+		if (pod_json_print_line(stdout, rec, err) < 0)
+			return -1;
+	}
+	fflush(stdout);
+	return 0;
+}
+
+static int
+finish(struct pod_ctx *ctx, struct pod_err **err)
+{
+	pod_imagestore_close(st.is);
+	st.is = NULL;
+	free(st.p_os);
+	free(st.p_arch);
+	free(st.p_variant);
+	return 0;
+}
+
+static const struct pod_tool tool = {
+	.name = "pod-pull",
+	.verb = "pull",
+	.summary = "Pull an image from a registry",
+	.description =
+		"Pulls an image from a registry and stores it locally.\n\nAn image can be pulled by "
+		"tag or digest. If a tag is not specified, the image with the 'latest' tag is "
+		"pulled. Short names are resolved through registries.conf (aliases, then the "
+		"unqualified-search registries in order); [[registry]] entries rewrite, block, "
+		"mark insecure and mirror registries. Layers are fetched several at a time and "
+		"extracted while they download; layers already stored are not fetched again.\n\n"
+		"Run as `podman pull` it prints Podman's progress on stderr and the image ID on "
+		"stdout; as pod-pull, one image record per image on stdout.",
+	.usage = "[options] IMAGE [IMAGE...]",
+	.examples = "podman pull imageName\npodman pull fedora:latest\n"
+		    "podman pull --tls-verify=false localhost:5000/busybox",
+	.options = options,
+	.flags = POD_TOOL_TARGETS,
+	.target_type = "image",
+	.setup = setup,
+	.each_target = pull_one,
+	.finish = finish,
+};
+
+int
+main(int argc, char **argv)
+{
+	return pod_tool_main(&tool, argc, argv);
+}
