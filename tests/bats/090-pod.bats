@@ -317,3 +317,23 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod inspect --format '{{.State.Status}}' c1-clone-clone
     is "$output" "running"
 }
+
+@test "pod top and pod stats list every running container of the pod" {
+    run_pod pod create --name p90 --network none
+    track_pod p90
+    run_pod run -d --pod p90 --name s1 busybox sleep 300
+    run_pod create --pod p90 --name s2 busybox true
+    run_pod pod top p90 pid args
+    is "${lines[0]}" "PID         COMMAND" "pod top header"
+    assert "$output" =~ "/pod-infra" "the infra process"
+    assert "$output" =~ "sleep 300" "the member's process"
+    run_pod pod stats --no-stream --format '{{.Name}} {{.PIDS}}' p90
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
+    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "$iname 1" "s1 1" "s2 --" | sort | xargs)" "pod stats"
+    run_pod pod stats --no-stream p90
+    is "${lines[0]}" "POD           CID           NAME                CPU %       MEM USAGE/ LIMIT   MEM %       NET IO      BLOCK IO    PIDS" "pod stats header"
+    run_pod pod stop -t 0 p90
+    run_pod 125 pod top p90
+    is "$output" "Error: pod top can only be used on pods with at least one running container"
+}
