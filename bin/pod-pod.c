@@ -57,6 +57,30 @@ finish(struct pod_ctx *ctx, struct pod_err **err)
 	return 0;
 }
 
+/* JSON as Go's MarshalIndent with `width` spaces (Podman varies by command) */
+static int
+print_json_indent(json_t *j, int width, struct pod_err **err)
+{
+	cleanup_free char *text = pod_json_dumps_pretty(j);
+	struct pod_strbuf sb = POD_STRBUF_INIT;
+	int rc;
+
+	for (const char *q = text; *q;) {
+		size_t sp = strspn(q, " "), nl = strcspn(q + sp, "\n");
+		if (q != text)
+			pod_strbuf_addch(&sb, '\n');
+		for (size_t k = 0; k < sp / 4 * (size_t) width; k++)
+			pod_strbuf_addch(&sb, ' ');
+		pod_strbuf_add(&sb, q + sp, nl);
+		q += sp + nl;
+		if (*q)
+			q++;
+	}
+	rc = pod_print_line(sb.buf ? sb.buf : "", err);
+	pod_strbuf_release(&sb);
+	return rc;
+}
+
 static int
 print_pod(struct pod_ctx *ctx, const struct pod_pod *p, struct pod_err **err)
 {
@@ -486,7 +510,7 @@ ps_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.format && pod_format_is_json(opt.format)) {
 		for (size_t i = 0; i < nrows; i++)
 			json_array_append(records, rows[i].rec);
-		rc = pod_format_records("pod ps", "json", records, NULL, false, stdout, err);
+		rc = print_json_indent(records, 2, err);
 		goto out;
 	}
 	{
@@ -622,22 +646,7 @@ inspect_run(struct pod_ctx *ctx, struct pod_err **err)
 		/* Podman 4.3 prints a single pod as an object, indented by 5 */
 		json_t *one = json_array_size(arr) == 1 && !ctx->args[1] ? json_array_get(arr, 0) :
 									    arr;
-		cleanup_free char *text = pod_json_dumps_pretty(one);
-		struct pod_strbuf sb = POD_STRBUF_INIT;
-		for (const char *q = text; *q;) {
-			size_t sp = strspn(q, " "), nl = strcspn(q + sp, "\n");
-			if (q != text)
-				pod_strbuf_addch(&sb, '\n');
-			for (size_t k = 0; k < sp / 4 * 5; k++)
-				pod_strbuf_addch(&sb, ' ');
-			pod_strbuf_add(&sb, q + sp, nl);
-			q += sp + nl;
-			if (*q)
-				q++;
-		}
-		rc = pod_print_line(sb.buf ? sb.buf : "", err) < 0 ? -1 : rc;
-		pod_strbuf_release(&sb);
-		if (rc < 0)
+		if (print_json_indent(one, 5, err) < 0)
 			return -1;
 	}
 	ctx->status = rc;
@@ -971,28 +980,45 @@ io_pair(uint64_t a, uint64_t b)
 	return xasprintf("%s / %s", x, y);
 }
 
+/* go-units BytesSize: "240KiB", "23.54GiB" */
+static char *
+binary_size(uint64_t v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double d = (double) v;
+	size_t i = 0;
+
+	while (d >= 1024 && i + 1 < ARRAY_SIZE(units)) {
+		d /= 1024;
+		i++;
+	}
+	return xasprintf("%.4g%s", d, units[i]);
+}
+
 static json_t *
 stats_row(const struct pod_pod *p, const struct pod_ctr *c, const struct pod_ctr_stats *st)
 {
 	char pid[POD_ID_SHORT_LEN + 1], cid[POD_ID_SHORT_LEN + 1];
-	json_t *o;
+	json_t *o = json_object();
 
 	pod_id_short(p->id, pid);
 	pod_id_short(c->id, cid);
-	o = json_pack("{s:s, s:s, s:s}", "Pod", pid, "CID", cid, "Name", c->name);
 	if (!st->running) {
-		static const char *const dash[] = { "CPU", "MemUsage", "MemUsageBytes", "Mem",
-						    "NetIO", "BlockIO", "PIDS", NULL };
-		for (size_t i = 0; dash[i]; i++)
-			json_object_set_new(o, dash[i], json_string("--"));
-		return o;
-	}
-	{
+		static const char *const dash[][2] = {
+			{ "CPU", "--" },	 { "MemUsage", "-- / --" }, { "MemUsageBytes", "-- / --" },
+			{ "Mem", "--" },	 { "NetIO", "-- / --" },    { "BlockIO", "-- / --" },
+			{ "PIDS", "--" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(dash); i++)
+			json_object_set_new(o, dash[i][0], json_string(dash[i][1]));
+	} else {
 		int64_t up = st->at_ns - st->started_ns;
 		double cpu = up > 0 ? (double) st->cpu_ns / (double) up * 100.0 : 0;
 		double mem = st->mem_limit ? (double) st->mem_usage / (double) st->mem_limit * 100 :
 					     0;
 		cleanup_free char *mu = io_pair(st->mem_usage, st->mem_limit);
+		cleanup_free char *bu = binary_size(st->mem_usage), *bl = binary_size(st->mem_limit);
+		cleanup_free char *mb = xasprintf("%s / %s", bu, bl);
 		cleanup_free char *net = io_pair(st->net_rx, st->net_tx);
 		cleanup_free char *blk = io_pair(st->block_read, st->block_write);
 		cleanup_free char *cs = xasprintf("%.2f%%", cpu);
@@ -1000,12 +1026,15 @@ stats_row(const struct pod_pod *p, const struct pod_ctr *c, const struct pod_ctr
 		cleanup_free char *ps = xasprintf("%" PRIu64, st->pids);
 		json_object_set_new(o, "CPU", json_string(cs));
 		json_object_set_new(o, "MemUsage", json_string(mu));
-		json_object_set_new(o, "MemUsageBytes", json_string(mu));
+		json_object_set_new(o, "MemUsageBytes", json_string(mb));
 		json_object_set_new(o, "Mem", json_string(ms));
 		json_object_set_new(o, "NetIO", json_string(net));
 		json_object_set_new(o, "BlockIO", json_string(blk));
 		json_object_set_new(o, "PIDS", json_string(ps));
 	}
+	json_object_set_new(o, "Pod", json_string(pid));
+	json_object_set_new(o, "CID", json_string(cid));
+	json_object_set_new(o, "Name", json_string(c->name));
 	return o;
 }
 
@@ -1063,7 +1092,7 @@ stats_once(struct pod_ctx *ctx, struct pod_err **err)
 		return 0;
 	}
 	if (opt.format && pod_format_is_json(opt.format))
-		return pod_format_records("pod stats", "json", rows, NULL, false, stdout, err);
+		return print_json_indent(rows, 5, err);
 	{
 		cleanup_json json_t *headers = json_pack(
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Pod", "POD", "CID", "CID",
