@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static struct {
@@ -112,6 +113,8 @@ human(json_t *ev, int64_t t, struct pod_strbuf *out)
 		pod_strbuf_addf(out, " (image=%s, name=%s", str_of(ev, "Image"), str_of(ev, "Name"));
 		if (*str_of(ev, "PodID"))
 			pod_strbuf_addf(out, ", pod_id=%s", str_of(ev, "PodID"));
+		if (*str_of(ev, "health_status"))
+			pod_strbuf_addf(out, ", health_status=%s", str_of(ev, "health_status"));
 		if (json_is_object(attrs)) {
 			/* Go's map order is random; ours is sorted */
 			const char **keys = xcalloc(json_object_size(attrs) + 1, sizeof(char *));
@@ -274,6 +277,17 @@ events_run(struct pod_ctx *ctx, struct pod_err **err)
 		if (inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO) < 0)
 			return pod_err_sys(err, "watching %s", dir);
 	}
+	/* the rotated part first (see store/events.h) */
+	if (!follow || opt.since) {
+		cleanup_free char *old = xasprintf("%s.1", path);
+		cleanup_close int ofd = open(old, O_RDONLY | O_CLOEXEC);
+		if (ofd < 0 && errno != ENOENT)
+			return pod_err_sys(err, "opening %s", old);
+		r = ofd >= 0 ? drain(ofd, &buf, err) : 1;
+		pod_strbuf_truncate(&buf, 0);
+		if (r <= 0)
+			goto out;
+	}
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 && errno != ENOENT)
 		return pod_err_sys(err, "opening %s", path);
@@ -282,6 +296,7 @@ events_run(struct pod_ctx *ctx, struct pod_err **err)
 		return pod_err_sys(err, "reading %s", path);
 	r = fd >= 0 ? drain(fd, &buf, err) : 1;
 	while (r > 0 && follow) {
+		struct stat now_st, fd_st;
 		struct pollfd p = { .fd = ino, .events = POLLIN };
 		int timeout = -1;
 		char evbuf[4096];
@@ -296,14 +311,26 @@ events_run(struct pod_ctx *ctx, struct pod_err **err)
 			return pod_err_sys(err, "waiting for events");
 		while (read(ino, evbuf, sizeof(evbuf)) > 0)
 			;
+		if (fd >= 0) {
+			r = drain(fd, &buf, err);
+			if (r <= 0)
+				break;
+			/* rotated: the rest of the old file is read, on to the new one */
+			if (stat(path, &now_st) == 0 && fstat(fd, &fd_st) == 0 &&
+			    (now_st.st_ino != fd_st.st_ino || now_st.st_dev != fd_st.st_dev)) {
+				close(TAKE_FD(fd));
+				pod_strbuf_truncate(&buf, 0);
+			}
+		}
 		if (fd < 0) {
 			fd = open(path, O_RDONLY | O_CLOEXEC);
 			if (fd < 0 && errno != ENOENT)
 				return pod_err_sys(err, "opening %s", path);
+			if (fd >= 0)
+				r = drain(fd, &buf, err);
 		}
-		if (fd >= 0)
-			r = drain(fd, &buf, err);
 	}
+out:
 	pod_filters_release(&st.f);
 	st.tmpl = pod_template_free(st.tmpl);
 	return r < 0 ? -1 : 0;

@@ -31,7 +31,8 @@ static const char *const filter_keys[] = { "id",     "name",  "label", "label!",
 
 struct row {
 	struct pod_ctr *c;
-	json_t *rec; /* the JSON record */
+	json_t *rec;  /* the JSON record */
+	char *status; /* "Up 3 seconds (healthy)": made while the full data is loaded */
 };
 
 static bool
@@ -316,10 +317,14 @@ cmp_rows(const void *a, const void *b)
 static json_t *
 template_view(const struct row *r, int64_t now)
 {
-	json_t *v = json_deep_copy(r->rec);
+	/*
+	 * The record itself, changed in place: it is not used after this, and
+	 * each value below is read before its key is replaced.
+	 */
+	json_t *v = json_incref(r->rec);
 	const struct pod_ctr *c = r->c;
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
-	cleanup_free char *status = pod_ctr_status_text(c, now);
+	const char *status = r->status;
 	json_t *cmd = json_object_get(r->rec, "Command"), *x;
 	struct pod_strbuf sb = POD_STRBUF_INIT;
 	char shortid[POD_ID_SHORT_LEN + 1];
@@ -377,6 +382,47 @@ template_view(const struct row *r, int64_t now)
 	return v;
 }
 
+/* the rows being collected, one container at a time */
+struct walk {
+	const struct pod_filters *f;
+	int64_t now;
+	struct row *rows;
+	size_t n, cap;
+};
+
+/* keeps c as a row (it owns c) when the filters let it through */
+static int
+add_row(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct walk *w = data;
+	bool k = true;
+
+	if (!opt.all && !pod_filters_get(w->f, "status") && !opt.latest && !opt.last_set &&
+	    c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
+		pod_ctr_free(c);
+		return 0;
+	}
+	if (keep(e, w->f, c, &k, err) < 0 || !k) {
+		pod_ctr_free(c);
+		return k ? -1 : 0;
+	}
+	if (w->n == w->cap) {
+		w->cap = w->cap ? 2 * w->cap : 64;
+		w->rows = xrealloc(w->rows, (w->cap + 1) * sizeof(*w->rows));
+	}
+	w->rows[w->n].c = c;
+	/* sorting by size needs the sizes, as Podman computes them for it */
+	w->rows[w->n].rec = pod_ctr_ps_json(e, c, opt.size || (opt.sort && STREQ(opt.sort, "size")),
+					    w->now);
+	w->rows[w->n].status = pod_ctr_status_text(c, w->now);
+	/* the record has what is shown: the full data need not stay in memory */
+	json_decref(c->data);
+	c->data = NULL;
+	c->settings = NULL;
+	w->n++;
+	return 0;
+}
+
 static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -385,6 +431,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_json json_t *records = json_array();
 	struct pod_ctr **v = NULL;
 	struct row *rows = NULL;
+	struct walk walk = { 0 };
 	size_t n = 0, nrows = 0;
 	int64_t now = pod_now_ns();
 	int rc = -1;
@@ -408,25 +455,22 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	if (pod_ctr_list(e, &v, &n, err) < 0)
-		return -1;
-	rows = xcalloc(n + 1, sizeof(*rows));
-	for (size_t i = 0; i < n; i++) {
-		bool k = true;
-		if (!opt.all && !pod_filters_get(&f, "status") && !opt.latest && !opt.last_set &&
-		    v[i]->state != POD_CTR_RUNNING && v[i]->state != POD_CTR_PAUSED)
-			continue;
-		if (keep(e, &f, v[i], &k, err) < 0)
-			goto out;
-		if (!k)
-			continue;
-		rows[nrows].c = v[i];
-		/* sorting by size needs the sizes, as Podman computes them for it */
-		rows[nrows].rec = pod_ctr_ps_json(e, v[i], opt.size || (opt.sort && STREQ(opt.sort,
-										     "size")),
-						  now);
-		nrows++;
+	walk.f = &f;
+	walk.now = now;
+	if (pod_filters_get(&f, "before") || pod_filters_get(&f, "since")) {
+		/* those look other containers up (and sync them): not inside the walk */
+		if (pod_ctr_list(e, &v, &n, err) < 0)
+			return -1;
+		for (size_t i = 0; i < n; i++) {
+			struct pod_ctr *c = TAKE_PTR(v[i]);
+			if (add_row(e, c, &walk, err) < 0)
+				goto out;
+		}
+	} else if (pod_ctr_list_each(e, add_row, &walk, err) < 0) {
+		goto out;
 	}
+	rows = walk.rows;
+	nrows = walk.n;
 	/* newest first; -l and -n take from there */
 	sort_by = "created";
 	qsort(rows, nrows, sizeof(*rows), cmp_rows);
@@ -482,9 +526,12 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		rc = pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
 	}
 out:
-	for (size_t i = 0; i < nrows; i++)
-		json_decref(rows[i].rec);
-	free(rows);
+	for (size_t i = 0; i < walk.n; i++) {
+		json_decref(walk.rows[i].rec);
+		pod_ctr_free(walk.rows[i].c);
+		free(walk.rows[i].status);
+	}
+	free(walk.rows);
 	pod_ctr_list_free(v, n);
 	return rc;
 }

@@ -2,6 +2,7 @@
 #include "cli/tool.h"
 #include "core/json.h"
 #include "image/pull.h"
+#include "store/events.h"
 
 #include <errno.h>
 #include <sys/stat.h>
@@ -98,6 +99,10 @@ pull_one(struct pod_ctx *ctx, const char *name, struct pod_err **err)
 
 	if (pod_pull(st.is, name, &st.po, &ids, err) < 0)
 		return -1;
+	for (size_t i = 0; ids[i]; i++) {
+		struct pod_event ev = { .type = "image", .status = "pull", .id = ids[i], .name = name };
+		pod_event_emit(pod_imagestore_store(st.is), &ev);
+	}
 	for (size_t i = 0; ids[i]; i++) {
 		cleanup_image struct pod_image *img = NULL;
 		cleanup_json json_t *rec = NULL;

@@ -5,6 +5,7 @@
 #include "image/archive.h"
 #include "image/push.h"
 #include "image/reference.h"
+#include "store/events.h"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -273,6 +274,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		fputs("Getting image source signatures\n", stderr);
 	if (pod_image_push(is, img, dest, &po, &digest, err) < 0)
 		return -1;
+	{
+		struct pod_event ev = { .type = "image", .status = "push", .id = img->id,
+					.name = dest };
+		pod_event_emit(pod_imagestore_store(is), &ev);
+	}
 	if (opt.digestfile && *opt.digestfile &&
 	    pod_write_file_atomic(opt.digestfile, digest, strlen(digest), 0644, err) < 0)
 		return pod_err_wrap(err, "failed to write digest to file \"%s\"", opt.digestfile);

@@ -143,15 +143,6 @@ stats_obj(const struct pod_ctr *c, const struct pod_ctr_stats *s)
 	json_object_set_new(o, "ID", json_string(opt.no_trunc ? c->id : id));
 	json_object_set_new(o, "ContainerID", json_string(c->id));
 	json_object_set_new(o, "Name", json_string(c->name));
-	if (!s->running) {
-		static const char *const dash[] = { "CPUPerc", "MemUsage", "MemUsageBytes",
-						    "MemPerc", "NetIO", "BlockIO", "PIDs",
-						    "UpTime", "AVGCPU", NULL };
-		for (size_t i = 0; dash[i]; i++)
-			json_object_set_new(o, dash[i], json_string("--"));
-		json_object_set_new(o, "CPU", json_real(0));
-		return o;
-	}
 	json_object_set_new(o, "CPUPerc", json_sprintf("%.2f%%", cpu));
 	json_object_set_new(o, "MemUsage",
 			    str_take(pair(pod_human_size_prec((int64_t) s->mem_usage, 4, false),
@@ -216,7 +207,8 @@ collect(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
 			struct pod_ctr *c = NULL;
 			if (pod_ctr_lookup(engine, names[i], &c, err) < 0) {
 				pod_ctr_list_free(v, n);
-				return -1;
+				pod_err_wrap(err, "unable to look up container %s", names[i]);
+				return pod_err_wrap(err, "unable to get list of containers");
 			}
 			v = xrealloc(v, (n + 1) * sizeof(*v));
 			v[n++] = c;
@@ -321,8 +313,9 @@ stats_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.latest && pod_cli_latest_ctr(engine, &latest, err) < 0)
 		return -1;
 	for (;;) {
-		if (!opt.no_stream && !opt.no_reset && ctx->g.dispatched && isatty(STDOUT_FILENO))
-			fputs("\033[2J\033[H", stdout); /* redraw in place, like Podman */
+		/* redraw in place, like Podman (goterm's Clear and MoveCursor(1, 1)) */
+		if (!opt.no_stream && !opt.no_reset && ctx->g.dispatched)
+			fputs("\033[2J\033[1;1H", stdout);
 		rc = one_round(ctx, engine, latest, err);
 		if (rc < 0 || opt.no_stream)
 			break;

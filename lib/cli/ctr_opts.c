@@ -8,6 +8,7 @@
 #include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/specgen.h"
+#include "store/events.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -658,8 +659,14 @@ pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy
 		*err = e2;
 		return -1;
 	}
-	if (have && (STREQ(policy, "missing") || STREQ(policy, "never")))
+	if (have && (STREQ(policy, "missing") || STREQ(policy, "never"))) {
+		/* Podman's run and create say "image pull NAME" for a local image too */
+		if (STREQ(policy, "missing")) {
+			struct pod_event ev = { .type = "image", .status = "pull", .name = image };
+			pod_event_emit_runroot(e->runroot, &ev);
+		}
 		return 0;
+	}
 	if (!have && STREQ(policy, "never")) {
 		*err = e2;
 		return -1;

@@ -38,9 +38,9 @@ dir_of(const char *path)
 	return xstrdup(dirname(copy));
 }
 
-int
-pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
-		      struct pod_err **err)
+static int
+write_file_renamed(const char *path, const void *data, size_t len, mode_t mode, bool sync,
+		   struct pod_err **err)
 {
 	cleanup_free char *dir = dir_of(path);
 	cleanup_free char *base = NULL;
@@ -62,7 +62,7 @@ pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		pod_err_sys(err, "setting mode of %s", tmp);
 		goto fail;
 	}
-	if (fsync(fd) < 0) {
+	if (sync && fsync(fd) < 0) {
 		pod_err_sys(err, "syncing %s", tmp);
 		goto fail;
 	}
@@ -70,6 +70,8 @@ pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 		pod_err_sys(err, "renaming %s to %s", tmp, path);
 		goto fail;
 	}
+	if (!sync)
+		return 0;
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || fsync(dfd) < 0)
 		return pod_err_sys(err, "syncing directory %s", dir);
@@ -77,6 +79,20 @@ pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mod
 fail:
 	(void) unlink(tmp);
 	return -1;
+}
+
+int
+pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+		      struct pod_err **err)
+{
+	return write_file_renamed(path, data, len, mode, true, err);
+}
+
+int
+pod_write_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+		       struct pod_err **err)
+{
+	return write_file_renamed(path, data, len, mode, false, err);
 }
 
 int

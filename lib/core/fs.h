@@ -22,6 +22,13 @@
  */
 int pod_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
 			  struct pod_err **err);
+/*
+ * The same without the fsyncs, for files that need not outlive a crash:
+ * state under the runroot (volatile by definition) and files rewritten at
+ * every container start. Readers still never see a mix.
+ */
+int pod_write_file_replace(const char *path, const void *data, size_t len, mode_t mode,
+			   struct pod_err **err);
 
 /*
  * Reads a whole file (at most max bytes, else an EFBIG error) into a

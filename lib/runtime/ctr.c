@@ -380,7 +380,7 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
 		e->store, "SELECT " CTR_COLUMNS " FROM containers ORDER BY created DESC, id", err);
 	struct pod_ctr **v = NULL;
-	size_t n = 0;
+	size_t n = 0, cap = 0;
 	int r;
 
 	if (!st)
@@ -389,7 +389,10 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 		struct pod_ctr *c;
 		if (ctr_from_row(st, &c, err) < 0)
 			goto fail;
-		v = xrealloc(v, (n + 1) * sizeof(*v));
+		if (n == cap) {
+			cap = cap ? 2 * cap : 64;
+			v = xrealloc(v, cap * sizeof(*v));
+		}
 		v[n++] = c;
 	}
 	if (r != SQLITE_DONE) {
@@ -407,6 +410,63 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 fail:
 	pod_ctr_list_free(v, n);
 	return -1;
+}
+
+static bool is_active(enum pod_ctr_state s);
+
+int
+pod_ctr_list_each(struct pod_engine *e,
+		  int (*fn)(struct pod_engine *e, struct pod_ctr *c, void *data,
+			    struct pod_err **err),
+		  void *data, struct pod_err **err)
+{
+	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
+		e->store, "SELECT " CTR_COLUMNS " FROM containers ORDER BY created DESC, id", err);
+	struct pod_ctr **later = NULL;
+	size_t n_later = 0, i = 0;
+	int r, rc = 0;
+
+	if (!st)
+		return -1;
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		struct pod_ctr *c;
+		if (ctr_from_row(st, &c, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		/* a sync may write the store: not while this statement reads it */
+		if (is_active(c->state) && !pod_ctr_process_alive(c)) {
+			later = xrealloc(later, (n_later + 1) * sizeof(*later));
+			later[n_later++] = c;
+			continue;
+		}
+		rc = fn(e, c, data, err);
+		if (rc)
+			goto out;
+	}
+	if (r != SQLITE_DONE) {
+		rc = pod_store_sqlite_err(e->store, err, "listing containers");
+		goto out;
+	}
+	sqlite3_finalize(TAKE_PTR(st));
+	for (; i < n_later; i++) {
+		struct pod_ctr *c = later[i];
+		if (pod_ctr_sync(e, c, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		later[i] = NULL;
+		rc = fn(e, c, data, err);
+		if (rc) {
+			i++;
+			goto out;
+		}
+	}
+out:
+	for (; i < n_later; i++)
+		pod_ctr_free(later[i]);
+	free(later);
+	return rc;
 }
 
 int

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/inotify.h>
 #include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -21,6 +22,7 @@ struct att {
 	char *rundir;
 	int sock;
 	int sigfd;
+	int exitfd; /* inotify on the rundir: the monitor's exit.json appears there */
 	bool stdin_done;
 	unsigned char keys[MAX_KEYS];
 	size_t n_keys, matched;
@@ -157,6 +159,18 @@ on_socket(void *data, struct pod_err **err)
 	return 0;
 }
 
+/* something changed in the rundir: the stream loop looks at att_done() again */
+static int
+on_rundir(void *data, struct pod_err **err)
+{
+	struct att *a = data;
+	char buf[4096];
+
+	while (read(a->exitfd, buf, sizeof(buf)) > 0)
+		;
+	return 0;
+}
+
 static void
 send_winsize(struct att *a)
 {
@@ -192,7 +206,7 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 {
 	cleanup_free char *logpath = pod_ctr_log_path(e, c);
 	const char *driver = pod_ctr_setting_str(c, "LogDriver");
-	struct att a = { .e = e, .c = c, .o = o, .sock = attach_fd, .sigfd = -1 };
+	struct att a = { .e = e, .c = c, .o = o, .sock = attach_fd, .sigfd = -1, .exitfd = -1 };
 	struct pod_log_opts lo = { .tail = -1, .out_fd = STDOUT_FILENO, .err_fd = STDERR_FILENO };
 	struct ctr_log_follow f = { .done = att_done, .data = &a };
 	struct termios saved;
@@ -232,13 +246,20 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 
 	if (o->tty && isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0) {
 		struct termios t = saved;
+		/* output too: the container's pty already turned LF into CR LF */
 		cfmakeraw(&t);
-		t.c_oflag = saved.c_oflag; /* keep output processing: the pty does its own */
 		if (tcsetattr(STDIN_FILENO, TCSANOW, &t) == 0)
 			raw = true;
 		send_winsize(&a);
 	}
 	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.sigfd, .cb = on_signal };
+	/* the end is seen when exit.json is renamed into place, not at the next poll timeout */
+	a.exitfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (a.exitfd >= 0 && inotify_add_watch(a.exitfd, a.rundir, IN_MOVED_TO | IN_CREATE) < 0) {
+		close(a.exitfd);
+		a.exitfd = -1;
+	}
+	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.exitfd, .cb = on_rundir };
 	a.f = &f;
 	a.sock_watch = f.n_watch;
 	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.sock, .cb = on_socket };
@@ -250,6 +271,8 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 		tcsetattr(STDIN_FILENO, TCSANOW, &saved);
 	if (a.sigfd >= 0)
 		close(a.sigfd);
+	if (a.exitfd >= 0)
+		close(a.exitfd);
 	sigprocmask(SIG_SETMASK, &oldmask, NULL);
 	if (a.sock >= 0)
 		close(a.sock);

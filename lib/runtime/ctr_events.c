@@ -1,6 +1,7 @@
 /* ctr_events.c - a container's lifecycle events (see store/events.h) */
 #include "core/json.h"
 #include "runtime/ctr.h"
+#include "runtime/ctr_exec.h"
 #include "store/events.h"
 
 void
@@ -15,6 +16,7 @@ pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
 		.id = c->id,
 		.image = pod_ctr_str(c, "ImageName"),
 		.name = c->name,
+		.pod_id = pod_ctr_setting_str(c, "Pod"),
 		.exit_code = exit_code,
 	};
 
@@ -24,5 +26,7 @@ pod_ctr_event(struct pod_engine *e, const struct pod_ctr *c, const char *status,
 	if (json_is_object(own))
 		json_object_update(labels, own);
 	ev.attributes = labels;
+	if (STREQ(status, "health_status"))
+		ev.health_status = pod_ctr_health_status(c);
 	pod_event_emit_runroot(e->runroot, &ev);
 }

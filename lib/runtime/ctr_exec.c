@@ -940,6 +940,7 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 	(void) unlink(path);
 	if (r < 0)
 		return -1;
+	pod_ctr_event(e, c, "exec_died", code);
 	*ret_session = xstrdup(sid);
 	*ret_code = code;
 	return 0;

@@ -61,7 +61,7 @@ set_count(struct pod_engine *e, const struct pod_ctr *c, int64_t n, struct pod_e
 	if (pod_mkdir_p(rundir, 0700, err) < 0)
 		return -1;
 	snprintf(buf, sizeof(buf), "%" PRId64 "\n", n);
-	return pod_write_file_atomic(p, buf, strlen(buf), 0600, err);
+	return pod_write_file_replace(p, buf, strlen(buf), 0600, err); /* runroot */
 }
 
 static bool

@@ -91,9 +91,29 @@ pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **e
 		pod_strbuf_adds(&opts, lowers[i]);
 	}
 	pod_strbuf_addf(&opts, ",upperdir=%s,workdir=%s", upper, work);
-	if (page > 0 && opts.len + 1 >= (size_t) page) {
+	if (page > 0 && opts.len + 16 >= (size_t) page) {
 		pod_strbuf_release(&opts);
 		return mount_overlay_fd(lowers, upper, work, merged, err);
+	}
+	if (pod_ctr_setting_bool(c, "Rm")) {
+		/*
+		 * Like Podman, a --rm container's upper dir is thrown away: mount it
+		 * "volatile", so the unmount does not sync it to disk. Overlay
+		 * refuses a second volatile mount while its marker is there; the
+		 * rootfs was unmounted cleanly (it is not mounted now), so clear it.
+		 */
+		cleanup_free char *inc = pod_path_join(work, "work/incompat");
+		cleanup_free char *vol = pod_path_join(inc, "volatile");
+		(void) rmdir(vol);
+		(void) rmdir(inc);
+		pod_strbuf_adds(&opts, ",volatile");
+		r = mount("overlay", merged, "overlay", MS_NODEV, opts.buf);
+		if (r == 0) {
+			pod_strbuf_release(&opts);
+			return 0;
+		}
+		/* a kernel before 5.10 does not know the option */
+		pod_strbuf_truncate(&opts, opts.len - strlen(",volatile"));
 	}
 	r = mount("overlay", merged, "overlay", MS_NODEV, opts.buf);
 	pod_strbuf_release(&opts);

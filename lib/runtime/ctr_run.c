@@ -21,6 +21,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -309,6 +310,25 @@ remove_in(const char *dir, const char *name)
 	(void) unlink(p);
 }
 
+/*
+ * A container attached to the caller's terminal starts with that terminal's
+ * size, so a process that asks at once (stty size) does not race the first
+ * resize request.
+ */
+static void
+set_console_size(json_t *spec)
+{
+	struct winsize ws;
+	json_t *process = json_object_get(spec, "process");
+
+	if (!process || !json_is_true(json_object_get(process, "terminal")) ||
+	    !isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 || ws.ws_row == 0)
+		return;
+	json_object_set_new(process, "consoleSize",
+			    json_pack("{s:i,s:i}", "height", (int) ws.ws_row, "width",
+				      (int) ws.ws_col));
+}
+
 /* connects to the monitor's attach socket before the container starts */
 static int
 attach_early(const char *rundir, int sync_fd, struct pod_err **err)
@@ -428,9 +448,12 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	spec = pod_specgen_generate(&sc, err);
 	if (!spec || pod_ctr_volumes_populate(e, c, rootfs, spec, err) < 0)
 		goto fail;
+	if (attach_fd_ret)
+		set_console_size(spec);
 	cfg_path = pod_path_join(bundle, "config.json");
 	cfg_text = json_dumps(spec, JSON_COMPACT);
-	if (pod_write_file_atomic(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	/* written again at every start: no fsync */
+	if (pod_write_file_replace(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 
 	conmon_pid = pod_path_join(rundir, "conmon.pid");

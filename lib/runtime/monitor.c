@@ -366,7 +366,7 @@ delete_container(struct mon *m)
 static int
 write_atomic_str(const char *path, const char *s, struct pod_err **err)
 {
-	return pod_write_file_atomic(path, s, strlen(s), 0644, err);
+	return pod_write_file_replace(path, s, strlen(s), 0644, err); /* runroot: no fsync */
 }
 
 static int64_t

@@ -9,12 +9,22 @@
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
+#include "store/events.h"
 
 #include <errno.h>
 #include <signal.h>
 #include <unistd.h>
 
 #define POD_COLUMNS "id, name, infra_id, created, data"
+
+/* Podman's pod events: ID and name, no image, no attributes */
+static void
+pod_event(struct pod_engine *e, const struct pod_pod *p, const char *status)
+{
+	struct pod_event ev = { .type = "pod", .status = status, .id = p->id, .name = p->name };
+
+	pod_event_emit_runroot(e->runroot, &ev);
+}
 
 struct pod_pod *
 pod_pod_free(struct pod_pod *p)
@@ -517,6 +527,7 @@ pod_pod_create(struct pod_engine *e, json_t *settings, struct pod_pod **ret,
 		}
 		p->infra_id = xstrdup(infra->id);
 	}
+	pod_event(e, p, "create");
 	*ret = TAKE_PTR(p);
 	return 0;
 
@@ -734,6 +745,8 @@ pod_pod_start(struct pod_engine *e, const struct pod_pod *p, struct pod_err **er
 				rc = pod_err_wrap(err, "starting container %s", m[i]->id);
 		}
 	pod_ctr_list_free(m, n);
+	if (rc == 0)
+		pod_event(e, p, "start");
 	return rc;
 }
 
@@ -756,6 +769,8 @@ pod_pod_stop(struct pod_engine *e, const struct pod_pod *p, int64_t timeout,
 				rc = pod_err_wrap(err, "stopping container %s", m[i]->id);
 		}
 	pod_ctr_list_free(m, n);
+	if (rc == 0)
+		pod_event(e, p, "stop");
 	return rc;
 }
 
@@ -779,6 +794,8 @@ pod_pod_kill(struct pod_engine *e, const struct pod_pod *p, int sig, struct pod_
 	if (rc == 0 && killed == 0)
 		return pod_err_set(err, POD_E_STATE, 0, "pod %s has no running containers: "
 				   "container state improper", p->id);
+	if (rc == 0)
+		pod_event(e, p, "kill");
 	return rc;
 }
 
@@ -803,6 +820,8 @@ pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause, struct 
 	if (rc == 0 && done == 0)
 		return pod_err_set(err, POD_E_STATE, 0, "pod %s has no %s containers: container "
 				   "state improper", p->id, pause ? "running" : "paused");
+	if (rc == 0)
+		pod_event(e, p, pause ? "pause" : "unpause");
 	return rc;
 }
 
@@ -852,7 +871,10 @@ pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, int64_
 	if (rc < 0)
 		return -1;
 	cgroup_remove(p);
-	return pod_exec(e, "DELETE FROM pods WHERE id = ?1", p->id, NULL, err);
+	if (pod_exec(e, "DELETE FROM pods WHERE id = ?1", p->id, NULL, err) < 0)
+		return -1;
+	pod_event(e, p, "remove");
+	return 0;
 }
 
 void

@@ -45,7 +45,8 @@ static int
 write_in(const char *dir, const char *name, const char *data, struct pod_err **err)
 {
 	cleanup_free char *p = pod_path_join(dir, name);
-	return pod_write_file_atomic(p, data, strlen(data), 0644, err);
+	/* the rundir is volatile: no fsync */
+	return pod_write_file_replace(p, data, strlen(data), 0644, err);
 }
 
 /* a nameserver on the host's loopback cannot be reached from a private netns */

@@ -84,7 +84,8 @@ int
 pod_rt_write_file_atomic(const char *path, const char *data, size_t len, mode_t mode,
 		      struct pod_err **err)
 {
-	return pod_write_file_atomic(path, data, len, mode, err);
+	/* runtime state lives in the runroot: volatile, no fsync */
+	return pod_write_file_replace(path, data, len, mode, err);
 }
 
 static int

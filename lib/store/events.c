@@ -1,6 +1,7 @@
 /* events.c - appending Podman-shaped event records to the events log */
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/lock.h"
 #include "core/log.h"
 #include "store/events.h"
 
@@ -9,6 +10,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -130,9 +132,36 @@ pod_event_json(const struct pod_event *ev)
 	json_object_set_new(o, "Status", json_string(ev->status));
 	json_object_set_new(o, "Time", json_string(t));
 	json_object_set_new(o, "Type", json_string(ev->type));
+	set_str(o, "health_status", ev->health_status);
 	set_str(o, "PodID", ev->pod_id);
 	json_object_set_new(o, "Attributes", sorted_attrs(ev->attributes));
 	return o;
+}
+
+/*
+ * The log past POD_EVENTS_LOG_MAX becomes events.log.1 (replacing the
+ * previous one) and a new log starts. Under a lock, and only when the file
+ * at the path is still the big one, so two writers never rotate twice.
+ * Writers that still hold the old file append to events.log.1: nothing is
+ * lost, and readers read events.log.1 before events.log.
+ */
+static void
+rotate(const char *runroot, const char *path)
+{
+	cleanup_free char *lock_path = xasprintf("%s/events/events.lock", runroot);
+	cleanup_free char *old = xasprintf("%s.1", path);
+	struct pod_err *e = NULL;
+	struct stat st;
+	int lock = pod_lock_open(lock_path, true, true, &e);
+
+	if (lock < 0) {
+		pod_debug("rotating the events log: %s", e->msg);
+		pod_err_free(&e);
+		return;
+	}
+	if (stat(path, &st) == 0 && st.st_size > POD_EVENTS_LOG_MAX && rename(path, old) < 0)
+		pod_debug("rotating the events log: %s", strerror(errno));
+	pod_lock_release(lock);
 }
 
 int
@@ -169,6 +198,11 @@ pod_event_append(const char *runroot, const struct pod_event *ev, struct pod_err
 		return pod_err_sys(err, "writing %s", path);
 	if ((size_t) n != len)
 		return pod_err_set(err, POD_E_GENERIC, 0, "writing %s: short write", path);
+	{
+		struct stat st;
+		if (fstat(fd, &st) == 0 && st.st_size > POD_EVENTS_LOG_MAX)
+			rotate(runroot, path);
+	}
 	return 0;
 }
 

@@ -4,12 +4,17 @@
  *
  * A record is Podman's event JSON, keys in Podman's order:
  *   {"ContainerExitCode":N (omitted when 0), "ID", "Image", "Name",
- *    "network", "Status", "Time" (RFC 3339, ns), "Type", "PodID",
+ *    "network", "Status", "Time" (RFC 3339, ns), "Type", "health_status", "PodID",
  *    "Attributes": {labels} | null}
  * with empty strings omitted. Writers open the file with O_APPEND and write
  * each record (line and newline) with one write(), so concurrent writers
  * never interleave; there is no fsync and no lock: an event costs one
  * open, one write and one close.
+ *
+ * Past POD_EVENTS_LOG_MAX bytes the writer that notices renames the log to
+ * events.log.1 (replacing the older one) and the next event starts a new
+ * log, so the two files hold at most about twice that; readers read
+ * events.log.1, then events.log.
  *
  * Emitting is best effort: a lifecycle change never fails because its
  * event could not be written (the failure is logged at debug level).
@@ -24,10 +29,13 @@
 #include "core/err.h"
 #include "store/store.h"
 
+#define POD_EVENTS_LOG_MAX (1 << 20)
+
 struct pod_event {
 	const char *type;   /* "container", "image", "volume", "network", "pod" */
 	const char *status; /* "create", "died", "tag", ... */
 	const char *id, *image, *name, *network, *pod_id;
+	const char *health_status; /* "healthy", ... for "health_status" */
 	json_t *attributes; /* object of strings (borrowed); NULL: null */
 	int exit_code;	    /* ContainerExitCode */
 	int64_t time_ns;    /* 0: now */

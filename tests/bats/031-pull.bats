@@ -126,6 +126,9 @@ fixture_digest() {
 
 @test "uncompressed layer" {
 	run_pod pull -q --tls-verify=false "$REG/podutils/uncompressed"
+	local id=$output
+	run_pod events --stream=false --filter event=pull --format '{{.ID}} {{.Name}}'
+	is "$output" "$id $REG/podutils/uncompressed" "pull event"
 	run_pod run --rm "$REG/podutils/uncompressed" sh -c 'id -un; ls /home'
 	is "$output" "$(printf 'root\nbb')"
 }

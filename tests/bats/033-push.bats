@@ -57,6 +57,8 @@ count_log() { # NAME PATTERN
 	assert "$output" =~ "Copying config sha256:$BUSYBOX_ID" "config line"
 	is "${lines[-2]}" "Writing manifest to image destination" "manifest line"
 	is "${lines[-1]}" "Storing signatures" "last line"
+	run_pod events --stream=false --filter event=push --format '{{.ID}} {{.Name}}'
+	is "$output" "$BUSYBOX_ID $r/push/bb:v1" "push event"
 
 	run skopeo inspect --tls-verify=false "docker://$r/push/bb:v1"
 	is "$status" 0 "skopeo inspect"

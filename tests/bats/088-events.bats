@@ -79,7 +79,8 @@ statuses_of() {
 image tag evtag:1
 image untag localhost/evtag:1
 volume create evvol
-volume remove evvol" "type=image OR type=volume"
+volume remove evvol
+image pull busybox" "type=image OR type=volume (run says pull, like Podman)"
 
     run_pod events --stream=false --filter event=create --filter event=remove --filter container=ev4 --format '{{.Status}}'
     is "$(echo $output)" "create remove" "(create OR remove) AND container"
@@ -98,17 +99,18 @@ volume remove evvol" "type=image OR type=volume"
 
 @test "events: --since and --until" {
     run_pod create --name old busybox true
-    sleep 1.2
+    sleep 2.5
     local mid
     mid=$(date +%s.%N)
     sleep 0.2
     run_pod create --name new busybox true
 
-    run_pod events --stream=false --since "$mid" --format '{{.Name}}'
-    is "$output" "new" "--since unix time"
+    run_pod events --stream=false --since "$mid" --format '{{.Type}} {{.Name}}'
+    is "$output" "image busybox
+container new" "--since unix time"
     run_pod events --stream=false --until "$mid" --format '{{.Name}}' --filter type=container
     is "$output" "old" "--until unix time"
-    run_pod events --stream=false --since 1s --format '{{.Name}}'
+    run_pod events --stream=false --since 1s --format '{{.Name}}' --filter type=container
     is "$output" "new" "--since duration"
     run_pod events --stream=false --since "$(date -u -d @"${mid%.*}" +%Y-%m-%dT%H:%M:%SZ)" --filter type=container --format '{{.Name}}'
     assert "$output" =~ "new$" "--since RFC 3339"
@@ -118,7 +120,7 @@ volume remove evvol" "type=image OR type=volume"
 
 @test "events: streams new events as they happen" {
     local out=$PODUTILS_TMP/follow.out
-    "$PODMAN" events --format '{{.Status}} {{.Name}}' >"$out" 2>&1 &
+    "$PODMAN" events --filter type=container --format '{{.Status}} {{.Name}}' >"$out" 2>&1 &
     FOLLOW_PID=$!
     sleep 0.5
     run_pod create --name streamed busybox true
@@ -157,4 +159,71 @@ remove streamed" "followed without the past"
     is "$status" 0 "every line parses"
     run_pod events --stream=false --filter event=tag --format '{{.Name}}'
     is "$(echo "$output" | wc -l)" "8" "eight tag events"
+}
+
+@test "events: pod create, pause, unpause, stop, start, remove; members carry pod_id" {
+    run_pod pod create --name evpod
+    local podid=$output
+    run_pod run -d --pod evpod --name evmember busybox sleep 600
+    run_pod pod pause evpod
+    run_pod pod unpause evpod
+    run_pod pod stop -t 0 evpod
+    run_pod pod start evpod
+    run_pod pod rm -f -t 0 evpod
+
+    run_pod events --stream=false --filter pod=evpod --format '{{.Status}}'
+    is "$(echo $output)" "create pause unpause stop start remove" "pod events"
+    run_pod events --stream=false --filter type=pod --filter event=create
+    assert "$output" =~ " pod create ${podid:0:12}[0-9a-f]* \(image=, name=evpod\)$" "Podman's pod text"
+    run_pod events --stream=false --filter container=evmember --filter event=pause --format json
+    is "$(jq -r .PodID <<<"$output")" "${podid:0:64}" "a member's event names its pod"
+    run_pod events --stream=false --filter container=evmember --filter event=create
+    assert "$output" =~ "name=evmember, pod_id=${podid:0:12}" "pod_id in the text"
+}
+
+@test "events: exec, exec_died with its code, pause, unpause, health_status, attach" {
+    run_pod run -d --name evx --health-cmd true busybox sh -c 'sleep 1.5; echo bye'
+    run_pod 4 exec evx sh -c 'exit 4'
+    run_pod pause evx
+    run_pod unpause evx
+    run_pod healthcheck run evx
+    run_pod attach --no-stdin evx
+    is "$output" "bye" "attach sees the output"
+    run_pod events --stream=false --filter container=evx --format '{{.Status}}:{{.ContainerExitCode}}'
+    # the exit's cleanup runs on its own time: "cleanup" may not be there yet
+    assert "$(echo $output)" =~ "^create:0 init:0 start:0 exec:0 exec_died:4 pause:0 unpause:0 exec:0 exec_died:0 health_status:0 attach:0 died:0( cleanup:0)?$" "sequence"
+    run_pod events --stream=false --filter event=health_status --format json
+    is "$(jq -r .health_status <<<"$output")" "healthy" "health_status field"
+}
+
+@test "events: a full log is rotated; readers see both parts, streams follow the new file" {
+    local dir=$POD_RUNROOT/events i
+    mkdir -p "$dir"
+    # 1.1 MB of old events
+    for i in $(seq 10000); do
+        printf '{"Name":"filler%d","Status":"create","Time":"2020-01-01T00:00:00.%09dZ","Type":"volume","Attributes":null}\n' "$i" "$i"
+    done > "$dir/events.log"
+    assert "$(stat -c %s "$dir/events.log")" -gt 1048576 "the log is past the limit"
+
+    local out=$PODUTILS_TMP/follow.out
+    "$PODMAN" events --filter type=volume --format '{{.Name}}' >"$out" 2>&1 &
+    FOLLOW_PID=$!
+    sleep 0.5
+    run_pod volume create rot1
+    [[ -f "$dir/events.log.1" ]] || { echo "# no events.log.1"; false; }
+    run_pod volume create rot2
+    assert "$(stat -c %s "$dir/events.log")" -lt 1048576 "a new log"
+    for i in $(seq 50); do
+        [[ $(wc -l <"$out") -ge 2 ]] && break
+        sleep 0.1
+    done
+    kill "$FOLLOW_PID"
+    wait "$FOLLOW_PID" || true
+    FOLLOW_PID=
+    is "$(cat "$out")" "rot1
+rot2" "the stream crossed the rotation"
+
+    run_pod events --stream=false --filter type=volume --format '{{.Name}}'
+    is "$(wc -l <<<"$output")" "10002" "both files are read"
+    is "$(head -1 <<<"$output") $(tail -1 <<<"$output")" "filler1 rot2" "oldest first"
 }

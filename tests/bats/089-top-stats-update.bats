@@ -83,7 +83,11 @@ statd 1" "running containers only, with PIDs"
     is "$(jq -r '.[0].pids' <<<"$output")" "1" "json pids"
 
     run_pod stats --no-stream -a --format '{{.Name}} {{.CPUPerc}}'
-    assert "$output" =~ "statoff --" "-a shows a stopped container"
+    assert "$output" =~ "statoff 0.00%" "-a shows a stopped container, with zeros"
+    run_pod stats --no-stream statoff --format '{{.MemUsage}} {{.PIDs}} {{.UpTime}}'
+    is "$output" "0B / 0B 0 0s" "a stopped container by name"
+    run_pod 125 stats --no-stream nosuch
+    is "$output" "Error: unable to get list of containers: unable to look up container nosuch: no container with name or ID \"nosuch\" found: no such container" "missing"
     run_pod stats --no-stream --format 'table {{.Name}} {{.PIDs}}' statd
     is "$output" "NAME        PIDS
 statd       1" "table template"
@@ -91,6 +95,8 @@ statd       1" "table template"
     # streaming: a table per interval
     run timeout 2.5 "$PODMAN" stats -i 1 --no-reset --format '{{.Name}}' statd
     assert "$(grep -c statd <<<"$output")" -ge 2 "a new sample every interval"
+    run timeout 1.5 "$PODMAN" stats -i 1 --format '{{.Name}}' statd
+    assert "$output" =~ $'^\e\[2J\e\[1;1Hstatd' "without --no-reset the screen is cleared first"
     run_pod 125 stats --no-stream -i 0
     is "$output" "Error: invalid interval, must be a positive number greater zero" "bad interval"
 }

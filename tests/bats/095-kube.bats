@@ -267,7 +267,7 @@ EOF
     run_pod kube play "$KDIR/app.yaml"
     wait_log kube95-app done
     run_pod kube generate -s -f "$KDIR/gen.yaml" kube95-app kube95-side
-    run python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/gen.yaml"
+    run /usr/bin/python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/gen.yaml"
     is "$status" 0 "generated YAML matches the Kubernetes schema: $output"
     run cat "$KDIR/gen.yaml"
     assert "$output" =~ "kind: Service" "-s adds a Service"
@@ -278,7 +278,7 @@ EOF
     # the deployment form validates as well
     run_pod generate kube --type deployment --replicas 2 kube95-app
     echo "$output" > "$KDIR/dep.yaml"
-    run python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/dep.yaml"
+    run /usr/bin/python3 "$PODUTILS_SRC/tests/kube/validate.py" "$PODUTILS_SRC/tests/kube/pod-schema.json" "$KDIR/dep.yaml"
     is "$status" 0 "deployment YAML matches the schema: $output"
     assert "$(cat "$KDIR/dep.yaml")" =~ "replicas: 2" "--replicas"
 

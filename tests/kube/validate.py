@@ -1,4 +1,4 @@
-#!/usr/bin/env python3
+#!/usr/bin/python3
 """validate.py SCHEMA YAMLFILE: every document of YAMLFILE must match SCHEMA
 (tests/kube/pod-schema.json, a trimmed Kubernetes OpenAPI schema). Prints
 one line per problem and exits 1 when there is any."""
