@@ -98,13 +98,20 @@ static int
 share_setting(json_t *s, const char *v, struct pod_err **err)
 {
 	static const char *const known[] = { "cgroup", "ipc", "net", "pid", "uts", NULL };
-	cleanup_free char *copy = xstrdup(v);
-	json_t *a = json_array();
+	/* "+pid": the defaults and more; "none": nothing shared */
+	cleanup_free char *copy = xstrdup(v[0] == '+' ? v + 1 : v);
+	json_t *a = v[0] == '+' ? json_pack("[s,s,s]", "ipc", "net", "uts") : json_array();
 	char *rest = copy, *w;
 
 	while ((w = strsep(&rest, ","))) {
-		bool ok = false;
-		if (!*w)
+		bool ok = false, have = false;
+		json_t *x;
+		size_t k;
+		if (!*w || (STREQ(w, "none") && v[0] != '+'))
+			continue;
+		json_array_foreach(a, k, x)
+			have |= STREQ(json_string_value(x), w);
+		if (have)
 			continue;
 		for (size_t i = 0; known[i]; i++)
 			ok |= STREQ(known[i], w);

@@ -705,6 +705,28 @@ pod_pod_clone(struct pod_engine *e, const struct pod_pod *p, json_t *overrides,
 }
 
 int
+pod_pod_remove_by_infra(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t timeout,
+			struct pod_err **err)
+{
+	cleanup_stmt sqlite3_stmt *st = NULL;
+	cleanup_pod struct pod_pod *p = NULL;
+	cleanup_free char *pid = NULL;
+
+	st = pod_store_prepare(e->store, "SELECT id FROM pods WHERE infra_id = ?", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pid = xstrdup((const char *) sqlite3_column_text(st, 0));
+	sqlite3_finalize(TAKE_PTR(st));
+	if (!pid)
+		return pod_ctr_remove(e, c, force, timeout, err);
+	if (pod_load(e, pid, &p, err) < 0)
+		return -1;
+	return pod_pod_remove(e, p, force, timeout, err);
+}
+
+int
 pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_stmt sqlite3_stmt *st = NULL;

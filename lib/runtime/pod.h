@@ -117,6 +117,13 @@ int pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, in
  */
 void pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c);
 
+/*
+ * `rm --all` meeting an infra container: removes its pod (as pod_pod_remove
+ * does), or the container alone when no pod names it any more.
+ */
+int pod_pod_remove_by_infra(struct pod_engine *e, struct pod_ctr *c, bool force,
+			    int64_t timeout, struct pod_err **err);
+
 /* the pod of an infra container (POD_E_STATE: "cannot be removed without removing the pod") */
 int pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);
 

@@ -223,6 +223,15 @@ p90" "localhost between members; the pod's hostname"
     is "$output" "" "no containers left"
     run_pod pod ps -q
     is "$output" "" "no pod left"
+    # rm --all takes the pods with their infra containers, as Podman does
+    run_pod pod create --name p90 --network none
+    track_pod p90
+    run_pod run -d --pod p90 --name m2 busybox sleep 300
+    run_pod rm -a -f -t 0
+    run_pod ps -a -q
+    is "$output" "" "rm -a -f leaves no containers"
+    run_pod pod ps -q
+    is "$output" "" "rm -a -f removed the pod"
 }
 
 @test "--pod new:, --share pid, --infra=false, prune" {
@@ -236,6 +245,14 @@ p90" "localhost between members; the pod's hostname"
     run_pod run -d --pod p90p --name a busybox sleep 300
     run_pod run --rm --pod p90p busybox sh -c 'ps -o comm | grep -c -e sleep -e pod-infra'
     is "$output" "2" "a shared pid namespace sees the infra and the other member"
+    run_pod pod create --name p90s --share +pid --network none
+    run_pod pod inspect --format '{{.SharedNamespaces}}' p90s
+    is "$output" "[ipc net pid uts]" "--share +pid"
+    run_pod pod create --name p90z --share none --network none
+    run_pod pod inspect --format '{{.SharedNamespaces}}' p90z
+    is "$output" "[]" "--share none"
+    run_pod 125 pod create --share bogus
+    is "$output" "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none"
     run_pod pod create --name p90x --infra=false
     run_pod pod inspect --format '{{.CreateInfra}} {{.NumContainers}}' p90x
     is "$output" "false 0"
