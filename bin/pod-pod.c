@@ -12,6 +12,7 @@
 #include "runtime/oci.h"
 #include "runtime/pod.h"
 
+#include <inttypes.h>
 #include <math.h>
 #include <signal.h>
 #include <unistd.h>
@@ -56,6 +57,30 @@ finish(struct pod_ctx *ctx, struct pod_err **err)
 	return 0;
 }
 
+/* JSON as Go's MarshalIndent with `width` spaces (Podman varies by command) */
+static int
+print_json_indent(json_t *j, int width, struct pod_err **err)
+{
+	cleanup_free char *text = pod_json_dumps_pretty(j);
+	struct pod_strbuf sb = POD_STRBUF_INIT;
+	int rc;
+
+	for (const char *q = text; *q;) {
+		size_t sp = strspn(q, " "), nl = strcspn(q + sp, "\n");
+		if (q != text)
+			pod_strbuf_addch(&sb, '\n');
+		for (size_t k = 0; k < sp / 4 * (size_t) width; k++)
+			pod_strbuf_addch(&sb, ' ');
+		pod_strbuf_add(&sb, q + sp, nl);
+		q += sp + nl;
+		if (*q)
+			q++;
+	}
+	rc = pod_print_line(sb.buf ? sb.buf : "", err);
+	pod_strbuf_release(&sb);
+	return rc;
+}
+
 static int
 print_pod(struct pod_ctx *ctx, const struct pod_pod *p, struct pod_err **err)
 {
@@ -73,13 +98,20 @@ static int
 share_setting(json_t *s, const char *v, struct pod_err **err)
 {
 	static const char *const known[] = { "cgroup", "ipc", "net", "pid", "uts", NULL };
-	cleanup_free char *copy = xstrdup(v);
-	json_t *a = json_array();
+	/* "+pid": the defaults and more; "none": nothing shared */
+	cleanup_free char *copy = xstrdup(v[0] == '+' ? v + 1 : v);
+	json_t *a = v[0] == '+' ? json_pack("[s,s,s]", "ipc", "net", "uts") : json_array();
 	char *rest = copy, *w;
 
 	while ((w = strsep(&rest, ","))) {
-		bool ok = false;
-		if (!*w)
+		bool ok = false, have = false;
+		json_t *x;
+		size_t k;
+		if (!*w || (STREQ(w, "none") && v[0] != '+'))
+			continue;
+		json_array_foreach(a, k, x)
+			have |= STREQ(json_string_value(x), w);
+		if (have)
 			continue;
 		for (size_t i = 0; known[i]; i++)
 			ok |= STREQ(known[i], w);
@@ -485,7 +517,7 @@ ps_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.format && pod_format_is_json(opt.format)) {
 		for (size_t i = 0; i < nrows; i++)
 			json_array_append(records, rows[i].rec);
-		rc = pod_format_records("pod ps", "json", records, NULL, false, stdout, err);
+		rc = print_json_indent(records, 2, err);
 		goto out;
 	}
 	{
@@ -621,22 +653,7 @@ inspect_run(struct pod_ctx *ctx, struct pod_err **err)
 		/* Podman 4.3 prints a single pod as an object, indented by 5 */
 		json_t *one = json_array_size(arr) == 1 && !ctx->args[1] ? json_array_get(arr, 0) :
 									    arr;
-		cleanup_free char *text = pod_json_dumps_pretty(one);
-		struct pod_strbuf sb = POD_STRBUF_INIT;
-		for (const char *q = text; *q;) {
-			size_t sp = strspn(q, " "), nl = strcspn(q + sp, "\n");
-			if (q != text)
-				pod_strbuf_addch(&sb, '\n');
-			for (size_t k = 0; k < sp / 4 * 5; k++)
-				pod_strbuf_addch(&sb, ' ');
-			pod_strbuf_add(&sb, q + sp, nl);
-			q += sp + nl;
-			if (*q)
-				q++;
-		}
-		rc = pod_print_line(sb.buf ? sb.buf : "", err) < 0 ? -1 : rc;
-		pod_strbuf_release(&sb);
-		if (rc < 0)
+		if (print_json_indent(one, 5, err) < 0)
 			return -1;
 	}
 	ctx->status = rc;
@@ -847,6 +864,400 @@ ACT_TOOL(rm, "rm", "Remove one or more stopped pods and containers",
 	 "Removes pods with their containers (running ones only with --force, stopped "
 	 "first), the infra container last, and the pod's cgroup.", rm_options, 1);
 
+/* ---- top ---- */
+
+static int
+top_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_pod struct pod_pod *p = NULL;
+	cleanup_json json_t *header = NULL, *all = json_array();
+	struct pod_ctr **m = NULL;
+	size_t n = 0, running = 0;
+	char *const *descs;
+	int rc = 0;
+
+	if (!ctx->args[0] && !opt.latest)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "you must provide the name or id of a running pod");
+	if (open_engine(ctx, false, err) < 0)
+		return -1;
+	if (opt.latest) {
+		struct pod_pod **v = NULL;
+		size_t nv = 0;
+		if (pod_pod_list(engine, &v, &nv, err) < 0)
+			return -1;
+		if (nv)
+			p = TAKE_PTR(v[0]);
+		pod_pod_list_free(v, nv);
+		if (!p)
+			return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to show the processes of");
+		descs = ctx->args;
+	} else {
+		if (pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
+			return -1;
+		descs = ctx->args + 1;
+	}
+	if (descs[0] && !pod_ctr_top_descriptors_valid(descs))
+		return pod_err_set(err, POD_E_INVALID, 0, "unsupported format descriptors for a "
+				   "pod: %s", descs[0]);
+	if (pod_pod_members(engine, p, &m, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		cleanup_json json_t *h = NULL, *rows = NULL;
+		if (m[i]->state != POD_CTR_RUNNING && m[i]->state != POD_CTR_PAUSED)
+			continue;
+		running++;
+		if (pod_ctr_top(engine, m[i], descs, &h, &rows, err) < 0) {
+			rc = -1;
+			break;
+		}
+		if (!header)
+			header = json_incref(h);
+		json_array_extend(all, rows);
+	}
+	pod_ctr_list_free(m, n);
+	if (rc < 0)
+		return -1;
+	if (!running)
+		return pod_err_set(err, POD_E_STATE, 0, "pod top can only be used on pods with at "
+				   "least one running container");
+	if (ctx->g.dispatched) {
+		cleanup_(pod_table_freep) struct pod_table *t = pod_table_new();
+		struct pod_strbuf line = POD_STRBUF_INIT;
+		json_t *row, *cell;
+		size_t i, j;
+		json_array_foreach(header, j, cell)
+			pod_strbuf_addf(&line, "%s%s", j ? "\t" : "", json_string_value(cell));
+		pod_strbuf_adds(&line, "\n");
+		json_array_foreach(all, i, row) {
+			json_array_foreach(row, j, cell)
+				pod_strbuf_addf(&line, "%s%s", j ? "\t" : "", json_string_value(cell));
+			pod_strbuf_adds(&line, "\n");
+		}
+		pod_table_add_text(t, line.buf);
+		pod_strbuf_release(&line);
+		return pod_table_flush(t, stdout, err);
+	}
+	{
+		json_t *row, *cell;
+		size_t i, j;
+		json_array_foreach(all, i, row) {
+			cleanup_json json_t *rec = json_pack("{s:s}", "Type", "process");
+			json_array_foreach(row, j, cell)
+				json_object_set(rec, json_string_value(json_array_get(header, j)),
+						cell);
+			if (pod_json_print_line(stdout, rec, err) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static const struct pod_opt top_options[] = {
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest pod podman is aware of"),
+	POD_OPT_END
+};
+
+static const struct pod_tool top_tool = {
+	.name = "pod-pod top",
+	.verb = "pod top",
+	.summary = "Display the running processes of containers in a pod",
+	.description = "Displays the processes of every running container of the pod, the "
+		       "infra container's included, with `podman top`'s format descriptors. "
+		       "Run as pod-pod top it prints one JSON record per process.",
+	.usage = "[options] POD [FORMAT-DESCRIPTORS...]",
+	.examples = "podman pod top mypod\npodman pod top mypod pid args",
+	.options = top_options,
+	.flags = POD_TOOL_STOP_AT_ARG,
+	.max_args = -1,
+	.run = top_run,
+	.finish = finish,
+};
+
+/* ---- stats ---- */
+
+static bool stats_no_stream, stats_no_reset;
+
+static char *
+io_pair(uint64_t a, uint64_t b)
+{
+	cleanup_free char *x = pod_human_size_prec((int64_t) a, 4, false);
+	cleanup_free char *y = pod_human_size_prec((int64_t) b, 4, false);
+
+	return xasprintf("%s / %s", x, y);
+}
+
+/* go-units BytesSize: "240KiB", "23.54GiB" */
+static char *
+binary_size(uint64_t v)
+{
+	static const char *const units[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB" };
+	double d = (double) v;
+	size_t i = 0;
+
+	while (d >= 1024 && i + 1 < ARRAY_SIZE(units)) {
+		d /= 1024;
+		i++;
+	}
+	return xasprintf("%.4g%s", d, units[i]);
+}
+
+static json_t *
+stats_row(const struct pod_pod *p, const struct pod_ctr *c, const struct pod_ctr_stats *st)
+{
+	char pid[POD_ID_SHORT_LEN + 1], cid[POD_ID_SHORT_LEN + 1];
+	json_t *o = json_object();
+
+	pod_id_short(p->id, pid);
+	pod_id_short(c->id, cid);
+	if (!st->running) {
+		static const char *const dash[][2] = {
+			{ "CPU", "--" },	 { "MemUsage", "-- / --" }, { "MemUsageBytes", "-- / --" },
+			{ "Mem", "--" },	 { "NetIO", "-- / --" },    { "BlockIO", "-- / --" },
+			{ "PIDS", "--" },
+		};
+		for (size_t i = 0; i < ARRAY_SIZE(dash); i++)
+			json_object_set_new(o, dash[i][0], json_string(dash[i][1]));
+	} else {
+		int64_t up = st->at_ns - st->started_ns;
+		double cpu = up > 0 ? (double) st->cpu_ns / (double) up * 100.0 : 0;
+		double mem = st->mem_limit ? (double) st->mem_usage / (double) st->mem_limit * 100 :
+					     0;
+		cleanup_free char *mu = io_pair(st->mem_usage, st->mem_limit);
+		cleanup_free char *bu = binary_size(st->mem_usage), *bl = binary_size(st->mem_limit);
+		cleanup_free char *mb = xasprintf("%s / %s", bu, bl);
+		cleanup_free char *net = io_pair(st->net_rx, st->net_tx);
+		cleanup_free char *blk = io_pair(st->block_read, st->block_write);
+		cleanup_free char *cs = xasprintf("%.2f%%", cpu);
+		cleanup_free char *ms = xasprintf("%.2f%%", mem);
+		cleanup_free char *ps = xasprintf("%" PRIu64, st->pids);
+		json_object_set_new(o, "CPU", json_string(cs));
+		json_object_set_new(o, "MemUsage", json_string(mu));
+		json_object_set_new(o, "MemUsageBytes", json_string(mb));
+		json_object_set_new(o, "Mem", json_string(ms));
+		json_object_set_new(o, "NetIO", json_string(net));
+		json_object_set_new(o, "BlockIO", json_string(blk));
+		json_object_set_new(o, "PIDS", json_string(ps));
+	}
+	json_object_set_new(o, "Pod", json_string(pid));
+	json_object_set_new(o, "CID", json_string(cid));
+	json_object_set_new(o, "Name", json_string(c->name));
+	return o;
+}
+
+static int
+stats_once(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_json json_t *rows = json_array();
+	struct pod_pod **v = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (ctx->args[0]) {
+		v = xcalloc(pod_strv_len(ctx->args) + 1, sizeof(*v));
+		for (size_t i = 0; ctx->args[i]; i++, n++)
+			if (pod_pod_lookup(engine, ctx->args[i], &v[n], err) < 0) {
+				pod_pod_list_free(v, n);
+				return -1;
+			}
+	} else if (pod_pod_list(engine, &v, &n, err) < 0) {
+		return -1;
+	}
+	if (opt.latest && n > 1) {
+		for (size_t i = 1; i < n; i++)
+			v[i] = pod_pod_free(v[i]);
+		n = 1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		struct pod_ctr **m = NULL;
+		size_t nm = 0;
+		if (pod_pod_members(engine, v[i], &m, &nm, err) < 0) {
+			rc = -1;
+			break;
+		}
+		for (size_t k = 0; k < nm && rc == 0; k++) {
+			struct pod_ctr_stats st = { 0 };
+			if ((m[k]->state == POD_CTR_RUNNING || m[k]->state == POD_CTR_PAUSED) &&
+			    pod_ctr_stats(engine, m[k], &st, err) < 0)
+				rc = -1;
+			else
+				json_array_append_new(rows, stats_row(v[i], m[k], &st));
+		}
+		pod_ctr_list_free(m, nm);
+	}
+	pod_pod_list_free(v, n);
+	if (rc < 0)
+		return -1;
+	if (!ctx->g.dispatched && !(opt.format && *opt.format)) {
+		json_t *x;
+		size_t i;
+		json_array_foreach(rows, i, x) {
+			json_object_set_new(x, "Type", json_string("podstats"));
+			if (pod_json_print_line(stdout, x, err) < 0)
+				return -1;
+		}
+		return 0;
+	}
+	if (opt.format && pod_format_is_json(opt.format))
+		return print_json_indent(rows, 5, err);
+	{
+		cleanup_json json_t *headers = json_pack(
+			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Pod", "POD", "CID", "CID",
+			"Name", "NAME", "CPU", "CPU %", "MemUsage", "MEM USAGE/ LIMIT", "Mem", "MEM %",
+			"NetIO", "NET IO", "BlockIO", "BLOCK IO", "PIDS", "PIDS");
+		return pod_format_records("pod stats", opt.format && *opt.format ? opt.format :
+				"table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t"
+				"{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}", rows, headers,
+				opt.noheading, stdout, err);
+	}
+}
+
+static int
+stats_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	if (opt.all && ctx->args[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "--all, --latest and arguments cannot be "
+				   "used together");
+	if (open_engine(ctx, false, err) < 0)
+		return -1;
+	for (;;) {
+		if (!stats_no_stream && !stats_no_reset && ctx->g.dispatched &&
+		    isatty(STDOUT_FILENO))
+			fputs("\033[2J\033[H", stdout);
+		if (stats_once(ctx, err) < 0)
+			return -1;
+		if (stats_no_stream)
+			return 0;
+		if (fflush(stdout) == EOF)
+			return pod_err_sys(err, "write /dev/stdout");
+		sleep(1);
+	}
+}
+
+static const struct pod_opt stats_options[] = {
+	POD_OPT_BOOL('a', "all", &opt.all, "Provide stats for all pods"),
+	POD_OPT_STRING(0, "format", "string", &opt.format,
+		       "Pretty-print container statistics to JSON or using a Go template"),
+	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest pod podman is aware of"),
+	POD_OPT_BOOL(0, "no-reset", &stats_no_reset,
+		     "Disable resetting the screen when streaming"),
+	POD_OPT_BOOL(0, "no-stream", &stats_no_stream,
+		     "Disable streaming stats and only pull the first result"),
+	POD_OPT_END
+};
+
+static const struct pod_tool stats_tool = {
+	.name = "pod-pod stats",
+	.verb = "pod stats",
+	.summary = "Display a live stream of resource usage statistics for the containers in "
+		   "one or more pods",
+	.description = "Displays CPU (since each container started), memory, network and block "
+		       "I/O and PIDs of every container of the pods (all pods when none is "
+		       "named), once with --no-stream, else every second.",
+	.usage = "[options] [POD...]",
+	.examples = "podman pod stats --no-stream mypod\npodman pod stats -a --no-stream "
+		    "--format json",
+	.options = stats_options,
+	.max_args = -1,
+	.run = stats_run,
+	.finish = finish,
+};
+
+/* ---- clone ---- */
+
+static bool clone_destroy, clone_start;
+
+static int
+clone_run(struct pod_ctx *ctx, struct pod_err **err)
+{
+	cleanup_pod struct pod_pod *p = NULL, *np = NULL;
+	cleanup_json json_t *ov = json_object();
+
+	if (opt.name)
+		json_object_set_new(ov, "Name", pod_json_string(opt.name));
+	else if (ctx->args[1])
+		json_object_set_new(ov, "Name", pod_json_string(ctx->args[1]));
+	if (opt.hostname)
+		json_object_set_new(ov, "Hostname", pod_json_string(opt.hostname));
+	if (opt.infra_name)
+		json_object_set_new(ov, "InfraName", pod_json_string(opt.infra_name));
+	if (opt.cgroup_parent)
+		json_object_set_new(ov, "CgroupParent", pod_json_string(opt.cgroup_parent));
+	if (opt.label || opt.label_file) {
+		cleanup_json json_t *tmp = json_object();
+		if (pod_ctr_labels_setting(tmp, opt.label_file, opt.label, err) < 0)
+			return -1;
+		json_object_set(ov, "Labels", json_object_get(tmp, "Labels"));
+	}
+	if (opt.memory) {
+		int64_t mem;
+		if (pod_parse_size(opt.memory, &mem, err) < 0)
+			return -1;
+		json_object_set_new(ov, "Memory", json_integer(mem));
+	}
+	if (opt.cpus) {
+		char *end;
+		double c = strtod(opt.cpus, &end);
+		if (*end || c < 0 || !isfinite(c))
+			return pod_err_set(err, POD_E_INVALID, 0, "invalid argument \"%s\" for "
+					   "\"--cpus\" flag: strconv.ParseFloat: parsing \"%s\": "
+					   "invalid syntax", opt.cpus, opt.cpus);
+		json_object_set_new(ov, "CpuPeriod", json_integer(100000));
+		json_object_set_new(ov, "CpuQuota", json_integer((json_int_t) (c * 100000)));
+	}
+	if (opt.volume) {
+		json_t *vols = pod_ctr_volumes_setting(opt.volume, err);
+		if (!vols)
+			return -1;
+		json_object_set_new(ov, "Volumes", vols);
+	}
+	if (open_engine(ctx, false, err) < 0 || pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
+		return -1;
+	if (pod_pod_clone(engine, p, ov, &np, err) < 0)
+		return -1;
+	if (clone_destroy && pod_pod_remove(engine, p, true, -1, err) < 0)
+		return -1;
+	if (clone_start && pod_pod_start(engine, np, err) < 0)
+		return -1;
+	return print_pod(ctx, np, err);
+}
+
+static const struct pod_opt clone_options[] = {
+	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
+		       "Optional parent cgroup for the pod"),
+	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_BOOL(0, "destroy", &clone_destroy, "destroy the original pod"),
+	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
+	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
+		       "The name used as infra container name"),
+	POD_OPT_STRV('l', "label", "stringArray", &opt.label, "Set metadata on pod"),
+	POD_OPT_STRV(0, "label-file", "stringArray", &opt.label_file,
+		     "Read in a line delimited file of labels"),
+	POD_OPT_STRING('m', "memory", "string", &opt.memory,
+		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING('n', "name", "string", &opt.name, "name the new pod"),
+	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
+	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
+		     "Bind mount a volume into every container of the pod"),
+	POD_OPT_END
+};
+
+static const struct pod_tool clone_tool = {
+	.name = "pod-pod clone",
+	.verb = "pod clone",
+	.summary = "Clone an existing pod",
+	.description = "Creates a copy of a pod (NAME-clone unless --name) with its containers "
+		       "(each NAME-clone), optionally with new settings; --destroy removes the "
+		       "original, --start starts the copy.",
+	.usage = "[options] POD [NAME]",
+	.examples = "podman pod clone web\npodman pod clone --name web2 --destroy --start web",
+	.options = clone_options,
+	.min_args = 1,
+	.max_args = 2,
+	.run = clone_run,
+	.finish = finish,
+};
+
 /* ---- logs ---- */
 
 static int
@@ -1038,13 +1449,16 @@ static const struct pod_tool prune_tool = {
 /* ---- the noun ---- */
 
 static const struct pod_subverb subverbs[] = {
+	{ "clone", NULL, &clone_tool },
 	{ "create", NULL, &create_tool },   { "exists", NULL, &exists_tool },
 	{ "inspect", NULL, &inspect_tool }, { "kill", NULL, &kill_tool },
 	{ "logs", NULL, &logs_tool },
 	{ "pause", NULL, &pause_tool },	    { "prune", NULL, &prune_tool },
 	{ "ps", "ls", &ps_tool },	    { "list", NULL, &ps_tool },
 	{ "restart", NULL, &restart_tool }, { "rm", NULL, &rm_tool },
-	{ "start", NULL, &start_tool },	    { "stop", NULL, &stop_tool },
+	{ "start", NULL, &start_tool },	    { "stats", NULL, &stats_tool },
+	{ "stop", NULL, &stop_tool },
+	{ "top", NULL, &top_tool },
 	{ "unpause", NULL, &unpause_tool }, { NULL, NULL, NULL },
 };
 

@@ -3,6 +3,7 @@
 #include "cli/ctr_opts.h"
 #include "cli/tool.h"
 #include "core/json.h"
+#include "runtime/pod.h"
 
 static struct {
 	bool force, all, volumes, depend, ignore, time_set, latest;
@@ -44,8 +45,14 @@ rm_ctr(struct pod_ctx *ctx, struct pod_ctr *c, const char *as_given_, struct pod
 
 	if (opt.depend && rm_dependents(ctx, c, err) < 0)
 		return -1;
-	if (pod_ctr_remove(engine, c, opt.force, opt.time_set ? opt.time : -1, err) < 0)
+	/* rm --all takes a pod's infra container with its pod, as Podman does */
+	if (opt.all && pod_ctr_setting_bool(c, "PodInfra")) {
+		if (pod_pod_remove_by_infra(engine, c, opt.force, opt.time_set ? opt.time : -1,
+					    err) < 0)
+			return -1;
+	} else if (pod_ctr_remove(engine, c, opt.force, opt.time_set ? opt.time : -1, err) < 0) {
 		return -1;
+	}
 	if (opt.volumes && pod_ctr_remove_volumes(engine, c, err) < 0)
 		return -1;
 	if (!ctx->g.dispatched) {

@@ -7,6 +7,7 @@
 #include "core/names.h"
 #include "runtime/cgroup.h"
 #include "runtime/ctr-internal.h"
+#include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
 #include "store/events.h"
 
@@ -261,6 +262,19 @@ pod_pod_state(struct pod_ctr *const *m, size_t n)
 	if (errored > 0)
 		return "Error";
 	return "Created";
+}
+
+static bool
+is_infra(const struct pod_pod *p, const struct pod_ctr *c)
+{
+	return p->infra_id && STREQ(p->infra_id, c->id);
+}
+
+static bool
+ctr_active(const struct pod_ctr *c)
+{
+	return c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
+	       c->state == POD_CTR_STOPPING;
 }
 
 /* --- cgroup ------------------------------------------------------------ */
@@ -611,6 +625,107 @@ pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 	return 0;
 }
 
+/* a member's settings, made fresh for another pod */
+static json_t *
+member_clone_settings(const struct pod_pod *p, const struct pod_ctr *c, const char *new_pod)
+{
+	json_t *s = json_deep_copy(c->settings), *req, *v;
+	cleanup_free char *join = xasprintf("container:%s", p->infra_id ? p->infra_id : "");
+	cleanup_free char *name = xasprintf("%s-clone", c->name);
+	cleanup_free char *cg = pod_pod_cgroup_path(p);
+	size_t npv = json_array_size(json_object_get(p->settings, "Volumes")), i;
+
+	for (size_t k = 0; k < ARRAY_SIZE(share_keys); k++) {
+		const char *cur = json_string_value(json_object_get(s, share_keys[k].key));
+		if (cur && STREQ(cur, join))
+			json_object_del(s, share_keys[k].key);
+	}
+	if ((req = json_object_get(s, "Requires"))) {
+		json_array_foreach(req, i, v)
+			if (p->infra_id && STREQ(json_string_value(v), p->infra_id)) {
+				json_array_remove(req, i);
+				break;
+			}
+	}
+	if (STREQ(json_string_value(json_object_get(s, "CgroupParent")) ?: "", cg))
+		json_object_del(s, "CgroupParent");
+	/* the pod's own volumes come again from the new pod */
+	for (i = 0; i < npv && json_array_size(json_object_get(s, "Volumes")); i++)
+		json_array_remove(json_object_get(s, "Volumes"), 0);
+	json_object_del(s, "PortBindings");
+	json_object_set_new(s, "Name", pod_json_string(name));
+	json_object_set_new(s, "Pod", json_string(new_pod));
+	return s;
+}
+
+int
+pod_pod_clone(struct pod_engine *e, const struct pod_pod *p, json_t *overrides,
+	      struct pod_pod **ret, struct pod_err **err)
+{
+	cleanup_json json_t *s = json_deep_copy(p->settings);
+	cleanup_pod struct pod_pod *np = NULL;
+	struct pod_ctr **m = NULL;
+	size_t n = 0;
+	int rc = 0;
+
+	if (pod_pod_members(e, p, &m, &n, err) < 0)
+		return -1;
+	{
+		cleanup_free char *name = xasprintf("%s-clone", p->name);
+		json_object_set_new(s, "Name", pod_json_string(name));
+	}
+	for (size_t i = 0; i < n; i++)
+		if (is_infra(p, m[i])) {
+			cleanup_free char *in = xasprintf("%s-clone", m[i]->name);
+			json_object_set_new(s, "InfraName", pod_json_string(in));
+		}
+	json_object_update(s, overrides);
+	if (pod_pod_create(e, s, &np, err) < 0) {
+		pod_ctr_list_free(m, n);
+		return -1;
+	}
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		cleanup_json json_t *cs = NULL;
+		cleanup_ctr struct pod_ctr *c = NULL;
+		if (is_infra(p, m[i]))
+			continue;
+		cs = member_clone_settings(p, m[i], np->id);
+		if (pod_ctr_create(e, cs, &c, err) < 0)
+			rc = pod_err_wrap(err, "cloning container %s", m[i]->name);
+	}
+	pod_ctr_list_free(m, n);
+	if (rc < 0) {
+		struct pod_err *e2 = NULL;
+		if (pod_pod_remove(e, np, true, 0, &e2) < 0)
+			pod_err_free(&e2);
+		return -1;
+	}
+	*ret = TAKE_PTR(np);
+	return 0;
+}
+
+int
+pod_pod_remove_by_infra(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t timeout,
+			struct pod_err **err)
+{
+	cleanup_stmt sqlite3_stmt *st = NULL;
+	cleanup_pod struct pod_pod *p = NULL;
+	cleanup_free char *pid = NULL;
+
+	st = pod_store_prepare(e->store, "SELECT id FROM pods WHERE infra_id = ?", err);
+	if (!st)
+		return -1;
+	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
+	if (sqlite3_step(st) == SQLITE_ROW)
+		pid = xstrdup((const char *) sqlite3_column_text(st, 0));
+	sqlite3_finalize(TAKE_PTR(st));
+	if (!pid)
+		return pod_ctr_remove(e, c, force, timeout, err);
+	if (pod_load(e, pid, &p, err) < 0)
+		return -1;
+	return pod_pod_remove(e, p, force, timeout, err);
+}
+
 int
 pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err)
 {
@@ -631,19 +746,6 @@ pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct po
 }
 
 /* --- lifecycle ----------------------------------------------------------- */
-
-static bool
-is_infra(const struct pod_pod *p, const struct pod_ctr *c)
-{
-	return p->infra_id && STREQ(p->infra_id, c->id);
-}
-
-static bool
-ctr_active(const struct pod_ctr *c)
-{
-	return c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
-	       c->state == POD_CTR_STOPPING;
-}
 
 int
 pod_pod_start(struct pod_engine *e, const struct pod_pod *p, struct pod_err **err)
@@ -719,35 +821,6 @@ pod_pod_kill(struct pod_engine *e, const struct pod_pod *p, int sig, struct pod_
 	return rc;
 }
 
-static int
-pause_one(struct pod_engine *e, struct pod_ctr *c, bool pause, struct pod_err **err)
-{
-	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
-	cleanup_free char *cgpath = NULL;
-	struct pod_cgroup *cg = NULL;
-	int r;
-
-	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
-		return -1;
-	if (c->state != (pause ? POD_CTR_RUNNING : POD_CTR_PAUSED))
-		return 0;
-	cgpath = pod_ctr_cgroups_path(c);
-	if (!cgpath)
-		return pod_err_set(err, POD_E_STATE, 0, "container %s has no cgroup to freeze: "
-				   "container state improper", c->id);
-	if (pod_cgroup_load(cgpath, &cg, err) < 0)
-		return -1;
-	r = pod_cgroup_freeze(cg, pause, err);
-	pod_cgroup_free(cg);
-	if (r < 0)
-		return -1;
-	c->state = pause ? POD_CTR_PAUSED : POD_CTR_RUNNING;
-	if (pod_ctr_save(e, c, err) < 0)
-		return -1;
-	pod_ctr_event(e, c, pause ? "pause" : "unpause", 0);
-	return 0;
-}
-
 int
 pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause, struct pod_err **err)
 {
@@ -760,7 +833,7 @@ pod_pod_pause(struct pod_engine *e, const struct pod_pod *p, bool pause, struct 
 	for (size_t i = 0; i < n && rc == 0; i++) {
 		if (m[i]->state != (pause ? POD_CTR_RUNNING : POD_CTR_PAUSED))
 			continue;
-		if (pause_one(e, m[i], pause, err) < 0)
+		if (pod_ctr_pause(e, m[i], pause, err) < 0)
 			rc = pod_err_wrap(err, "%s container %s", pause ? "pausing" : "unpausing",
 					  m[i]->id);
 		done++;

@@ -73,6 +73,14 @@ const char *pod_pod_state(struct pod_ctr *const *members, size_t n);
 int pod_pod_create(struct pod_engine *e, json_t *settings, struct pod_pod **ret,
 		   struct pod_err **err);
 
+/*
+ * `pod clone`: a new pod from p's settings with overrides (settings keys,
+ * merged over p's; Name defaults to NAME-clone), and a copy of each member
+ * (NAME-clone, the infra's too) joining the new pod.
+ */
+int pod_pod_clone(struct pod_engine *e, const struct pod_pod *p, json_t *overrides,
+		  struct pod_pod **ret, struct pod_err **err);
+
 /* the infra image's name, built into the store from pod-infra when missing */
 int pod_pod_infra_image(struct pod_engine *e, char **ret_name, struct pod_err **err);
 
@@ -108,6 +116,13 @@ int pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, in
  * Failures are logged, never returned.
  */
 void pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c);
+
+/*
+ * `rm --all` meeting an infra container: removes its pod (as pod_pod_remove
+ * does), or the container alone when no pod names it any more.
+ */
+int pod_pod_remove_by_infra(struct pod_engine *e, struct pod_ctr *c, bool force,
+			    int64_t timeout, struct pod_err **err);
 
 /* the pod of an infra container (POD_E_STATE: "cannot be removed without removing the pod") */
 int pod_pod_check_not_infra(struct pod_engine *e, const struct pod_ctr *c, struct pod_err **err);

@@ -223,6 +223,15 @@ p90" "localhost between members; the pod's hostname"
     is "$output" "" "no containers left"
     run_pod pod ps -q
     is "$output" "" "no pod left"
+    # rm --all takes the pods with their infra containers, as Podman does
+    run_pod pod create --name p90 --network none
+    track_pod p90
+    run_pod run -d --pod p90 --name m2 busybox sleep 300
+    run_pod rm -a -f -t 0
+    run_pod ps -a -q
+    is "$output" "" "rm -a -f leaves no containers"
+    run_pod pod ps -q
+    is "$output" "" "rm -a -f removed the pod"
 }
 
 @test "--pod new:, --share pid, --infra=false, prune" {
@@ -236,6 +245,14 @@ p90" "localhost between members; the pod's hostname"
     run_pod run -d --pod p90p --name a busybox sleep 300
     run_pod run --rm --pod p90p busybox sh -c 'ps -o comm | grep -c -e sleep -e pod-infra'
     is "$output" "2" "a shared pid namespace sees the infra and the other member"
+    run_pod pod create --name p90s --share +pid --network none
+    run_pod pod inspect --format '{{.SharedNamespaces}}' p90s
+    is "$output" "[ipc net pid uts]" "--share +pid"
+    run_pod pod create --name p90z --share none --network none
+    run_pod pod inspect --format '{{.SharedNamespaces}}' p90z
+    is "$output" "[]" "--share none"
+    run_pod 125 pod create --share bogus
+    is "$output" "Error: invalid kernel namespace to share: bogus. Options are: cgroup, ipc, net, pid, uts or none"
     run_pod pod create --name p90x --infra=false
     run_pod pod inspect --format '{{.CreateInfra}} {{.NumContainers}}' p90x
     is "$output" "false 0"
@@ -294,4 +311,46 @@ hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
     is "$output" "[10.89.90.53] [db.pod90:10.89.90.9] h90" "inspect"
     run_pod pod rm -f -t 0 p90
     assert_nothing_left
+}
+
+@test "pod clone copies the pod and its containers; --destroy, --start" {
+    run_pod pod create --name p90 --network none --label k=v
+    track_pod p90
+    run_pod create --pod p90 --name c1 busybox sleep 300
+    run_pod pod clone p90
+    local cid=$output
+    PODS+=("$cid")
+    run_pod ps -a --pod --filter pod=p90-clone --format '{{.Names}}'
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
+    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "$iname-clone" c1-clone | sort | xargs)" "the clone's containers"
+    run_pod pod inspect --format '{{.Labels}} {{.NumContainers}}' p90-clone
+    is "$output" "map[k:v] 2" "the clone's settings"
+    run_pod pod clone --name p90b --destroy --start p90-clone
+    PODS+=("$output")
+    run_pod pod ps --format '{{.Name}} {{.Status}}' --sort name
+    is "$output" "p90 Created
+p90b Running" "--destroy removed the original, --start started the copy"
+    run_pod inspect --format '{{.State.Status}}' c1-clone-clone
+    is "$output" "running"
+}
+
+@test "pod top and pod stats list every running container of the pod" {
+    run_pod pod create --name p90 --network none
+    track_pod p90
+    run_pod run -d --pod p90 --name s1 busybox sleep 300
+    run_pod create --pod p90 --name s2 busybox true
+    run_pod pod top p90 pid args
+    is "${lines[0]}" "PID         COMMAND" "pod top header"
+    assert "$output" =~ "/pod-infra" "the infra process"
+    assert "$output" =~ "sleep 300" "the member's process"
+    run_pod pod stats --no-stream --format '{{.Name}} {{.PIDS}}' p90
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
+    iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
+    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "$iname 1" "s1 1" "s2 --" | sort | xargs)" "pod stats"
+    run_pod pod stats --no-stream p90
+    assert "${lines[0]}" =~ "^POD +CID +NAME +CPU % +MEM USAGE/ LIMIT +MEM % +NET IO +BLOCK IO +PIDS$" "pod stats header"
+    run_pod pod stop -t 0 p90
+    run_pod 125 pod top p90
+    is "$output" "Error: pod top can only be used on pods with at least one running container"
 }
