@@ -17,6 +17,7 @@ teardown() {
     "$PODMAN" pod rm -af -t 0 >/dev/null 2>&1 || true
     "$PODMAN" rm -af -t 0 >/dev/null 2>&1 || true
     "$PODMAN" network rm -f kube95net >/dev/null 2>&1 || true
+    ctr_leak_check
     basic_teardown
 }
 
