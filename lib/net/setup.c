@@ -633,10 +633,18 @@ bridge_del_if_unused(struct pod_nl *nl, const char *name, struct pod_err **err)
 	return pod_nl_link_del(nl, name, err);
 }
 
-/* after an endpoint left: remove the network's host state if it was the last */
+/*
+ * after an endpoint left. The network's bridge, gateway address and rules
+ * stay when the last container leaves (as Docker keeps docker0): creating
+ * them again for the next container costs more than the whole rest of a
+ * run. `network rm` and `network prune` remove them. Only pod-dnsd, a
+ * process, is stopped with the last container.
+ */
 static int
-network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, struct pod_err **err)
+network_release(struct pod_store *s, const struct ep *e, struct pod_err **err)
 {
+	if (!e->dns)
+		return 0;
 	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
 		s, "SELECT count(*) FROM net_endpoints WHERE network = ?", err);
 
@@ -645,36 +653,15 @@ network_release(struct pod_store *s, struct pod_nl *nl, const struct ep *e, stru
 	sqlite3_bind_text(st, 1, e->network, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) != SQLITE_ROW)
 		return pod_store_sqlite_err(s, err, "counting endpoints of %s", e->network);
-	if (sqlite3_column_int(st, 0) > 0) {
-		if (!e->dns)
-			return 0;
-		cleanup_network struct pod_net_network *n = NULL;
-		struct pod_err *le = NULL;
-		if (pod_net_network_load(s, e->network, &n, &le) < 0) {
-			pod_err_free(&le);
-			return 0;
-		}
-		return pod_dns_update(s, n, err);
+	if (sqlite3_column_int(st, 0) == 0)
+		return pod_dns_stop(s, e->network, err);
+	cleanup_network struct pod_net_network *n = NULL;
+	struct pod_err *le = NULL;
+	if (pod_net_network_load(s, e->network, &n, &le) < 0) {
+		pod_err_free(&le);
+		return 0;
 	}
-	/* another store's containers on the same bridge still need its rules */
-	if (STREQ(e->driver, "bridge")) {
-		int idx = pod_nl_ifindex(nl, e->bridge);
-		if (idx) {
-			int ports = pod_nl_bridge_ports(nl, idx, err);
-			if (ports < 0)
-				return -1;
-			if (ports > 0)
-				return pod_dns_stop(s, e->network, err);
-		}
-	}
-	cleanup_free char *tag = xasprintf("net:%s", e->network_id);
-	if (pod_fw_tag_delete(tag, err) < 0)
-		return -1;
-	if (pod_fw_table_drop_if_empty(err) < 0)
-		return -1;
-	if (STREQ(e->driver, "bridge") && bridge_del_if_unused(nl, e->bridge, err) < 0)
-		return -1;
-	return pod_dns_stop(s, e->network, err);
+	return pod_dns_update(s, n, err);
 }
 
 static void
@@ -1114,12 +1101,17 @@ detach(struct pod_store *s, const char *container_id, const char *netns_path,
 	if (pod_store_commit(s, err) < 0)
 		return -1;
 
-	cleanup_lock int lk = net_lock(s, err);
-	if (lk < 0)
-		return -1;
+	bool any_dns = false;
 	for (size_t i = 0; i < l.n; i++)
-		if (network_release(s, host, &l.v[i], err) < 0)
+		any_dns |= l.v[i].dns;
+	if (any_dns) {
+		cleanup_lock int lk = net_lock(s, err);
+		if (lk < 0)
 			return -1;
+		for (size_t i = 0; i < l.n; i++)
+			if (network_release(s, &l.v[i], err) < 0)
+				return -1;
+	}
 	if (network)
 		return container_rules(s, container_id, err);
 	return 0;
