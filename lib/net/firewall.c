@@ -108,6 +108,29 @@ pod_fw_apply(const char *tag, const char *rules, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * A network's rules are the same every time, and they stay while the
+ * network exists: when the table already holds as many rules with the tag
+ * as there are to add, nothing is committed (a commit waits for the kernel
+ * for several ms). A rule deleted behind our back changes the count.
+ */
+int
+pod_fw_ensure(const char *tag, const char *rules, struct pod_err **err)
+{
+	cleanup_strbuf struct pod_strbuf cmds = POD_STRBUF_INIT;
+	size_t have = 0, want = 0;
+
+	if (delete_cmds(tag, &cmds, err) < 0)
+		return -1;
+	for (size_t i = 0; i < cmds.len; i++)
+		have += cmds.buf[i] == '\n';
+	for (const char *q = rules; q && *q; q++)
+		want += *q == '\n';
+	if (have == want)
+		return 0;
+	return pod_fw_apply(tag, rules, err);
+}
+
 int
 pod_fw_tag_delete(const char *tag, struct pod_err **err)
 {

@@ -139,6 +139,8 @@ struct pod_fw_target {
 
 /* replaces every rule tagged tag with rules ("add rule ..." lines, NULL: none) */
 int pod_fw_apply(const char *tag, const char *rules, struct pod_err **err);
+/* pod_fw_apply unless the table holds as many rules tagged tag as rules has */
+int pod_fw_ensure(const char *tag, const char *rules, struct pod_err **err);
 int pod_fw_tag_delete(const char *tag, struct pod_err **err);
 /*
  * Deletes our table once no rule is left in it (call under net.lock: every

@@ -13,9 +13,12 @@
 
 #include <errno.h>
 #include <net/if.h>
+#include <netinet/in.h>
 #include <openssl/evp.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #define DEFAULT_NETWORK "podman"
 #define DEFAULT_SUBNET "10.88.0.0/16"
@@ -520,6 +523,30 @@ subnet_free(const struct used *u, const struct pod_net_cidr *c)
 	return true;
 }
 
+/*
+ * Whether a candidate's gateway (its first host address) is already an
+ * address of this host: bind succeeds only for a local address. Another
+ * engine's bridge that is down, or a DNS server still listening there,
+ * leaves no route, but the address would clash all the same.
+ */
+static bool
+gateway_local(const struct pod_net_cidr *c)
+{
+	struct pod_net_ip gw;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool local;
+
+	if (fd < 0)
+		return false;
+	pod_net_cidr_first(c, &gw);
+	gw.a[3] |= 1;
+	memcpy(&sa.sin_addr, gw.a, 4);
+	local = bind(fd, (struct sockaddr *) &sa, sizeof(sa)) == 0 || errno == EADDRINUSE;
+	close(fd);
+	return local;
+}
+
 static int
 next_free_v4(const struct used *u, struct pod_net_cidr *ret, struct pod_err **err)
 {
@@ -541,7 +568,7 @@ next_free_v4(const struct used *u, struct pod_net_cidr *ret, struct pod_err **er
 		    pools[i].size > pod_net_ip_len(&pool.ip) * 8)
 			continue;
 		for (uint64_t k = 0; pod_net_cidr_nth(&pool, (int) pools[i].size, k, &cand); k++)
-			if (subnet_free(u, &cand)) {
+			if (subnet_free(u, &cand) && !gateway_local(&cand)) {
 				*ret = cand;
 				return 0;
 			}

@@ -607,7 +607,7 @@ network_ensure(struct pod_store *s, struct pod_nl *nl, const struct pod_net_netw
 	}
 	cleanup_free char *rules = pod_fw_network_rules(n);
 	cleanup_free char *tag = xasprintf("net:%s", n->id);
-	if (pod_fw_apply(tag, rules, err) < 0)
+	if (pod_fw_ensure(tag, rules, err) < 0)
 		return -1;
 	if (n->dns && pod_dns_update(s, n, err) < 0)
 		return -1;
@@ -980,7 +980,8 @@ attach(struct attach_ctx *c, const struct pod_net_attach *atts, size_t n,
 	for (i = 0; i < added.n; i++)
 		if (ep_links(host, ctr, nsfd, &added.v[i], err) < 0)
 			goto out;
-	if (container_rules(c->s, c->id, err) < 0)
+	/* a new sandbox without ports has no rules to add, and none to replace */
+	if ((np || !new_sandbox) && container_rules(c->s, c->id, err) < 0)
 		goto out;
 	if (ret_status)
 		*ret_status = json_incref(json_object_get(data, "status"));
@@ -1039,8 +1040,15 @@ detach(struct pod_store *s, const char *container_id, const char *netns_path,
 				   "container %s is not connected to network %s", container_id,
 				   network);
 	if (!network) {
+		/* container rules exist only for published ports */
+		cleanup_json json_t *sb = NULL;
+		int has = load_sandbox(s, container_id, &sb, NULL, err);
+		if (has < 0)
+			return -1;
+		json_t *ports = has ? json_object_get(sb, "ports") : NULL;
 		cleanup_free char *tag = xasprintf("ctr:%s", container_id);
-		if (pod_fw_tag_delete(tag, err) < 0)
+		if ((!has || json_array_size(ports) > 0 || !json_is_array(ports)) &&
+		    pod_fw_tag_delete(tag, err) < 0)
 			return -1;
 	}
 	if (pod_nl_open(-1, &host, err) < 0)
