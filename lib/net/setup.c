@@ -25,6 +25,8 @@
 #include <net/if.h>
 #include <sys/random.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 struct ep {
@@ -1022,6 +1024,50 @@ pod_net_setup(struct pod_store *s, const char *container_id, const char *netns_p
 	return 0;
 }
 
+/*
+ * A veth's deletion blocks for 15-25 ms while the kernel waits for RCU
+ * readers; nothing after it needs the link gone, so a child deletes it
+ * while the caller goes on (store updates, unmounts, removing the
+ * container), and the process waits for the children when it exits, so
+ * that no command returns with the link still there. The child is a clone
+ * without an exit signal: a caller's waitpid(-1) never reaps it.
+ */
+static pid_t link_del_pids[16];
+static size_t n_link_del_pids;
+
+static void
+link_del_wait(void)
+{
+	for (size_t i = 0; i < n_link_del_pids; i++)
+		while (waitpid(link_del_pids[i], NULL, __WALL) < 0 && errno == EINTR)
+			;
+	n_link_del_pids = 0;
+}
+
+static int
+host_link_del(struct pod_nl *host, const char *name, struct pod_err **err)
+{
+	static bool registered;
+
+	if (n_link_del_pids == ARRAY_SIZE(link_del_pids))
+		return pod_nl_link_del(host, name, err);
+	if (!registered) {
+		if (atexit(link_del_wait) != 0)
+			return pod_nl_link_del(host, name, err);
+		registered = true;
+	}
+	pid_t pid = (pid_t) syscall(SYS_clone, 0UL, NULL, NULL, NULL, 0UL);
+	if (pid < 0)
+		return pod_nl_link_del(host, name, err);
+	if (pid == 0) {
+		struct pod_nl *own = NULL;
+		struct pod_err *e = NULL;
+		_exit(pod_nl_open(-1, &own, &e) < 0 || pod_nl_link_del(own, name, &e) < 0);
+	}
+	link_del_pids[n_link_del_pids++] = pid;
+	return 0;
+}
+
 /* removes endpoints (all when network is NULL) and, with all, the sandbox */
 static int
 detach(struct pod_store *s, const char *container_id, const char *netns_path,
@@ -1060,7 +1106,7 @@ detach(struct pod_store *s, const char *container_id, const char *netns_path,
 	}
 	for (size_t i = 0; i < l.n; i++) {
 		if (STREQ(l.v[i].driver, "bridge")) {
-			if (pod_nl_link_del(host, l.v[i].veth, err) < 0)
+			if (host_link_del(host, l.v[i].veth, err) < 0)
 				return -1;
 		} else if (ctr && pod_nl_link_del(ctr, l.v[i].ifname, err) < 0) {
 			return -1;
@@ -1259,7 +1305,8 @@ pod_net_remove(struct pod_store *s, const char *name_or_id, bool force, struct p
 					.network = n->name };
 		pod_event_emit(s, &ev);
 	}
-	/* rules or a bridge left by a crash */
+	/* rules or a bridge left by a crash; the veths first, or it has ports */
+	link_del_wait();
 	cleanup_lock int lk = net_lock(s, err);
 	if (lk < 0)
 		return -1;
