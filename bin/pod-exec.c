@@ -78,7 +78,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		}
 	}
 	r = pod_ctr_exec(e, c, &o, &session, &code, err);
-	if (r < 0 && !opt.detach && (*err)->kind != POD_E_NOCMD && (*err)->kind != POD_E_NOTEXEC) {
+	if (r < 0 && !opt.detach && (*err)->kind != POD_E_NOCMD && (*err)->kind != POD_E_NOTEXEC &&
+	    (*err)->kind != POD_E_INVALID) {
 		/* Podman exits 255 when an attached session cannot be made */
 		pod_err_print(*err);
 		pod_err_free(err);

@@ -48,7 +48,7 @@ static int
 parse_key(struct pod_ctx *ctx, char **ret_key, char **ret_host, struct pod_err **err)
 {
 	const char *arg = ctx->args[0];
-	cleanup_free char *key = NULL;
+	cleanup_free char *key = NULL, *first = NULL;
 
 	if (!arg) {
 		cleanup_(pod_registries_freep) struct pod_registries *regs = NULL;
@@ -59,7 +59,8 @@ parse_key(struct pod_ctx *ctx, char **ret_key, char **ret_host, struct pod_err *
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "no registries found in registries.conf, a registry must "
 					   "be provided");
-		arg = regs->search[0];
+		first = xstrdup(regs->search[0]);
+		arg = first;
 		key = pod_auth_normalize_key(arg);
 	} else {
 		if (pod_str_has_prefix(arg, "docker://"))
@@ -111,6 +112,35 @@ read_line(int fd, bool *ret_eof, struct pod_err **err)
 	if (sb.len && sb.buf[sb.len - 1] == '\r')
 		sb.buf[--sb.len] = '\0';
 	return pod_strbuf_detach(&sb);
+}
+
+/* everything from fd (at most SECRET_MAX bytes), NUL-terminated */
+static int
+read_all(int fd, char **ret, size_t *ret_len, struct pod_err **err)
+{
+	struct pod_strbuf sb = POD_STRBUF_INIT;
+	char buf[4096];
+
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pod_strbuf_release(&sb);
+			return pod_err_sys(err, "reading");
+		}
+		if (n == 0)
+			break;
+		if (sb.len + (size_t) n > SECRET_MAX) {
+			pod_strbuf_release(&sb);
+			return pod_err_set(err, POD_E_INVALID, 0, "input too long");
+		}
+		pod_strbuf_add(&sb, buf, (size_t) n);
+	}
+	*ret_len = sb.len;
+	*ret = pod_strbuf_detach(&sb);
+	return 0;
 }
 
 /* the password typed on the terminal, not echoed */
@@ -193,8 +223,13 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	if (parse_key(ctx, &key, &host, err) < 0)
 		return -1;
 	path = opt.authfile && *opt.authfile ? xstrdup(opt.authfile) : pod_config_auth_write_path();
-	paths = xcalloc(2, sizeof(char *));
-	paths[0] = xstrdup(path);
+	/* stored credentials may come from any auth file unless one is named */
+	if (opt.authfile && *opt.authfile) {
+		paths = xcalloc(2, sizeof(char *));
+		paths[0] = xstrdup(path);
+	} else {
+		paths = pod_config_auth_paths();
+	}
 	found = pod_auth_lookup(paths, key, &old_user, &old_pass, err);
 	if (found < 0)
 		return -1;
@@ -248,13 +283,16 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		if (opt.password) {
 			pass = xstrdup(opt.password);
 		} else if (opt.password_stdin) {
-			bool eof = false;
+			/* all of stdin, less one trailing newline, as Podman reads it */
+			size_t len = 0;
 
-			pass = read_line(STDIN_FILENO, &eof, err);
-			if (!pass && !eof)
-				return -1;
-			if (!pass)
-				pass = xstrdup("");
+			if (read_all(STDIN_FILENO, &pass, &len, err) < 0)
+				return pod_err_wrap(err, "reading the password from stdin");
+			if (len && pass[len - 1] == '\n')
+				pass[--len] = '\0';
+			if (memchr(pass, '\0', len))
+				return pod_err_set(err, POD_E_INVALID, 0,
+						   "the password must not contain NUL bytes");
 		} else if (!isatty(STDIN_FILENO)) {
 			fputs("Password: ", stdout);
 			fflush(stdout);

@@ -34,7 +34,7 @@ print_result(struct pod_ctx *ctx, const char *path, const char *key, const char 
 static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	cleanup_free char *path = NULL, *key = NULL, *text = NULL;
+	cleanup_free char *path = NULL, *key = NULL, *text = NULL, *first = NULL;
 	const char *arg = ctx->args[0];
 	int r;
 
@@ -57,7 +57,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "no registries found in registries.conf, a registry must "
 					   "be provided");
-		arg = regs->search[0];
+		first = xstrdup(regs->search[0]);
+		arg = first;
 	}
 	if (pod_str_has_prefix(arg, "docker://"))
 		arg += strlen("docker://");
@@ -65,6 +66,23 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	r = pod_auth_remove(path, key, err);
 	if (r < 0)
 		return -1;
+	if (r == 0 && !(opt.authfile && *opt.authfile)) {
+		/* credentials elsewhere (docker login) are not ours to remove */
+		cleanup_strv char **paths = pod_config_auth_paths();
+		cleanup_free char *user = NULL, *pass = NULL;
+		struct pod_err *e = NULL;
+
+		if (pod_auth_lookup(paths + 1, key, &user, &pass, &e) == 1) {
+			if (pass)
+				explicit_bzero(pass, strlen(pass));
+			return pod_err_set(err, POD_E_NOTFOUND, 0,
+					   "not logged into %s with current tool. Existing credentials "
+					   "were established via docker login. Please use docker "
+					   "logout instead",
+					   key);
+		}
+		pod_err_free(&e);
+	}
 	if (r == 0)
 		return pod_err_set(err, POD_E_NOTFOUND, 0, "not logged into %s", key);
 	text = xasprintf("Removed login credentials for %s", key);

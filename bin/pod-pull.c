@@ -1,10 +1,12 @@
 /* pod-pull - pull images from a registry (`podman pull`, `podman image pull`) */
 #include "cli/tool.h"
 #include "core/json.h"
+#include "image/archive.h"
 #include "image/pull.h"
 #include "store/events.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -92,13 +94,40 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	return 0;
 }
 
+/* "docker-archive:PATH[:REF]" and "oci-archive:PATH[:REF]": Podman pulls them like load */
+static int
+pull_archive(struct pod_ctx *ctx, const char *spec, char ***ret_ids, struct pod_err **err)
+{
+	cleanup_free char *path = xstrdup(strchr(spec, ':') + 1);
+	cleanup_strv char **names = NULL;
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+	char *colon;
+
+	if (fd < 0 && errno == ENOENT && (colon = strrchr(path, ':'))) {
+		/* the reference part names one image of the archive: all are loaded */
+		*colon = 0;
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	}
+	if (fd < 0)
+		return pod_err_sys(err, "opening %s", path);
+	if (st.po.progress)
+		fprintf(stderr, "Getting image source signatures\nWriting manifest to image "
+				"destination\nStoring signatures\n");
+	return pod_image_load(st.is, fd, ctx->g.tmpdir, &names, ret_ids, err);
+}
+
 static int
 pull_one(struct pod_ctx *ctx, const char *name, struct pod_err **err)
 {
 	cleanup_strv char **ids = NULL;
 
-	if (pod_pull(st.is, name, &st.po, &ids, err) < 0)
+	if (pod_str_has_prefix(name, "docker-archive:") || pod_str_has_prefix(name, "oci-archive:")) {
+		if (pull_archive(ctx, name, &ids, err) < 0)
+			return -1;
+	} else if (pod_pull(st.is, pod_str_has_prefix(name, "docker://") ? name + 9 : name, &st.po,
+			    &ids, err) < 0) {
 		return -1;
+	}
 	for (size_t i = 0; ids[i]; i++) {
 		struct pod_event ev = { .type = "image", .status = "pull", .id = ids[i], .name = name };
 		pod_event_emit(pod_imagestore_store(st.is), &ev);
@@ -146,12 +175,17 @@ static const struct pod_tool tool = {
 		"mark insecure and mirror registries. Layers are fetched several at a time and "
 		"extracted while they download; layers already stored are not fetched again.\n\n"
 		"Run as `podman pull` it prints Podman's progress on stderr and the image ID on "
-		"stdout; as pod-pull, one image record per image on stdout.",
+		"stdout; as pod-pull, one image record per image on stdout.\n\nIMAGE may name "
+		"its transport: docker://NAME (a registry, the default), docker-archive:PATH or "
+		"oci-archive:PATH (loaded like podman load).",
 	.usage = "[options] IMAGE [IMAGE...]",
 	.examples = "podman pull imageName\npodman pull fedora:latest\n"
-		    "podman pull --tls-verify=false localhost:5000/busybox",
+		    "podman pull --tls-verify=false localhost:5000/busybox\n"
+		    "podman pull docker-archive:busybox.tar",
 	.options = options,
 	.flags = POD_TOOL_TARGETS,
+	.min_args = 1,
+	.max_args = -1,
 	.target_type = "image",
 	.setup = setup,
 	.each_target = pull_one,

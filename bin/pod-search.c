@@ -90,11 +90,65 @@ parse_filters(struct filters *f, struct pod_err **err)
 	return 0;
 }
 
-/* a registry v2 catalog has no stars, official or automated marks */
 static bool
-filters_pass(const struct filters *f)
+filters_pass(const struct filters *f, int64_t stars, bool official, bool automated)
 {
-	return f->stars <= 0 && f->official != 1 && f->automated != 1;
+	if (stars < f->stars)
+		return false;
+	if (f->official >= 0 && official != (f->official == 1))
+		return false;
+	if (f->automated >= 0 && automated != (f->automated == 1))
+		return false;
+	return true;
+}
+
+static void
+add_result(json_t *out, const char *registry, const char *name, const char *description,
+	   int64_t stars, bool official, bool automated)
+{
+	json_array_append_new(out, json_pack("{s:s, s:s, s:o, s:I, s:s, s:s, s:s}", "Index",
+					     registry, "Name", name, "Description",
+					     pod_json_string(description), "Stars", (json_int_t) stars,
+					     "Official", official ? "[OK]" : "", "Automated",
+					     automated ? "[OK]" : "", "Tag", ""));
+}
+
+/* results of the v1 search API; -1 when the body is not what it should be */
+static int
+add_v1_results(const char *registry, const char *body, size_t len, const struct filters *f,
+	       int64_t limit, json_t *out)
+{
+	cleanup_json json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, NULL);
+	json_t *results = root && json_is_object(root) ? json_object_get(root, "results") : NULL;
+	int64_t n = 0;
+	size_t i;
+	json_t *e;
+
+	if (!results || !json_is_array(results))
+		return -1;
+	json_array_foreach (results, i, e) {
+		const char *name = NULL, *desc = "";
+		json_int_t stars = 0;
+		int official = 0, automated = 0;
+		cleanup_free char *full = NULL;
+
+		if (n >= limit)
+			break;
+		if (json_unpack(e, "{s:s, s?s, s?I, s?b, s?b}", "name", &name, "description", &desc,
+				"star_count", &stars, "is_official", &official, "is_automated",
+				&automated) < 0)
+			continue;
+		if (!filters_pass(f, stars, official, automated))
+			continue;
+		/* Docker Hub names official images without their "library/" namespace */
+		if (STREQ(registry, "docker.io") && !strchr(name, '/'))
+			full = xasprintf("docker.io/library/%s", name);
+		else
+			full = xasprintf("%s/%s", registry, name);
+		add_result(out, registry, full, desc ? desc : "", stars, official, automated);
+		n++;
+	}
+	return 0;
 }
 
 /* does the first component of term name a registry? */
@@ -121,20 +175,25 @@ search_one(const char *registry, const char *query, const struct filters *f, int
 {
 	cleanup_(pod_registry_client_freep) struct pod_registry_client *c = NULL;
 	cleanup_strv char **repos = NULL;
+	cleanup_free char *body = NULL;
+	size_t len = 0;
 	int64_t n = 0;
 
-	if (client_for(registry, &c, err) < 0 || pod_registry_catalog(c, &repos, err) < 0)
+	if (client_for(registry, &c, err) < 0 ||
+	    pod_registry_v1_search(c, query, limit, &body, &len, err) < 0)
+		return pod_err_wrap(err, "couldn't search registry \"%s\"", registry);
+	if (body && add_v1_results(registry, body, len, f, limit, out) == 0)
+		return 0;
+	/* no search API: the catalog, filtered by name as c/image does */
+	if (pod_registry_catalog(c, &repos, err) < 0)
 		return pod_err_wrap(err, "couldn't search registry \"%s\"", registry);
 	for (char **r = repos; *r && n < limit; r++) {
 		cleanup_free char *name = NULL;
 
-		if (!strstr(*r, query) || !filters_pass(f))
+		if (!strstr(*r, query) || !filters_pass(f, 0, false, false))
 			continue;
 		name = xasprintf("%s/%s", registry, *r);
-		json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:i, s:s, s:s, s:s}", "Index",
-						     registry, "Name", name, "Description", "",
-						     "Stars", 0, "Official", "", "Automated", "",
-						     "Tag", ""));
+		add_result(out, registry, name, "", 0, false, false);
 		n++;
 	}
 	return 0;
@@ -158,6 +217,38 @@ list_tags(const char *registry, const char *repo, int64_t limit, json_t *out,
 		json_array_append_new(arr, json_string(*t));
 	json_array_append_new(out, json_pack("{s:s, s:o}", "Name", name, "Tags", arr));
 	return 0;
+}
+
+/* Podman's: newlines become spaces, and past 44 bytes "..." ends it */
+static void
+shorten_descriptions(json_t *results)
+{
+	size_t i;
+	json_t *e;
+
+	json_array_foreach (results, i, e) {
+		const char *d = json_string_value(json_object_get(e, "Description"));
+		cleanup_free char *v = xstrdup(d ? d : "");
+		size_t n;
+
+		for (char *p = v; *p; p++)
+			if (*p == '\n')
+				*p = ' ';
+		n = strlen(v);
+		if (!opt.no_trunc && n > DESCRIPTION_TRUNC) {
+			n = DESCRIPTION_TRUNC;
+			while (n > 0 && (v[n - 1] == ' ' || v[n - 1] == '\t'))
+				n--;
+			v[n] = '\0';
+			{
+				cleanup_free char *cut = xasprintf("%s...", v);
+
+				json_object_set_new(e, "Description", pod_json_string(cut));
+			}
+		} else {
+			json_object_set_new(e, "Description", pod_json_string(v));
+		}
+	}
 }
 
 static int
@@ -226,6 +317,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 				return -1;
 	}
 
+	if (!opt.list_tags)
+		shorten_descriptions(results);
 	if (opt.format && pod_format_is_json(opt.format))
 		return pod_format_records("search", opt.format, results, NULL, false, stdout, err);
 	if (!ctx->g.dispatched && !opt.format)
@@ -250,20 +343,6 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	if (json_array_size(results) == 0)
 		return 0;
-	if (!opt.no_trunc) {
-		size_t i;
-		json_t *e;
-
-		json_array_foreach (results, i, e) {
-			const char *d = json_string_value(json_object_get(e, "Description"));
-
-			if (d && strlen(d) > DESCRIPTION_TRUNC) {
-				cleanup_free char *cut = xasprintf("%.*s...", DESCRIPTION_TRUNC, d);
-
-				json_object_set_new(e, "Description", json_string(cut));
-			}
-		}
-	}
 	return pod_format_records(
 		"search",
 		opt.format	   ? opt.format
@@ -278,12 +357,14 @@ static const struct pod_tool tool = {
 	.verb = "search",
 	.summary = "Search registry for image",
 	.description =
-		"Searches the catalog (/v2/_catalog) of a registry for repositories whose name "
-		"contains TERM: with TERM as REGISTRY/TEXT that registry, otherwise every "
-		"unqualified-search registry of registries.conf. --list-tags lists the tags of "
-		"the repository REGISTRY/REPO instead. A v2 catalog has no descriptions, stars or "
-		"official and automated marks, so filters on them (stars=N, is-official=BOOL, "
-		"is-automated=BOOL) keep or drop every result; other filters are refused.\n\n"
+		"Searches a registry for images matching TERM: with TERM as REGISTRY/TEXT that "
+		"registry, otherwise every unqualified-search registry of registries.conf. The "
+		"registry's v1 search API is asked first (Docker Hub, quay.io: with descriptions, "
+		"stars, official and automated marks); without one, the catalog (/v2/_catalog) is "
+		"read and repositories whose name contains TEXT are listed. --list-tags lists the "
+		"tags of the repository REGISTRY/REPO instead. Filters: stars=N, is-official=BOOL, "
+		"is-automated=BOOL (catalog entries have no stars or marks); others are "
+		"refused.\n\n"
 		"Run as `podman search` it prints Podman's table (NAME DESCRIPTION, or NAME TAG); "
 		"as pod-search, one record per result.",
 	.usage = "[options] TERM",

@@ -88,8 +88,10 @@ progress_copy(const struct pod_pull_opts *o, const char *what, const char *diges
 	const char *hex = pod_digest_hex(digest);
 
 	if (o->progress_tty) {
+		/* what Podman's bars leave on a terminal: 12 hex digits of a blob, 10 of the config */
 		if (state)
-			progress(o, "Copying %s %.12s %s", what, hex ? hex : digest, state);
+			progress(o, "Copying %s %.*s %s", what, STREQ(what, "config") ? 10 : 12,
+				 hex ? hex : digest, state);
 	} else if (!state) {
 		progress(o, "Copying %s %s", what, digest);
 	}
@@ -540,7 +542,7 @@ copy_layers(struct pull_ctx *p, struct pod_registry_client **client0,
 			}
 			if (t.first_failed >= 0 && jobs[t.first_failed].err) {
 				*err = TAKE_PTR(jobs[t.first_failed].err);
-				pod_err_wrap(err, "writing blob");
+				pod_err_wrap(err, "writing blob %s", jobs[t.first_failed].desc->digest);
 			}
 			if (!*err)
 				pod_err_set(err, POD_E_GENERIC, 0, "writing blob: aborted");

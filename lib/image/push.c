@@ -311,6 +311,178 @@ try_reuse(struct pod_registry_client *c, const char *domain, const char *repo,
 	return 0;
 }
 
+/* --- layers in parallel --- */
+
+#define MAX_WORKERS 3
+
+struct layer_job {
+	const char *layer_id, *diff_id;
+	struct candidate cands[2];
+	size_t n_cands;
+	char digest[DIGEST_BUF];
+	int64_t size;
+	struct pod_err *err;
+};
+
+struct pusher {
+	pthread_mutex_t mu;
+	struct layer_job *jobs;
+	size_t n, next;
+	bool failed;
+	const struct pod_ref *ref;
+	enum pod_compression comp;
+	const struct pod_push_opts *o;
+	const char *root;
+	const char *driver;
+};
+
+struct worker {
+	struct pusher *p;
+	struct pod_registry_client *c;
+	struct pod_imagestore *is; /* its own store connection, opened when needed */
+	pthread_t thread;
+	bool started;
+};
+
+static int
+push_one(struct worker *w, struct layer_job *j, struct pod_err **err)
+{
+	struct pusher *p = w->p;
+	struct candidate *hit = NULL;
+	int r = try_reuse(w->c, p->ref->domain, p->ref->path, j->cands, j->n_cands, &hit, err);
+
+	if (r < 0)
+		return -1;
+	if (r == 1) {
+		memcpy(j->digest, hit->digest, DIGEST_BUF);
+		j->size = hit->size;
+		progress(p->o, POD_PUSH_BLOB_SKIPPED, j->diff_id);
+		return 0;
+	}
+	/* SQLite connections are not shared between threads: each worker has one */
+	if (!w->is && pod_imagestore_open_root(p->root, NULL, p->driver, true, &w->is, err) < 0)
+		return -1;
+	if (upload_layer(w->c, p->ref->path, w->is, j->layer_id, p->comp, j->digest, &j->size,
+			 err) < 0)
+		return -1;
+	progress(p->o, POD_PUSH_BLOB_DONE, j->diff_id);
+	return 0;
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct pusher *p = w->p;
+
+	for (;;) {
+		struct layer_job *j = NULL;
+
+		pthread_mutex_lock(&p->mu);
+		if (!p->failed && p->next < p->n)
+			j = &p->jobs[p->next++];
+		pthread_mutex_unlock(&p->mu);
+		if (!j)
+			break;
+		if (push_one(w, j, &j->err) < 0) {
+			pthread_mutex_lock(&p->mu);
+			p->failed = true;
+			pthread_mutex_unlock(&p->mu);
+		}
+	}
+	return NULL;
+}
+
+static int
+discard(void *ctx, const void *buf, size_t len, struct pod_err **err)
+{
+	return 0;
+}
+
+/*
+ * ISA-L picks its deflate implementation on first use and stores the choice
+ * in a global: make that first use here, before there are threads.
+ */
+static void
+warm_up(enum pod_compression comp)
+{
+	struct pod_err *e = NULL;
+	struct pod_compressor *z = pod_compressor_new(comp, 0, discard, NULL, &e);
+
+	if (z && pod_compressor_feed(z, "podutils", 8, &e) == 0)
+		(void) pod_compressor_finish(z, &e);
+	pod_compressor_free(z);
+	pod_err_free(&e);
+}
+
+/*
+ * Sends the layers, up to MAX_WORKERS at a time, each worker with its own
+ * registry client (one curl handle per thread); the first failure in layer
+ * order is the error.
+ */
+static int
+push_layers(struct pod_imagestore *is, struct pod_registry_client *c, const struct pod_ref *ref,
+	    enum pod_compression comp, const struct pod_push_opts *o, struct layer_job *jobs,
+	    size_t n, struct pod_err **err)
+{
+	struct pusher p = { .jobs = jobs, .n = n, .ref = ref, .comp = comp, .o = o,
+			    .root = is->root, .driver = is->driver };
+	struct worker w[MAX_WORKERS] = { 0 };
+	size_t n_workers = n < MAX_WORKERS ? n : MAX_WORKERS, i;
+	int ret = 0;
+
+	if (n == 0)
+		return 0;
+	warm_up(comp);
+	pthread_mutex_init(&p.mu, NULL);
+	for (i = 0; i < n_workers; i++) {
+		w[i].p = &p;
+		/* the first worker reuses the pinged client; the others get their own */
+		if (i == 0) {
+			w[i].c = c;
+		} else {
+			struct pod_err *e = NULL;
+
+			if (pod_regaccess_client(ref->domain, ref->path, &o->access, &w[i].c, &e) < 0 ||
+			    pod_registry_ping(w[i].c, &e) < 0) {
+				pod_err_free(&e);
+				w[i].c = pod_registry_client_free(w[i].c);
+				break;
+			}
+		}
+	}
+	n_workers = i;
+	for (i = 0; i < n_workers; i++) {
+		int r = pthread_create(&w[i].thread, NULL, worker_main, &w[i]);
+
+		if (r != 0) {
+			if (i == 0) {
+				ret = pod_err_set(err, POD_E_GENERIC, r, "starting a push worker: %s",
+						  strerror(r));
+				break;
+			}
+			break;
+		}
+		w[i].started = true;
+	}
+	for (i = 0; i < n_workers; i++) {
+		if (w[i].started)
+			pthread_join(w[i].thread, NULL);
+		if (i > 0)
+			pod_registry_client_free(w[i].c);
+		pod_imagestore_close(w[i].is);
+	}
+	pthread_mutex_destroy(&p.mu);
+	for (i = 0; i < n; i++) {
+		if (jobs[i].err && ret == 0) {
+			*err = TAKE_PTR(jobs[i].err);
+			ret = -1;
+		}
+		pod_err_free(&jobs[i].err);
+	}
+	return ret;
+}
+
 int
 pod_image_push(struct pod_imagestore *is, const struct pod_image *img, const char *dest,
 	       const struct pod_push_opts *o, char **ret_digest, struct pod_err **err)
@@ -323,6 +495,7 @@ pod_image_push(struct pod_imagestore *is, const struct pod_image *img, const cha
 	enum pod_compression comp = o->compression ? o->compression : POD_COMPRESSION_GZIP;
 	enum pod_push_format format = o->format;
 	struct pod_descriptor cfg = { 0 }, *layers = NULL;
+	struct layer_job *jobs = NULL;
 	size_t n_layers = pod_strv_len(img->layers), i, config_len = 0, stored_len = 0;
 	const char *tag;
 	int ret = -1;
@@ -376,23 +549,20 @@ pod_image_push(struct pod_imagestore *is, const struct pod_image *img, const cha
 	    pod_registry_ping(c, err) < 0)
 		goto out;
 
-	layers = xcalloc(n_layers ? n_layers : 1, sizeof(*layers));
+	jobs = xcalloc(n_layers ? n_layers : 1, sizeof(*jobs));
 	for (i = 0; i < n_layers; i++) {
-		const char *diff_id = img->diff_ids[i];
-		struct candidate cands[2] = { 0 }, *hit = NULL;
+		struct layer_job *j = &jobs[i];
 		struct blobinfo bi = { 0 };
-		size_t n_cands = 0;
-		char digest[DIGEST_BUF];
-		int64_t size = 0;
-		int r;
 
-		progress(o, POD_PUSH_BLOB_START, diff_id);
+		j->layer_id = img->layers[i];
+		j->diff_id = img->diff_ids[i];
 		if (stored && media_type_compression(stored->image.layers[i].media_type) == comp &&
 		    valid_sha256(stored->image.layers[i].digest)) {
-			snprintf(cands[n_cands].digest, DIGEST_BUF, "%s",
-				 stored->image.layers[i].digest);
-			cands[n_cands].size = stored->image.layers[i].size;
-			for (char **nm = img->names; nm && *nm && !cands[n_cands].from; nm++) {
+			struct candidate *cd = &j->cands[j->n_cands++];
+
+			snprintf(cd->digest, DIGEST_BUF, "%s", stored->image.layers[i].digest);
+			cd->size = stored->image.layers[i].size;
+			for (char **nm = img->names; nm && *nm && !cd->from; nm++) {
 				cleanup_(pod_ref_release) struct pod_ref nr = { 0 };
 				struct pod_err *e = NULL;
 
@@ -401,36 +571,30 @@ pod_image_push(struct pod_imagestore *is, const struct pod_image *img, const cha
 					continue;
 				}
 				if (nr.domain && STREQ(nr.domain, ref.domain))
-					cands[n_cands].from = xstrdup(nr.path);
+					cd->from = xstrdup(nr.path);
 			}
-			n_cands++;
 		}
-		if (blobinfo_read(is, diff_id, comp, &bi) == 1) {
-			memcpy(cands[n_cands].digest, bi.digest, DIGEST_BUF);
-			cands[n_cands].size = bi.size;
+		if (blobinfo_read(is, j->diff_id, comp, &bi) == 1) {
+			struct candidate *cd = &j->cands[j->n_cands++];
+
+			memcpy(cd->digest, bi.digest, DIGEST_BUF);
+			cd->size = bi.size;
 			if (bi.repo && repo_on(bi.repo, ref.domain))
-				cands[n_cands].from = xstrdup(repo_on(bi.repo, ref.domain));
+				cd->from = xstrdup(repo_on(bi.repo, ref.domain));
 			free(bi.repo);
-			n_cands++;
 		}
-		r = try_reuse(c, ref.domain, ref.path, cands, n_cands, &hit, err);
-		if (r == 1) {
-			memcpy(digest, hit->digest, DIGEST_BUF);
-			size = hit->size;
-		} else if (r == 0) {
-			r = upload_layer(c, ref.path, is, img->layers[i], comp, digest, &size, err);
-		}
-		for (size_t k = 0; k < n_cands; k++)
-			free(cands[k].from);
-		if (r < 0)
-			goto out;
-		blobinfo_write(is, diff_id, comp, digest, size, dest_name);
-		progress(o, r == 1 ? POD_PUSH_BLOB_SKIPPED : POD_PUSH_BLOB_DONE, diff_id);
+		progress(o, POD_PUSH_BLOB_START, j->diff_id);
+	}
+	if (push_layers(is, c, &ref, comp, o, jobs, n_layers, err) < 0)
+		goto out;
+	layers = xcalloc(n_layers ? n_layers : 1, sizeof(*layers));
+	for (i = 0; i < n_layers; i++) {
+		blobinfo_write(is, jobs[i].diff_id, comp, jobs[i].digest, jobs[i].size, dest_name);
 		layers[i].media_type = xstrdup(format == POD_PUSH_FORMAT_DOCKER ? POD_MT_DOCKER_LAYER
 						: comp == POD_COMPRESSION_ZSTD ? POD_MT_OCI_LAYER_ZSTD
 									       : POD_MT_OCI_LAYER_GZIP);
-		layers[i].digest = xstrdup(digest);
-		layers[i].size = size;
+		layers[i].digest = xstrdup(jobs[i].digest);
+		layers[i].size = jobs[i].size;
 	}
 
 	progress(o, POD_PUSH_CONFIG, img->config_digest);
@@ -463,6 +627,10 @@ out:
 	for (i = 0; layers && i < n_layers; i++)
 		pod_descriptor_release(&layers[i]);
 	free(layers);
+	for (i = 0; jobs && i < n_layers; i++)
+		for (size_t k = 0; k < jobs[i].n_cands; k++)
+			free(jobs[i].cands[k].from);
+	free(jobs);
 	pod_descriptor_release(&cfg);
 	pod_ref_release(&ref);
 	return ret;

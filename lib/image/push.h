@@ -9,7 +9,9 @@
  * (when its compression matches) and from the store's blob-info cache
  * ($ROOT/blobinfo/DIFFIDHEX.gzip|zstd, written after each upload), each
  * checked with HEAD, or mounted from another repository of the same
- * registry the blob is known to be in. The manifest goes last.
+ * registry the blob is known to be in. Up to three layers go at once, each
+ * worker thread with its own registry client and store connection. The
+ * manifest goes last.
  */
 #ifndef POD_IMAGE_PUSH_H
 #define POD_IMAGE_PUSH_H

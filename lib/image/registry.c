@@ -1721,3 +1721,41 @@ out:
 	resp_release(&r);
 	return ret;
 }
+
+int
+pod_registry_v1_search(struct pod_registry_client *c, const char *term, int64_t limit,
+		       char **ret_body, size_t *ret_len, struct pod_err **err)
+{
+	cleanup_free char *base = NULL, *q = NULL, *n = NULL, *with_q = NULL, *url = NULL;
+	struct req r_q = { .method = "GET", .accept = "application/json" };
+	struct resp r;
+	int ret = -1;
+
+	*ret_body = NULL;
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	/* Docker Hub answers searches on the index, not on the registry host */
+	if (STREQ(c->host, "registry-1.docker.io"))
+		base = xstrdup("https://index.docker.io/v1/search");
+	else
+		base = xasprintf("%s://%s/v1/search", c->scheme, c->host);
+	q = xasprintf("q=%s", term);
+	n = xasprintf("n=%lld", (long long) (limit > 0 ? limit : 25));
+	with_q = append_query(base, q);
+	url = with_q ? append_query(with_q, n) : NULL;
+	if (!url)
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid search term \"%s\"", term);
+	r_q.url = url;
+	resp_init(&r, LIST_BODY_MAX);
+	if (request(c, &r_q, &r, NULL, err) < 0)
+		goto out;
+	/* no v1 search here (404, 401, ...): the caller falls back to the catalog */
+	if (r.status == 200) {
+		*ret_len = r.body.len;
+		*ret_body = pod_strbuf_detach(&r.body);
+	}
+	ret = 0;
+out:
+	resp_release(&r);
+	return ret;
+}

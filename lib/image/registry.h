@@ -116,4 +116,13 @@ int pod_registry_mount_blob(struct pod_registry_client *c, const char *repo, con
 			    const char *from, struct pod_err **err);
 int pod_registry_check_login(struct pod_registry_client *c, struct pod_err **err);
 
+/*
+ * GET /v1/search?q=TERM&n=LIMIT (Docker Hub: on index.docker.io), the
+ * search API some registries still offer. *ret_body is the JSON body on
+ * 200, NULL when the registry has no such API (the caller then reads the
+ * catalog); -1 only when the registry cannot be reached.
+ */
+int pod_registry_v1_search(struct pod_registry_client *c, const char *term, int64_t limit,
+			   char **ret_body, size_t *ret_len, struct pod_err **err);
+
 #endif

@@ -42,7 +42,7 @@ session_write(const char *path, json_t *rec)
 	cleanup_free char *text = json_dumps(rec, JSON_COMPACT);
 	struct pod_err *e = NULL;
 
-	if (text && pod_write_file_atomic(path, text, strlen(text), 0600, &e) < 0) {
+	if (text && pod_write_file_replace(path, text, strlen(text), 0600, &e) < 0) {
 		pod_debug("exec session %s: %s", path, e->msg);
 		pod_err_free(&e);
 	}
@@ -391,7 +391,7 @@ start_external(struct xrun *x, struct pod_err **err)
 	int64_t pid = 0;
 	pid_t rt;
 
-	if (pod_write_file_atomic(procfile, text, strlen(text), 0600, err) < 0)
+	if (pod_write_file_replace(procfile, text, strlen(text), 0600, err) < 0)
 		return -1;
 	if (tty) {
 		/* a socket path must be short: the run directory may not be */

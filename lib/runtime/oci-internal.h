@@ -150,6 +150,7 @@ struct pod_rt_init {
 	unsigned preserve_fds;
 	int unshare_flags;  /* namespaces the init unshares itself */
 	const struct pod_rt_bpf *seccomp_bpf; /* the spec's filter, compiled; NULL: compile */
+	struct pod_cgroup *exec_cgroup; /* exec: the process joins it itself, before setns */
 	bool new_userns;
 };
 /* the container's init after clone (create); never returns */

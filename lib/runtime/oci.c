@@ -919,6 +919,8 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	cleanup_close int master = -1;
 	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
 	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
+	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+	struct pod_err *e = NULL;
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
 	int sync[2] = { -1, -1 }, pair[2] = { -1, -1 };
 	size_t n = 0;
@@ -985,10 +987,15 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 			goto fail;
 		}
 	}
+	if (st->cgroups_path && pod_cgroup_load(st->cgroups_path, &cg, &e) < 0) {
+		pod_rt_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
+		pod_err_free(&e);
+	}
 	pid = fork();
 	if (pid == 0) {
 		a.spec = s;
 		a.proc = p;
+		a.exec_cgroup = cg;
 		a.sync_fd = sync[1];
 		a.console_fd = console_fd;
 		memcpy(a.exec_ns_fds, nsfds, sizeof(nsfds));
@@ -1013,22 +1020,6 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	if (console_fd >= 0) {
 		close(console_fd);
 		console_fd = -1;
-	}
-	if (st->cgroups_path) {
-		cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
-		struct pod_err *e = NULL;
-
-		if (pod_cgroup_load(st->cgroups_path, &cg, &e) == 0) {
-			if (pod_cgroup_add_pid(cg, pid, err) < 0)
-				goto fail;
-		} else {
-			pod_rt_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
-			pod_err_free(&e);
-		}
-	}
-	if (pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
-		pod_err_sys(err, "talking to the exec process");
-		goto fail;
 	}
 	/* EOF: the close-on-exec socket went away with a successful exec */
 	if (pod_rt_sync_recv(sync[0], &type, NULL, err) < 0)

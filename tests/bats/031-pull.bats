@@ -322,3 +322,31 @@ fixture_digest() {
 	run_pod pull -q --tls-verify=false "$REG_TLS/podutils/busybox"
 	is "$output" "$BUSYBOX_ID" "--tls-verify=false"
 }
+
+@test "on a terminal: Podman's finished progress bars" {
+	command -v script >/dev/null || skip "no script(1)"
+	local cmd="$PODMAN pull --tls-verify=false $REG/podutils/busybox-oci"
+	run -0 script -qec "$cmd" /dev/null
+	output=${output//$'\r'/}
+	assert "$output" =~ $'\nCopying blob [0-9a-f]{12} done\n' "blob line"
+	assert "$output" =~ $'\nCopying config '"${BUSYBOX_ID:0:10}"$' done\n' "config line"
+	run -0 script -qec "$cmd" /dev/null
+	assert "${output//$'\r'/}" =~ $'\nCopying blob [0-9a-f]{12} skipped: already exists\n' "stored layer"
+}
+
+@test "transports: docker://, docker-archive:, oci-archive:" {
+	run_pod pull -q --tls-verify=false "docker://$REG/podutils/busybox-oci"
+	is "$output" "$BUSYBOX_ID" "docker:// is the registry"
+	run_pod image exists "$REG/podutils/busybox-oci:latest"
+	run_pod rmi -a
+	run_pod pull -q "docker-archive:$IMAGES/busybox-docker.tar"
+	is "$output" "$BUSYBOX_ID" "docker-archive"
+	run_pod image exists docker.io/library/busybox:latest
+	run_pod rmi -a
+	skopeo --insecure-policy copy --quiet "oci:$IMAGES/busybox:latest" \
+		"oci-archive:$PODUTILS_TMP/bb-oci.tar:localhost/bb:v1"
+	run_pod pull -q "oci-archive:$PODUTILS_TMP/bb-oci.tar"
+	is "$output" "$BUSYBOX_ID" "oci-archive"
+	run_pod 125 pull -q "oci-archive:$PODUTILS_TMP/nope.tar"
+	is "$output" "Error: opening $PODUTILS_TMP/nope.tar: no such file or directory"
+}

@@ -46,7 +46,13 @@ setup_file() {
 	# the same layers with a lying diff_id for the last one
 	"$FIXDIR/mkoci.sh" "$w/bad" --bad-diffid "$w/l0.tar" "$w/l1.tar" >/dev/null
 	"${cp[@]}" "oci:$w/bad:latest" "docker://$REG/podutils/bad-diffid:latest"
-	rm -rf "$w/l0.tar" "$w/l1.tar" "$w/l2.tar" "$w/l3.tar" "$w/bbroot" "$w/oci" "$w/bad"
+	# three layers pulled at once, the middle one damaged inside its gzip stream
+	# (its first two blobs are its own: the registry shares blobs by digest)
+	(cd "$w" && tar -cf lx.tar l1 && tar -cf ly.tar l2)
+	"$FIXDIR/mkoci.sh" "$w/mid" "$w/lx.tar" "$w/ly.tar" "$w/l3.tar" >/dev/null
+	"${cp[@]}" "oci:$w/mid:latest" "docker://$REG/podutils/mid-damaged:latest"
+	rm -rf "$w/l0.tar" "$w/l1.tar" "$w/l2.tar" "$w/l3.tar" "$w/lx.tar" "$w/ly.tar" "$w/bbroot" "$w/oci" \
+		"$w/bad" "$w/mid"
 
 	# corrupt: same size, other bytes; the gzip header's mtime, so the layer
 	# inflates and extracts fine and only the digest can tell
@@ -55,6 +61,11 @@ setup_file() {
 	l=$(jq -r '.layers[0].digest' <<<"$m")
 	f=$(find "$REG_DIR/data" -path "*/blobs/sha256/*/${l#sha256:}/data")
 	python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[4]^=0xff; open(p,"wb").write(b)' "$f"
+	m=$(skopeo inspect --raw --tls-verify=false "docker://$REG/podutils/mid-damaged:latest")
+	l=$(jq -r '.layers[1].digest' <<<"$m")
+	echo "$l" >"$BATS_FILE_TMPDIR/mid-layer"
+	f=$(find "$REG_DIR/data" -path "*/blobs/sha256/*/${l#sha256:}/data")
+	python3 -c 'import sys; p=sys.argv[1]; b=bytearray(open(p,"rb").read()); b[len(b)//3]^=0xff; open(p,"wb").write(b)' "$f"
 
 	# schema 1: a tiny server that only knows one manifest
 	mkdir -p "$BATS_FILE_TMPDIR/s1"
@@ -116,7 +127,14 @@ assert_empty_store() {
 
 @test "a blob that does not match its digest is refused, nothing stored" {
 	run_pod 125 pull -q "$REG/podutils/corrupt"
-	assert "$output" =~ "^Error: writing blob: .*digest mismatch" "error names the mismatch"
+	assert "$output" =~ "^Error: writing blob sha256:[0-9a-f]{64}: .*digest mismatch" "error names the mismatch"
+	assert_empty_store
+}
+
+@test "a layer damaged mid-stream stops the parallel pull, nothing stored" {
+	run_pod 125 pull -q "$REG/podutils/mid-damaged"
+	assert "$output" =~ "^Error: writing blob $(cat "$BATS_FILE_TMPDIR/mid-layer"): " "names the damaged blob"
+	assert "$output" =~ "mismatch" "says why"
 	assert_empty_store
 }
 
@@ -139,8 +157,10 @@ assert_empty_store() {
 		(cd "$canary" && "$PODMAN" pull -q "$REG/podutils/hostile-$n" >/dev/null 2>&1) || true
 	done
 	# nothing landed outside a layer's own diff/ (where "/tmp/x" belongs)
-	run find "$PODUTILS_TMP" /tmp /var/tmp / -maxdepth 6 -xdev -name 'escape-*' \
-		! -path "$POD_ROOT/layers/*/diff/*"
+	# (the store, the working directory, and where "/tmp/x" or "../../x" would go)
+	run -0 --separate-stderr find "$PODUTILS_TMP" /tmp /var/tmp / -maxdepth 1 -name 'escape-*'
+	is "$output" "" "no escaped file in /, /tmp, /var/tmp or the test dir"
+	run -0 --separate-stderr find "$PODUTILS_TMP" -name 'escape-*' ! -path "$POD_ROOT/layers/*/diff/*"
 	is "$output" "" "no escaped file"
 	# what was stored is complete: every stored image runs its files from inside
 	run_pod images -q --no-trunc

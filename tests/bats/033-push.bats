@@ -205,3 +205,97 @@ count_log() { # NAME PATTERN
 	run skopeo inspect "oci:$PODUTILS_TMP/odir"
 	is "$status" 0 "skopeo reads the oci dir"
 }
+
+@test "push: a multi-layer image (whiteouts, opaque dir); every layer inflates to its DiffID" {
+	local r comp diffs layers i
+	r=$(reg plain)
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image inspect localhost/latest:latest
+	diffs=$(jq -r '.[0].RootFS.Layers[]' <<<"$output")
+	is "$(wc -l <<<"$diffs")" 4 "four layers"
+	for comp in gzip zstd; do
+		run_pod push -q --tls-verify=false --compression-format $comp localhost/latest:latest \
+			"$r/multi/$comp:1"
+		run skopeo inspect --raw --tls-verify=false "docker://$r/multi/$comp:1"
+		layers=$(jq -r '.layers[].digest' <<<"$output")
+		assert "$(jq -r '.layers[].mediaType' <<<"$output" | sort -u)" =~ "\+$comp$" "$comp types"
+		i=0
+		for l in $layers; do
+			i=$((i + 1))
+			is "sha256:$(curl -sf "http://$r/v2/multi/$comp/blobs/$l" | $comp -dc | sha256sum | cut -d' ' -f1)" \
+				"$(sed -n "${i}p" <<<"$diffs")" "$comp layer $i"
+		done
+		run skopeo copy --src-tls-verify=false "docker://$r/multi/$comp:1" "oci:$PODUTILS_TMP/m$comp:x"
+		is "$status" 0 "skopeo copy: $output"
+	done
+}
+
+@test "push: registries.conf insecure = true allows plain HTTP; blocked = true refuses" {
+	local r conf=$PODUTILS_TMP/registries.conf
+	r=$(reg plain)
+	printf '[[registry]]\nlocation = "%s"\ninsecure = true\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod push -q busybox "$r/conf/bb:1"
+	run skopeo inspect --tls-verify=false "docker://$r/conf/bb:1"
+	is "$status" 0 "pushed over plain HTTP without --tls-verify=false"
+	# --tls-verify=true overrides the configuration
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod 125 push -q --tls-verify=true busybox "$r/conf/bb:2"
+	assert "$output" =~ "pinging container registry" "https required"
+
+	printf '[[registry]]\nlocation = "%s"\nblocked = true\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod 125 push -q --tls-verify=false busybox "$r/conf/bb:3"
+	is "$output" "Error: registry $r is blocked in $conf"
+}
+
+@test "push: what we push, our pull reads back with the same image ID" {
+	local r comp
+	r=$(reg plain)
+	for comp in gzip zstd; do
+		run_pod push -q --tls-verify=false --compression-format $comp busybox "$r/back/$comp:1"
+		POD_ROOT=$PODUTILS_TMP/root2-$comp POD_RUNROOT=$PODUTILS_TMP/run2-$comp \
+			run_pod pull -q --tls-verify=false "$r/back/$comp:1"
+		is "$output" "$BUSYBOX_ID" "$comp: pulled image ID = pushed image ID"
+	done
+	# the pulled image's stored manifest names its blobs: pushing it to another
+	# repository mounts them, with no blob-info cache in that store
+	POD_ROOT=$PODUTILS_TMP/root2-gzip POD_RUNROOT=$PODUTILS_TMP/run2-gzip \
+		run_pod push -q --tls-verify=false "$r/back/gzip:1" "$r/back/copy:1"
+	is "$(count_log plain '"PATCH /v2/back/copy/')" 0 "nothing uploaded"
+	assert "$(count_log plain 'POST /v2/back/copy/blobs/uploads/?mount=sha256.*&from=back')" -ge 1 \
+		"mounted from the repository it was pulled from"
+	run skopeo inspect --tls-verify=false "docker://$r/back/copy:1"
+	is "$status" 0
+}
+
+@test "push: a committed image (a layer we wrote) round-trips through the registry" {
+	local r id
+	r=$(reg plain)
+	run_pod run --network none --name pushc busybox sh -c 'echo hi >/hello; rm /bin/ls'
+	run_pod commit -q pushc committed:1
+	id=$output
+	run_pod rm -f pushc
+	run_pod push -q --tls-verify=false committed:1 "$r/c/img:1"
+	run skopeo inspect --tls-verify=false "docker://$r/c/img:1"
+	is "$(jq '.Layers | length' <<<"$output")" 2 "busybox layer + the committed one"
+	POD_ROOT=$PODUTILS_TMP/root2 POD_RUNROOT=$PODUTILS_TMP/run2 \
+		run_pod pull -q --tls-verify=false "$r/c/img:1"
+	is "$output" "$id" "same image ID after push and pull"
+	POD_ROOT=$PODUTILS_TMP/root2 POD_RUNROOT=$PODUTILS_TMP/run2 \
+		run_pod run --rm --network none "$r/c/img:1" sh -c 'cat /hello; test -e /bin/ls || echo gone'
+	is "$output" "hi
+gone" "the committed changes, whiteout included"
+}
+
+@test "push: a broken blob-info cache entry is ignored" {
+	local r f
+	r=$(reg plain)
+	run_pod push -q --tls-verify=false busybox "$r/cache/a:1"
+	for f in "$POD_ROOT"/blobinfo/*.gzip; do
+		printf 'sha256:nothex 12 x\n' >"$f"
+	done
+	run_pod push -q --tls-verify=false busybox "$r/cache/b:1"
+	run skopeo inspect --tls-verify=false "docker://$r/cache/b:1"
+	is "$status" 0 "pushed despite the garbage"
+	assert "$(cat "$POD_ROOT"/blobinfo/*.gzip)" =~ "^sha256:[0-9a-f]{64} [0-9]+ $r/cache/b" \
+		"rewritten after the push"
+}

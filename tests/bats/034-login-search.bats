@@ -16,12 +16,13 @@ setup_file() {
 	source "$REG_SH"
 	registry_start "$BATS_FILE_TMPDIR/plain" plain >&2
 	registry_start "$BATS_FILE_TMPDIR/auth" htpasswd >&2
+	registry_start "$BATS_FILE_TMPDIR/authtls" htpasswd,tls >&2
 }
 
 teardown_file() {
 	source "$REG_SH"
 	local r
-	for r in plain auth; do
+	for r in plain auth authtls; do
 		[ -d "$BATS_FILE_TMPDIR/$r" ] && registry_stop "$BATS_FILE_TMPDIR/$r" >&2
 	done
 	true
@@ -160,4 +161,123 @@ $r/search/alpha" "empty text lists all"
 	is "$output" "Error: filters are not applicable to list tags result"
 	run_pod 125 search --tls-verify=false --list-tags "$r/nope"
 	assert "$output" =~ "getting repository tags" "unknown repository"
+}
+
+@test "login: bearer-token registry (token with credentials, then /v2/ with the token)" {
+	local dir=$PODUTILS_TMP/fake f
+	mkdir -p "$dir"
+	python3 "$PODUTILS_SRC/tests/helpers/fake-registry.py" "$dir/port" "$dir/log" \
+		>"$dir/err" 2>&1 &
+	echo $! >"$dir/pid"
+	for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+	f=127.0.0.1:$(cat "$dir/port")
+	run_pod login --tls-verify=false -u bob -p pw "$f"
+	is "$output" "Login Succeeded!"
+	assert "$(cat "$dir/log")" =~ "GET /v2/ Bearer" "/v2/ asked with the token"
+	run_pod 125 login --tls-verify=false -u bob -p wrong "$f"
+	assert "$output" =~ "^Error: logging into \"$f\": .*invalid username/password" "bad creds"
+	is "$(jq -r --arg f "$f" '.auths[$f].auth' "$XDG_RUNTIME_DIR/containers/auth.json" | base64 -d)" \
+		"bob:pw" "the good credentials stay"
+	kill "$(cat "$dir/pid")"
+}
+
+@test "login: credentials for one repository are used for it only" {
+	local r
+	r=$(reg auth)
+	add_busybox_image
+	printf '%s\n' "$PASS_" | "$PODMAN" login --tls-verify=false -u "$USER_" --password-stdin \
+		"$r/only/this" >/dev/null
+	run_pod push -q --tls-verify=false busybox "$r/only/this:1"
+	run_pod 125 push -q --tls-verify=false busybox "$r/only/other:1"
+	assert "$output" =~ "unauthorized" "another repository gets no credentials"
+	run_pod logout "$r/only/this"
+	is "$output" "Removed login credentials for $r/only/this"
+}
+
+@test "login --get-login: credentials from ~/.docker/config.json count too" {
+	local r
+	r=$(reg auth)
+	mkdir -p "$PODUTILS_TMP/dockercfg"
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$r" "$(printf '%s' "$USER_:$PASS_" | base64 -w0)" \
+		>"$PODUTILS_TMP/dockercfg/config.json"
+	DOCKER_CONFIG=$PODUTILS_TMP/dockercfg run_pod login --get-login "$r"
+	is "$output" "$USER_"
+	run_pod 125 login --get-login --authfile "$PODUTILS_TMP/dockercfg/none.json" "$r"
+	is "$output" "Error: not logged into $r"
+}
+
+@test "search: a registry with the v1 search API (descriptions, stars, official, automated)" {
+	local dir=$PODUTILS_TMP/fake f
+	mkdir -p "$dir"
+	python3 "$PODUTILS_SRC/tests/helpers/fake-registry.py" "$dir/port" "$dir/log" \
+		>"$dir/err" 2>&1 &
+	echo $! >"$dir/pid"
+	for _ in $(seq 200); do [ -s "$dir/port" ] && break; sleep 0.1; done
+	f=127.0.0.1:$(cat "$dir/port")
+
+	run_pod search --tls-verify=false "$f/r"
+	is "${lines[1]}" "$f/r/img    The one image of the fake registry, describe..." "truncated"
+	is "${lines[2]}" "$f/r/other  another"
+	run_pod search --tls-verify=false --no-trunc --format '{{.Description}}' "$f/r/img"
+	is "$output" "The one image of the fake registry, described at some length"
+	run_pod search --tls-verify=false --compatible "$f/r"
+	assert "${lines[0]}" =~ "^NAME +DESCRIPTION +STARS +OFFICIAL +AUTOMATED$"
+	assert "${lines[1]}" =~ " 7 +\[OK\] *$" "stars and official"
+	run_pod search --tls-verify=false --filter stars=5 --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/img"
+	run_pod search --tls-verify=false --filter is-official=true --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/img"
+	run_pod search --tls-verify=false --filter is-automated=true --format '{{.Name}}' "$f/r"
+	is "$output" "$f/r/other"
+	run_pod search --tls-verify=false --limit 1 --format json "$f/r"
+	is "$(jq length <<<"$output")" 1 "--limit"
+	is "$(jq -r '.[0].Stars' <<<"$output")" 7
+	kill "$(cat "$dir/pid")"
+}
+
+@test "logout: credentials from docker login are not removed" {
+	local r=127.0.0.1:5999
+	mkdir -p "$PODUTILS_TMP/dockercfg"
+	printf '{"auths":{"%s":{"auth":"%s"}}}' "$r" "$(printf 'u:p' | base64 -w0)" \
+		>"$PODUTILS_TMP/dockercfg/config.json"
+	DOCKER_CONFIG=$PODUTILS_TMP/dockercfg run_pod 125 logout "$r"
+	is "$output" "Error: not logged into $r with current tool. Existing credentials were established via docker login. Please use docker logout instead"
+	assert "$(cat "$PODUTILS_TMP/dockercfg/config.json")" =~ "$r" "left alone"
+}
+
+@test "search and login without a registry use unqualified-search-registries" {
+	local r a conf=$PODUTILS_TMP/registries.conf
+	r=$(reg plain)
+	a=$(reg auth)
+	add_busybox_image
+	run_pod push -q --tls-verify=false busybox "$r/usr/gamma:1"
+	printf 'unqualified-search-registries = ["%s"]\n' "$r" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod search --tls-verify=false --format '{{.Name}}' gamma
+	is "$output" "$r/usr/gamma"
+	CONTAINERS_REGISTRIES_CONF=/dev/null run_pod search --tls-verify=false gamma
+	is "$output" "" "no search registries: nothing"
+
+	printf 'unqualified-search-registries = ["%s"]\n' "$a" >"$conf"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod login --tls-verify=false -u "$USER_" -p "$PASS_"
+	is "$output" "Login Succeeded!"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod login --get-login
+	is "$output" "$USER_" "the first search registry"
+	CONTAINERS_REGISTRIES_CONF=$conf run_pod logout
+	is "$output" "Removed login credentials for $a"
+}
+
+@test "login over TLS: the registry's CA from --cert-dir; unknown CA refused" {
+	local r
+	r=$(reg authtls)
+	run_pod 125 login -u "$USER_" -p "$PASS_" "$r"
+	assert "$output" =~ "certificate" "unknown CA"
+	run_pod login --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" -u "$USER_" -p "$PASS_" "$r"
+	is "$output" "Login Succeeded!"
+	run_pod 125 login --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" -u "$USER_" -p bad "$r"
+	is "$output" "Error: logging into \"$r\": invalid username/password"
+	add_busybox_image
+	run_pod push -q --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" busybox "$r/tls/bb:1"
+	run skopeo inspect --cert-dir "$BATS_FILE_TMPDIR/authtls/certs.d/$r" \
+		--creds "$USER_:$PASS_" "docker://$r/tls/bb:1"
+	is "$status" 0 "pushed over TLS with the login's credentials: $output"
 }

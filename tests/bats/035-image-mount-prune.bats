@@ -123,3 +123,25 @@ teardown() {
 	run_pod image tree --whatrequires localhost/latest:latest
 	is "${#lines[@]}" 5 "nothing builds on the top image"
 }
+
+@test "image diff: the changes of an image's top layer" {
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image diff localhost/latest:latest
+	is "$output" "A /zstd-file" "the zstd layer adds one file"
+	run_pod image diff --format json localhost/latest:latest
+	is "$(jq -c .added <<<"$output")" '["/zstd-file"]'
+}
+
+@test "image mount: whiteouts and opaque directories of upper layers apply" {
+	tar -C "$CTR_FIXTURES/multilayer" -cf "$PODUTILS_TMP/ml.tar" .
+	run_pod load -q -i "$PODUTILS_TMP/ml.tar"
+	run_pod image mount localhost/latest:latest
+	local path=$output
+	run test -e "$path/data/a"
+	is "$status" 1 "/data/a whited out"
+	is "$(ls "$path/opq" | tr '\n' ' ')" "new " "/opq is opaque: only the new file"
+	is "$(cat "$path/opq/new")" new
+	test -x "$path/bin/busybox"
+	run_pod image unmount localhost/latest:latest
+}

@@ -90,6 +90,8 @@ EOF
     run_pod 125 exec ec
     assert "$output" =~ "must provide a non-empty command" "no command"
     run_pod 125 exec --bogus ec true
+    run_pod 125 exec --detach-keys bogus-key ec true
+    assert "$output" =~ "invalid detach keys" "a bad key spec"
     run_pod 137 exec ec sh -c 'kill -9 $$'
     run_pod stop -t 0 ec
     run_pod 255 exec ec true
@@ -227,4 +229,16 @@ rc=6" "a terminal through runc's console socket"
     assert "$size" -gt 800 "the default profile's filter"
     run_pod run --rm --security-opt seccomp=unconfined busybox grep -E '^Seccomp:' /proc/self/status
     is "$output" "Seccomp:	0" "unconfined has no filter"
+}
+
+@test "30 concurrent execs in one container all run and leave no session behind" {
+    run_pod run -d --name many busybox sleep 1000
+    for i in $(seq 30); do
+        "$PODMAN" exec many sh -c "echo $i" >"$PODUTILS_TMP/out.$i" 2>&1 &
+    done
+    wait
+    run bash -c "cat '$PODUTILS_TMP'/out.* | sort -n | tr '\n' ' '"
+    is "$output" "$(seq 30 | tr '\n' ' ')" "every exec printed its number"
+    run_pod inspect many --format '{{len .ExecIDs}}'
+    is "$output" "0" "no session left"
 }

@@ -32,6 +32,10 @@ MANIFEST = json.dumps({
 BLOBS = {dg(CONFIG): CONFIG, dg(LAYER): LAYER}
 TOKEN = "tok-" + hashlib.sha256(b"fake").hexdigest()[:16]
 TAGS = ["a", "b", "c", "d", "e"]
+SEARCH = [{"name": "r/img", "star_count": 7, "is_official": True, "is_automated": False,
+           "description": "The one image of the fake registry, described at some length"},
+          {"name": "r/other", "star_count": 1, "is_official": False, "is_automated": True,
+           "description": "another"}]
 
 
 class H(http.server.BaseHTTPRequestHandler):
@@ -77,10 +81,18 @@ class H(http.server.BaseHTTPRequestHandler):
             if self.headers.get("Authorization") != want:
                 return self.send(401, b'{"details":"bad creds"}')
             q = urllib.parse.parse_qs(urllib.parse.urlsplit(p).query)
-            if q.get("service") != ['fake "svc"'] or q.get("scope") != ["repository:r/img:pull"] \
+            if q.get("service") != ['fake "svc"'] or q.get("scope") not in (None, ["repository:r/img:pull"]) \
                     or q.get("account") != ["bob"]:
                 return self.send(400, b"bad token request")
             return self.send(200, json.dumps({"access_token": TOKEN, "expires_in": 300}).encode())
+        if p.startswith("/v1/search"):
+            # the old search API (Docker Hub, quay.io), anonymous
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(p).query)
+            term, n = q.get("q", [""])[0], int(q.get("n", ["25"])[0])
+            res = [i for i in SEARCH if term in i["name"]][:n]
+            return self.send(200, json.dumps({"num_results": len(res), "query": term,
+                                              "results": res}).encode(),
+                             [("Content-Type", "application/json")])
         if p.startswith("/external/"):
             if "Authorization" in self.headers:
                 return self.send(400, b"credentials leaked to another host")

@@ -609,6 +609,8 @@ complete -c podman -n '__fish_seen_subcommand_from image' -l compatible -d 'List
 complete -c podman -n '__fish_seen_subcommand_from image' -l limit -r -d 'Limit the number of results'
 complete -c podman -n '__fish_seen_subcommand_from image' -l list-tags -d 'List the tags of the input registry'
 complete -c podman -n '__fish_seen_subcommand_from image' -l help -s h -d 'Help for search'
+complete -c podman -n '__fish_seen_subcommand_from image' -l format -r -d 'Change the output format (json)'
+complete -c podman -n '__fish_seen_subcommand_from image' -l help -s h -d 'Help for diff'
 complete -c podman -n '__fish_seen_subcommand_from pod' -l help -s h -d 'Help for pod'
 complete -c podman -n '__fish_seen_subcommand_from kube' -l help -s h -d 'Help for kube'
 complete -c podman -n '__fish_seen_subcommand_from pull' -l all-tags -s a -d 'All tagged images in the repository will be pulled'
