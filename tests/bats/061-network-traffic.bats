@@ -29,6 +29,7 @@ setup() {
     CTRS=()
     NETS=()
     BRIDGES=()
+    FOREIGN=()
     WWW=$PODUTILS_TMP/www
     mkdir -p "$WWW"
     echo "hello podutils" > "$WWW/index.html"
@@ -44,6 +45,7 @@ teardown() {
         ip netns del "$ns" 2>/dev/null || true
     done
     for n in "${NETS[@]}"; do "$PODMAN" network rm -f "$n" >/dev/null 2>&1 || true; done
+    for b in "${FOREIGN[@]}"; do ip link del "$b" 2>/dev/null || true; done
     # network rm removes the bridge and the network's rules
     local netrules
     netrules=$(nft list table inet podutils 2>/dev/null || true)
@@ -393,4 +395,20 @@ host_addr() {
     run ip netns exec "podutils-test-$SUF-mv" ip -o link show eth0
     assert "$status" -ne 0 "gone"
     ip link del "$parent"
+}
+
+@test "network create skips a subnet whose gateway is already a host address" {
+    # another engine's bridge, down, with only the gateway address: no route
+    # in the main table, yet the address (and a DNS server on it) is taken
+    local br=pdtgw$SUF
+    ip link add "$br" type bridge
+    FOREIGN+=("$br")
+    ip addr add 10.89.3.1/32 dev "$br"
+    printf '[network]\ndefault_subnet_pools = [{"base" = "10.89.3.0/24", "size" = 25}]\n' \
+        > "$CONTAINERS_CONF"
+    run_pod network create "podutils-test-$SUF-gw"
+    NETS+=("podutils-test-$SUF-gw")
+    run_pod network inspect --format '{{range .Subnets}}{{.Subnet}} {{.Gateway}}{{end}}' \
+        "podutils-test-$SUF-gw"
+    is "$output" "10.89.3.128/25 10.89.3.129" "the next subnet"
 }
