@@ -8,6 +8,7 @@
  */
 #include "image/auth.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "image/digest.h"
 #include "image/manifest.h"
@@ -22,6 +23,8 @@
 
 #define PULL_PARALLEL_DEFAULT 3
 #define PULL_PARALLEL_MAX 8
+#define PULL_RETRIES 3
+#define PULL_RETRY_DELAY_SEC 1
 
 /* one place to fetch from: a mirror or the registry itself */
 struct source {
@@ -744,6 +747,79 @@ collect(struct pod_imagestore *is)
 		pod_err_free(&e);
 }
 
+/*
+ * --pull=newer: true (with *ret_id) when ref is stored and the registry's
+ * manifest for it is one the image already has; any failure to tell means
+ * "pull", which then reports it.
+ */
+static bool
+up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_registries *regs,
+	   char **ret_id)
+{
+	cleanup_free char *full = pod_ref_string(ref);
+	const char *reference = ref->digest ? ref->digest : (ref->tag ? ref->tag : "latest");
+	struct pod_image *img = NULL;
+	struct source *srcs = NULL;
+	size_t n = 0;
+	bool same = false;
+	struct pod_err *e = NULL;
+
+	if (pod_image_lookup(p->is, full, &img, &e) < 0 || sources_for(regs, ref, &srcs, &n, &e) < 0) {
+		pod_debug("--pull=newer: %s", e->msg);
+		goto out;
+	}
+	for (size_t i = 0; i < n && !same; i++) {
+		cleanup_(pod_registry_client_freep) struct pod_registry_client *c = NULL;
+		cleanup_free char *body = NULL, *digest = NULL;
+
+		p->src = &srcs[i];
+		if (prepare_source(p, &e) < 0 || client_new(p, &c, &e) < 0 ||
+		    pod_registry_get_manifest(c, srcs[i].path, reference, &body, NULL, NULL, &digest,
+					      &e) < 0) {
+			pod_debug("--pull=newer: %s", e->msg);
+			pod_err_free(&e);
+			continue;
+		}
+		for (size_t k = 0; img->digests && img->digests[k]; k++)
+			if (STREQ(img->digests[k], digest))
+				same = true;
+		if (img->digest && STREQ(img->digest, digest))
+			same = true;
+		break; /* the first source that answers decides */
+	}
+	if (same)
+		*ret_id = xstrdup(img->id);
+out:
+	pod_err_free(&e);
+	sources_free(srcs, n);
+	pod_image_free(img);
+	p->src = NULL;
+	return same;
+}
+
+/* the errors containers/common retries: the network's, and a busy registry */
+static bool
+retryable(const struct pod_err *e)
+{
+	switch (e->errnum) {
+	case ECONNREFUSED:
+	case EINTR:
+	case EAGAIN:
+	case EBUSY:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case ENETRESET:
+	case ECONNABORTED:
+	case ECONNRESET:
+	case ETIMEDOUT:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int
 pull_one(struct pull_ctx *p, const char *qualified, const struct pod_registries *regs,
 	 char **ret_id, struct pod_err **err)
@@ -753,11 +829,23 @@ pull_one(struct pull_ctx *p, const char *qualified, const struct pod_registries 
 
 	if (pod_ref_parse_normalized(qualified, &r, err) < 0)
 		return -1;
+	if (p->o->newer && up_to_date(p, &r, regs, ret_id)) {
+		pod_ref_release(&r);
+		return 0;
+	}
 	progress(p->o, "Trying to pull %s...", qualified);
 	rc = pull_ref(p, &r, regs, ret_id, err);
 	if (rc < 0 && (*err)->kind == POD_E_STATE) {
 		/* a concurrent rmi took a layer between our commits: once more */
 		pod_err_free(err);
+		rc = pull_ref(p, &r, regs, ret_id, err);
+	}
+	for (int attempt = 1; rc < 0 && attempt <= PULL_RETRIES && retryable(*err); attempt++) {
+		/* like containers/common's retry.IfNecessary, as Podman 4.3 sets it up */
+		pod_warn("Failed, retrying in %ds ... (%d/%d). Error: %s", PULL_RETRY_DELAY_SEC,
+			 attempt, PULL_RETRIES, (*err)->msg);
+		pod_err_free(err);
+		sleep(PULL_RETRY_DELAY_SEC);
 		rc = pull_ref(p, &r, regs, ret_id, err);
 	}
 	pod_ref_release(&r);

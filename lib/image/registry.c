@@ -397,6 +397,40 @@ pod_registry_error_message(long status, const char *reason, const char *body, si
 	return pod_strbuf_detach(&sb);
 }
 
+/*
+ * EAGAIN when the body carries a registry error code that a later try may
+ * not get (TOOMANYREQUESTS, UNAVAILABLE, ...): what containers/common
+ * retries. Authorization and unknown-name errors are final, and so is a
+ * status without a JSON error.
+ */
+static int
+resp_errnum(const struct resp *r)
+{
+	static const char *const final[] = { "UNAUTHORIZED", "DENIED", "NAME_UNKNOWN",
+					     "MANIFEST_UNKNOWN" };
+	json_t *root = NULL, *errs, *e;
+	size_t i;
+	int ret = 0;
+
+	if (r->body.len > 0 && r->body.len <= ERR_BODY_MAX)
+		root = json_loadb(r->body.buf, r->body.len, 0, NULL);
+	errs = root && json_is_object(root) ? json_object_get(root, "errors") : NULL;
+	if (errs && json_is_array(errs) && json_array_size(errs) > 0) {
+		ret = EAGAIN;
+		json_array_foreach (errs, i, e) {
+			json_t *code = json_is_object(e) ? json_object_get(e, "code") : NULL;
+			const char *cs = code && json_is_string(code) ? json_string_value(code) : "";
+
+			for (size_t k = 0; k < ARRAY_SIZE(final); k++)
+				if (STREQ(cs, final[k]))
+					ret = 0;
+		}
+	}
+	if (root)
+		json_decref(root);
+	return ret;
+}
+
 static int
 err_from_resp(const struct resp *r, struct pod_err **err)
 {
@@ -404,7 +438,8 @@ err_from_resp(const struct resp *r, struct pod_err **err)
 	cleanup_free char *m =
 		pod_registry_error_message(r->status, r->reason, r->body.buf, r->body.len, &notfound);
 
-	return pod_err_set(err, notfound ? POD_E_NOTFOUND : POD_E_GENERIC, 0, "%s", m);
+	return pod_err_set(err, notfound ? POD_E_NOTFOUND : POD_E_GENERIC, resp_errnum(r), "%s",
+			   m);
 }
 
 /* --- the client --- */
@@ -605,6 +640,24 @@ pod_registry_scheme(const struct pod_registry_client *c)
 	return c->scheme;
 }
 
+/* the errno a Go client would see for a failed transfer: the transient ones only */
+static int
+curl_errno(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ETIMEDOUT;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		return ECONNRESET;
+	default:
+		return 0;
+	}
+}
+
 /* one HTTP exchange, no redirects, no auth logic */
 static int
 perform(struct pod_registry_client *c, const struct req *q, const char *url,
@@ -690,7 +743,8 @@ perform(struct pod_registry_client *c, const struct req *q, const char *url,
 		return pod_err_set(err, POD_E_GENERIC, 0, "%s \"%s\": reading the data to send failed",
 				   go_method(q->method), url);
 	if (rc != CURLE_OK)
-		return pod_err_set(err, POD_E_GENERIC, 0, "%s \"%s\": %s", go_method(q->method), url,
+		return pod_err_set(err, POD_E_GENERIC, curl_errno(rc), "%s \"%s\": %s",
+				   go_method(q->method), url,
 				   c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
 	return 0;
 }
