@@ -14,6 +14,7 @@
 #include "image/manifest.h"
 #include "image/pull.h"
 #include "image/reference.h"
+#include "image/regaccess.h"
 #include "image/registry.h"
 
 #include <errno.h>
@@ -260,10 +261,8 @@ resolve(const struct pod_registries *regs, const char *name, const struct pod_pu
 struct pull_ctx {
 	struct pod_imagestore *is;
 	const struct pod_pull_opts *o;
-	char **auth_paths;
 	struct pod_registry_opts ropts;
-	char *creds;
-	char *cert_dir;
+	struct pod_regaccess_keep keep;
 	const struct source *src;
 };
 
@@ -273,54 +272,20 @@ client_new(struct pull_ctx *p, struct pod_registry_client **ret, struct pod_err 
 	return pod_registry_client_new(p->src->domain, &p->ropts, ret, err);
 }
 
-/* sets p->ropts (and the strings it points at) for p->src */
+/* sets p->ropts (and the strings it points at) for p->src: regaccess's part */
 static int
 prepare_source(struct pull_ctx *p, struct pod_err **err)
 {
-	const struct source *s = p->src;
 	const struct pod_pull_opts *o = p->o;
-	bool insecure = s->insecure;
+	struct pod_regaccess_opts ra = {
+		.authfile = o->authfile,
+		.creds = o->creds,
+		.tls_verify = o->tls_verify < 0 ? -1 : (o->tls_verify > 0),
+		.cert_dir = o->cert_dir,
+	};
 
-	free(p->creds);
-	p->creds = NULL;
-	free(p->cert_dir);
-	p->cert_dir = NULL;
-	if (o->creds) {
-		p->creds = strchr(o->creds, ':') ? xstrdup(o->creds) : xasprintf("%s:", o->creds);
-	} else {
-		cleanup_free char *key = xasprintf("%s/%s", s->domain, s->path);
-		cleanup_free char *user = NULL, *pass = NULL;
-		int rc = pod_auth_lookup(p->auth_paths, key, &user, &pass, err);
-
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			p->creds = xasprintf("%s:%s", user, pass);
-			explicit_bzero(pass, strlen(pass));
-		}
-	}
-	if (o->cert_dir) {
-		p->cert_dir = xstrdup(o->cert_dir);
-	} else {
-		static const char *const bases[] = { "/etc/containers/certs.d", "/etc/docker/certs.d" };
-
-		for (size_t i = 0; i < ARRAY_SIZE(bases) && !p->cert_dir; i++) {
-			cleanup_free char *d = xasprintf("%s/%s", bases[i], s->domain);
-
-			if (access(d, R_OK | X_OK) == 0)
-				p->cert_dir = TAKE_PTR(d);
-		}
-	}
-	if (o->tls_verify == 0)
-		insecure = true;
-	else if (o->tls_verify > 0)
-		insecure = false;
-	memset(&p->ropts, 0, sizeof(p->ropts));
-	p->ropts.insecure = insecure;
-	p->ropts.skip_tls_verify = insecure;
-	p->ropts.cert_dir = p->cert_dir;
-	p->ropts.creds = p->creds;
-	return 0;
+	return pod_regaccess_registry_opts(p->src->domain, p->src->path, p->src->insecure, &ra,
+					   &p->ropts, &p->keep, err);
 }
 
 /* ---- layers ---- */
@@ -950,8 +915,6 @@ pod_pull(struct pod_imagestore *is, const char *name, const struct pod_pull_opts
 	if (search)
 		progress(o, "Resolving \"%s\" using unqualified-search registries (%s)", name,
 			 registries_file(regs));
-	p.auth_paths = o->authfile ? pod_strv_push(NULL, xstrdup(o->authfile))
-				   : pod_config_auth_paths();
 	if (o->all_tags) {
 		ret = pull_all_tags(&p, cands, regs, &ids, err);
 		goto out;
@@ -985,9 +948,7 @@ pod_pull(struct pod_imagestore *is, const char *name, const struct pod_pull_opts
 	}
 	pod_strbuf_release(&all);
 out:
-	pod_strv_free(p.auth_paths);
-	free(p.creds);
-	free(p.cert_dir);
+	pod_regaccess_keep_release(&p.keep);
 	if (ret == 0)
 		*ret_ids = TAKE_PTR(ids);
 	return ret;
