@@ -742,6 +742,24 @@ perform(struct pod_registry_client *c, const struct req *q, const char *url,
 	if (rc == CURLE_ABORTED_BY_CALLBACK || (q->up && q->up->failed))
 		return pod_err_set(err, POD_E_GENERIC, 0, "%s \"%s\": reading the data to send failed",
 				   go_method(q->method), url);
+	if (rc == CURLE_COULDNT_CONNECT) {
+		/* Go's words: Get "URL": dial tcp HOST:PORT: connect: connection refused */
+		const char *hp = strstr(url, "://");
+		long oserr = 0;
+
+		curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr > 0 && hp) {
+			size_t hl = strcspn(hp + 3, "/?#");
+			bool has_port = hl && memchr(hp + 3, ':', hl) &&
+					hp[3 + hl - 1] != ']'; /* not a bare [v6] */
+
+			return pod_err_set(err, POD_E_GENERIC, (int) oserr,
+					   "%s \"%s\": dial tcp %.*s%s: connect: %s",
+					   go_method(q->method), url, (int) hl, hp + 3,
+					   has_port ? "" : (pod_str_has_prefix(url, "https") ? ":443" : ":80"),
+					   pod_strerror((int) oserr));
+		}
+	}
 	if (rc != CURLE_OK)
 		return pod_err_set(err, POD_E_GENERIC, curl_errno(rc), "%s \"%s\": %s",
 				   go_method(q->method), url,
