@@ -714,8 +714,8 @@ collect(struct pod_imagestore *is)
 
 /*
  * --pull=newer: true (with *ret_id) when ref is stored and the registry's
- * manifest for it is one the image already has; any failure to tell means
- * "pull", which then reports it.
+ * manifest for it is one the image already has, or when no source answers
+ * (Podman then quietly uses the stored image).
  */
 static bool
 up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_registries *regs,
@@ -726,7 +726,7 @@ up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_regis
 	struct pod_image *img = NULL;
 	struct source *srcs = NULL;
 	size_t n = 0;
-	bool same = false;
+	bool same = false, answered = false;
 	struct pod_err *e = NULL;
 
 	if (pod_image_lookup(p->is, full, &img, &e) < 0 || sources_for(regs, ref, &srcs, &n, &e) < 0) {
@@ -745,6 +745,7 @@ up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_regis
 			pod_err_free(&e);
 			continue;
 		}
+		answered = true;
 		for (size_t k = 0; img->digests && img->digests[k]; k++)
 			if (STREQ(img->digests[k], digest))
 				same = true;
@@ -752,6 +753,8 @@ up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_regis
 			same = true;
 		break; /* the first source that answers decides */
 	}
+	if (!answered)
+		same = true; /* the registry cannot tell: keep what is stored */
 	if (same)
 		*ret_id = xstrdup(img->id);
 out:

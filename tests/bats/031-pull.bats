@@ -412,3 +412,12 @@ fixture_id() {
 	is "$status" 125 "a wrong password fails: $output"
 	assert "$output" =~ "unauthorized" "the registry's answer"
 }
+
+@test "create --pull=newer: a registry that cannot answer keeps the stored image, like Podman" {
+	run_pod pull -q "$REG/podutils/busybox-oci"
+	run_pod tag "$REG/podutils/busybox-oci" 127.0.0.1:1/dead/img
+	run_pod create --pull=newer --tls-verify=false 127.0.0.1:1/dead/img true
+	is "${#lines[@]}" 1 "only the container ID, no retries: $output"
+	assert "$output" =~ "^[0-9a-f]{64}$" "created"
+	run_pod rm -a
+}
