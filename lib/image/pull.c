@@ -714,7 +714,7 @@ collect(struct pod_imagestore *is)
 
 /*
  * --pull=newer: true (with *ret_id) when ref is stored and the registry's
- * manifest for it is one the image already has, or when no source answers
+ * manifest for it (asked with a HEAD) is one the image already has, or when no source answers
  * (Podman then quietly uses the stored image).
  */
 static bool
@@ -735,12 +735,11 @@ up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_regis
 	}
 	for (size_t i = 0; i < n && !same; i++) {
 		cleanup_(pod_registry_client_freep) struct pod_registry_client *c = NULL;
-		cleanup_free char *body = NULL, *digest = NULL;
+		cleanup_free char *digest = NULL;
 
 		p->src = &srcs[i];
 		if (prepare_source(p, &e) < 0 || client_new(p, &c, &e) < 0 ||
-		    pod_registry_get_manifest(c, srcs[i].path, reference, &body, NULL, NULL, &digest,
-					      &e) < 0) {
+		    pod_registry_manifest_digest(c, srcs[i].path, reference, &digest, &e) < 0) {
 			pod_debug("--pull=newer: %s", e->msg);
 			pod_err_free(&e);
 			continue;

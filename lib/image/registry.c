@@ -1174,6 +1174,45 @@ content_type_base(const char *ct)
 }
 
 int
+pod_registry_manifest_digest(struct pod_registry_client *c, const char *repo,
+			     const char *tag_or_digest, char **ret_digest, struct pod_err **err)
+{
+	cleanup_free char *url = NULL, *scope = NULL, *body = NULL;
+	struct req q = { .method = "HEAD", .accept = POD_MANIFEST_ACCEPT };
+	struct resp r;
+	int ret = -1;
+
+	if (!valid_repo(repo) || !valid_ref(tag_or_digest))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid repository or reference \"%s:%s\"",
+				   repo ? repo : "", tag_or_digest ? tag_or_digest : "");
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	url = repo_url(c, repo, "manifests", tag_or_digest);
+	scope = pull_scope(repo);
+	q.url = url;
+	q.scope = scope;
+	resp_init(&r, POD_MANIFEST_MAX);
+	if (request(c, &q, &r, NULL, err) < 0)
+		goto out;
+	if (r.status == 200 && r.digest && pod_digest_is_sha256(r.digest)) {
+		*ret_digest = xstrdup(r.digest);
+		ret = 0;
+	} else if (r.status == 200) {
+		/* no Docker-Content-Digest: the body tells */
+		resp_release(&r);
+		return pod_registry_get_manifest(c, repo, tag_or_digest, &body, NULL, NULL,
+						 ret_digest, err);
+	} else {
+		err_from_resp(&r, err);
+	}
+out:
+	resp_release(&r);
+	if (ret < 0)
+		pod_err_wrap(err, "reading manifest %s in %s/%s", tag_or_digest, c->domain, repo);
+	return ret;
+}
+
+int
 pod_registry_get_manifest(struct pod_registry_client *c, const char *repo,
 			  const char *tag_or_digest, char **ret_body, size_t *ret_len,
 			  char **ret_media_type, char **ret_digest, struct pod_err **err)

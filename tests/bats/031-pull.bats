@@ -378,15 +378,18 @@ fixture_id() {
 	run_pod images -q --no-trunc "$img"
 	is "$output" "$v2" "v2 stored under the tag"
 
-	local blobs manifests
+	local blobs manifests heads
+	heads=$(grep -c '"HEAD /v2/newer/img/manifests/latest' "$REG_DIR/log")
 	blobs=$(grep -c '"GET /v2/newer/img/blobs/' "$REG_DIR/log")
 	manifests=$(grep -c '"GET /v2/newer/img/manifests/' "$REG_DIR/log")
 	run_pod create --pull=newer "$img" true
 	assert "$output" !~ "Trying to pull|Copying" "nothing pulled: $output"
 	is "${#lines[@]}" 1 "only the container ID"
 	is "$(grep -c '"GET /v2/newer/img/blobs/' "$REG_DIR/log")" "$blobs" "no blob fetched"
-	is "$(grep -c '"GET /v2/newer/img/manifests/' "$REG_DIR/log")" "$((manifests + 1))" \
-		"one manifest request"
+	is "$(grep -c '"GET /v2/newer/img/manifests/' "$REG_DIR/log")" "$manifests" \
+		"no manifest fetched"
+	is "$(grep -c '"HEAD /v2/newer/img/manifests/latest' "$REG_DIR/log")" "$((heads + 1))" \
+		"one HEAD of the manifest"
 	run_pod images -q --no-trunc "$img"
 	is "$output" "$v2" "still v2"
 	run_pod rm -a
