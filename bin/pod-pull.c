@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <unistd.h>
 
 static struct {
@@ -52,7 +53,52 @@ static struct {
 	struct pod_imagestore *is;
 	struct pod_pull_opts po;
 	char *p_os, *p_arch, *p_variant;
+	char *creds; /* "user:password" after asking for the password */
 } st;
+
+/*
+ * --creds USER: Podman asks for the password on the terminal ("Password: "
+ * on stdout, not echoed) and fails without one.
+ */
+static int
+ask_password(const char *user, struct pod_err **err)
+{
+	struct termios old, quiet;
+	char buf[4096];
+	size_t n = 0;
+
+	if (tcgetattr(STDIN_FILENO, &old) < 0) {
+		int e = errno;
+
+		fputs("Password: ", stdout);
+		fflush(stdout);
+		return pod_err_set(err, POD_E_GENERIC, e,
+				   "could not read password from terminal: %s", pod_strerror(e));
+	}
+	/* echo off before the prompt, keeping what was typed ahead */
+	quiet = old;
+	quiet.c_lflag &= ~(tcflag_t) ECHO;
+	(void) tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+	fputs("Password: ", stdout);
+	fflush(stdout);
+	for (;;) {
+		ssize_t r = read(STDIN_FILENO, buf + n, 1);
+
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 || buf[n] == '\n' || n + 1 >= sizeof(buf))
+			break;
+		n++;
+	}
+	(void) tcsetattr(STDIN_FILENO, TCSANOW, &old);
+	fputs("\n", stdout);
+	fflush(stdout);
+	if (n && buf[n - 1] == '\r')
+		n--;
+	st.creds = xasprintf("%s:%.*s", user, (int) n, buf);
+	explicit_bzero(buf, sizeof(buf));
+	return 0;
+}
 
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
@@ -74,7 +120,9 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.creds && !*opt.creds)
 		return pod_err_set(err, POD_E_INVALID, 0, "credentials can't be empty");
 	st.po.authfile = opt.authfile && *opt.authfile ? opt.authfile : NULL;
-	st.po.creds = opt.creds;
+	if (opt.creds && !strchr(opt.creds, ':') && ask_password(opt.creds, err) < 0)
+		return -1;
+	st.po.creds = st.creds ? st.creds : opt.creds;
 	st.po.cert_dir = opt.cert_dir && *opt.cert_dir ? opt.cert_dir : NULL;
 	st.po.tls_verify = opt.tls_verify_set ? opt.tls_verify : -1;
 	st.po.os = st.p_os ? st.p_os : (opt.os && *opt.os ? opt.os : NULL);
@@ -85,6 +133,9 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	st.po.progress = opt.quiet ? NULL : stderr;
 	st.po.progress_tty = isatty(STDERR_FILENO);
 	st.po.interactive = isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
+	/* run/create --pull=newer with the image stored (set by pod_cli_ensure_image) */
+	st.po.newer = getenv("POD_PULL_NEWER") != NULL;
+	unsetenv("POD_PULL_NEWER");
 	if (pod_imagestore_open_root(ctx->g.root, ctx->g.runroot, ctx->g.storage_driver, false,
 				     &st.is, err) < 0)
 		return -1;
@@ -160,6 +211,9 @@ finish(struct pod_ctx *ctx, struct pod_err **err)
 	free(st.p_os);
 	free(st.p_arch);
 	free(st.p_variant);
+	if (st.creds)
+		explicit_bzero(st.creds, strlen(st.creds));
+	free(st.creds);
 	return 0;
 }
 

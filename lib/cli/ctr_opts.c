@@ -711,6 +711,8 @@ pod_cli_ensure_image(struct pod_engine *e, const char *image, const char *policy
 		if (null >= 0)
 			dup2(null, STDOUT_FILENO);
 		setenv("POD_DISPATCHED", "1", 1);
+		if (have && STREQ(policy, "newer"))
+			setenv("POD_PULL_NEWER", "1", 1); /* pod-pull asks the registry first */
 		execv(pull, argv);
 		_exit(127);
 	}

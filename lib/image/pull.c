@@ -8,11 +8,13 @@
  */
 #include "image/auth.h"
 #include "core/json.h"
+#include "core/log.h"
 #include "core/strbuf.h"
 #include "image/digest.h"
 #include "image/manifest.h"
 #include "image/pull.h"
 #include "image/reference.h"
+#include "image/regaccess.h"
 #include "image/registry.h"
 
 #include <errno.h>
@@ -22,6 +24,8 @@
 
 #define PULL_PARALLEL_DEFAULT 3
 #define PULL_PARALLEL_MAX 8
+#define PULL_RETRIES 3
+#define PULL_RETRY_DELAY_SEC 1
 
 /* one place to fetch from: a mirror or the registry itself */
 struct source {
@@ -257,10 +261,8 @@ resolve(const struct pod_registries *regs, const char *name, const struct pod_pu
 struct pull_ctx {
 	struct pod_imagestore *is;
 	const struct pod_pull_opts *o;
-	char **auth_paths;
 	struct pod_registry_opts ropts;
-	char *creds;
-	char *cert_dir;
+	struct pod_regaccess_keep keep;
 	const struct source *src;
 };
 
@@ -270,54 +272,20 @@ client_new(struct pull_ctx *p, struct pod_registry_client **ret, struct pod_err 
 	return pod_registry_client_new(p->src->domain, &p->ropts, ret, err);
 }
 
-/* sets p->ropts (and the strings it points at) for p->src */
+/* sets p->ropts (and the strings it points at) for p->src: regaccess's part */
 static int
 prepare_source(struct pull_ctx *p, struct pod_err **err)
 {
-	const struct source *s = p->src;
 	const struct pod_pull_opts *o = p->o;
-	bool insecure = s->insecure;
+	struct pod_regaccess_opts ra = {
+		.authfile = o->authfile,
+		.creds = o->creds,
+		.tls_verify = o->tls_verify < 0 ? -1 : (o->tls_verify > 0),
+		.cert_dir = o->cert_dir,
+	};
 
-	free(p->creds);
-	p->creds = NULL;
-	free(p->cert_dir);
-	p->cert_dir = NULL;
-	if (o->creds) {
-		p->creds = strchr(o->creds, ':') ? xstrdup(o->creds) : xasprintf("%s:", o->creds);
-	} else {
-		cleanup_free char *key = xasprintf("%s/%s", s->domain, s->path);
-		cleanup_free char *user = NULL, *pass = NULL;
-		int rc = pod_auth_lookup(p->auth_paths, key, &user, &pass, err);
-
-		if (rc < 0)
-			return -1;
-		if (rc > 0) {
-			p->creds = xasprintf("%s:%s", user, pass);
-			explicit_bzero(pass, strlen(pass));
-		}
-	}
-	if (o->cert_dir) {
-		p->cert_dir = xstrdup(o->cert_dir);
-	} else {
-		static const char *const bases[] = { "/etc/containers/certs.d", "/etc/docker/certs.d" };
-
-		for (size_t i = 0; i < ARRAY_SIZE(bases) && !p->cert_dir; i++) {
-			cleanup_free char *d = xasprintf("%s/%s", bases[i], s->domain);
-
-			if (access(d, R_OK | X_OK) == 0)
-				p->cert_dir = TAKE_PTR(d);
-		}
-	}
-	if (o->tls_verify == 0)
-		insecure = true;
-	else if (o->tls_verify > 0)
-		insecure = false;
-	memset(&p->ropts, 0, sizeof(p->ropts));
-	p->ropts.insecure = insecure;
-	p->ropts.skip_tls_verify = insecure;
-	p->ropts.cert_dir = p->cert_dir;
-	p->ropts.creds = p->creds;
-	return 0;
+	return pod_regaccess_registry_opts(p->src->domain, p->src->path, p->src->insecure, &ra,
+					   &p->ropts, &p->keep, err);
 }
 
 /* ---- layers ---- */
@@ -744,6 +712,81 @@ collect(struct pod_imagestore *is)
 		pod_err_free(&e);
 }
 
+/*
+ * --pull=newer: true (with *ret_id) when ref is stored and the registry's
+ * manifest for it (asked with a HEAD) is one the image already has, or when no source answers
+ * (Podman then quietly uses the stored image).
+ */
+static bool
+up_to_date(struct pull_ctx *p, const struct pod_ref *ref, const struct pod_registries *regs,
+	   char **ret_id)
+{
+	cleanup_free char *full = pod_ref_string(ref);
+	const char *reference = ref->digest ? ref->digest : (ref->tag ? ref->tag : "latest");
+	struct pod_image *img = NULL;
+	struct source *srcs = NULL;
+	size_t n = 0;
+	bool same = false, answered = false;
+	struct pod_err *e = NULL;
+
+	if (pod_image_lookup(p->is, full, &img, &e) < 0 || sources_for(regs, ref, &srcs, &n, &e) < 0) {
+		pod_debug("--pull=newer: %s", e->msg);
+		goto out;
+	}
+	for (size_t i = 0; i < n && !same; i++) {
+		cleanup_(pod_registry_client_freep) struct pod_registry_client *c = NULL;
+		cleanup_free char *digest = NULL;
+
+		p->src = &srcs[i];
+		if (prepare_source(p, &e) < 0 || client_new(p, &c, &e) < 0 ||
+		    pod_registry_manifest_digest(c, srcs[i].path, reference, &digest, &e) < 0) {
+			pod_debug("--pull=newer: %s", e->msg);
+			pod_err_free(&e);
+			continue;
+		}
+		answered = true;
+		for (size_t k = 0; img->digests && img->digests[k]; k++)
+			if (STREQ(img->digests[k], digest))
+				same = true;
+		if (img->digest && STREQ(img->digest, digest))
+			same = true;
+		break; /* the first source that answers decides */
+	}
+	if (!answered)
+		same = true; /* the registry cannot tell: keep what is stored */
+	if (same)
+		*ret_id = xstrdup(img->id);
+out:
+	pod_err_free(&e);
+	sources_free(srcs, n);
+	pod_image_free(img);
+	p->src = NULL;
+	return same;
+}
+
+/* the errors containers/common retries: the network's, and a busy registry */
+static bool
+retryable(const struct pod_err *e)
+{
+	switch (e->errnum) {
+	case ECONNREFUSED:
+	case EINTR:
+	case EAGAIN:
+	case EBUSY:
+	case ENETDOWN:
+	case ENETUNREACH:
+	case ENETRESET:
+	case ECONNABORTED:
+	case ECONNRESET:
+	case ETIMEDOUT:
+	case EHOSTDOWN:
+	case EHOSTUNREACH:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static int
 pull_one(struct pull_ctx *p, const char *qualified, const struct pod_registries *regs,
 	 char **ret_id, struct pod_err **err)
@@ -753,11 +796,23 @@ pull_one(struct pull_ctx *p, const char *qualified, const struct pod_registries 
 
 	if (pod_ref_parse_normalized(qualified, &r, err) < 0)
 		return -1;
+	if (p->o->newer && up_to_date(p, &r, regs, ret_id)) {
+		pod_ref_release(&r);
+		return 0;
+	}
 	progress(p->o, "Trying to pull %s...", qualified);
 	rc = pull_ref(p, &r, regs, ret_id, err);
 	if (rc < 0 && (*err)->kind == POD_E_STATE) {
 		/* a concurrent rmi took a layer between our commits: once more */
 		pod_err_free(err);
+		rc = pull_ref(p, &r, regs, ret_id, err);
+	}
+	for (int attempt = 1; rc < 0 && attempt <= PULL_RETRIES && retryable(*err); attempt++) {
+		/* like containers/common's retry.IfNecessary, as Podman 4.3 sets it up */
+		pod_warn("Failed, retrying in %ds ... (%d/%d). Error: %s", PULL_RETRY_DELAY_SEC,
+			 attempt, PULL_RETRIES, (*err)->msg);
+		pod_err_free(err);
+		sleep(PULL_RETRY_DELAY_SEC);
 		rc = pull_ref(p, &r, regs, ret_id, err);
 	}
 	pod_ref_release(&r);
@@ -862,8 +917,6 @@ pod_pull(struct pod_imagestore *is, const char *name, const struct pod_pull_opts
 	if (search)
 		progress(o, "Resolving \"%s\" using unqualified-search registries (%s)", name,
 			 registries_file(regs));
-	p.auth_paths = o->authfile ? pod_strv_push(NULL, xstrdup(o->authfile))
-				   : pod_config_auth_paths();
 	if (o->all_tags) {
 		ret = pull_all_tags(&p, cands, regs, &ids, err);
 		goto out;
@@ -897,9 +950,7 @@ pod_pull(struct pod_imagestore *is, const char *name, const struct pod_pull_opts
 	}
 	pod_strbuf_release(&all);
 out:
-	pod_strv_free(p.auth_paths);
-	free(p.creds);
-	free(p.cert_dir);
+	pod_regaccess_keep_release(&p.keep);
 	if (ret == 0)
 		*ret_ids = TAKE_PTR(ids);
 	return ret;

@@ -41,6 +41,8 @@ struct pod_pull_opts {
 	unsigned parallel;     /* layers at once; 0: 3 */
 	const struct pod_registries *registries; /* NULL: loaded from the usual files */
 	bool interactive;      /* a terminal is attached (short-name enforcing mode) */
+	bool newer;	       /* a stored image whose manifest the registry still serves
+				  is not pulled again (--pull=newer) */
 };
 
 /*

@@ -24,47 +24,51 @@ pod_regaccess_check_authfile(const char *authfile, struct pod_err **err)
 	return 0;
 }
 
-int
-pod_regaccess_client(const char *domain, const char *repo, const struct pod_regaccess_opts *o,
-		     struct pod_registry_client **ret, struct pod_err **err)
+void
+pod_regaccess_keep_release(struct pod_regaccess_keep *keep)
 {
-	cleanup_(pod_registries_freep) struct pod_registries *regs = NULL;
-	cleanup_free char *user = NULL, *pass = NULL, *creds = NULL, *key = NULL;
-	cleanup_free char *certs = NULL;
-	cleanup_strv char **paths = NULL;
-	struct pod_registry_opts ro = { 0 };
-	const struct pod_registry *reg;
-	bool insecure = false;
+	if (keep->creds)
+		explicit_bzero(keep->creds, strlen(keep->creds));
+	free(keep->creds);
+	free(keep->cert_dir);
+	keep->creds = keep->cert_dir = NULL;
+}
 
-	if (pod_registries_load(&regs, err) < 0)
-		return -1;
+int
+pod_regaccess_registry_opts(const char *domain, const char *repo, bool insecure,
+			    const struct pod_regaccess_opts *o, struct pod_registry_opts *ret,
+			    struct pod_regaccess_keep *keep, struct pod_err **err)
+{
+	static const char *const bases[] = { CERTS_D, "/etc/docker/certs.d" };
+	cleanup_free char *user = NULL, *pass = NULL, *key = NULL;
+	cleanup_strv char **paths = NULL;
+
+	pod_regaccess_keep_release(keep);
+	memset(ret, 0, sizeof(*ret));
 	key = repo && *repo ? xasprintf("%s/%s", domain, repo) : xstrdup(domain);
-	reg = pod_registries_find(regs, key);
-	if (reg && reg->blocked)
-		return pod_err_set(err, POD_E_INVALID, 0, "registry %s is blocked in %s", domain,
-				   regs->files && regs->files[0] ? regs->files[0] :
-								   "registries.conf");
-	if (reg)
-		insecure = reg->insecure;
 	if (o->tls_verify == 0)
 		insecure = true;
 	else if (o->tls_verify == 1)
 		insecure = false;
-	ro.insecure = insecure;
-	ro.skip_tls_verify = insecure;
+	ret->insecure = insecure;
+	ret->skip_tls_verify = insecure;
 	if (o->cert_dir && *o->cert_dir) {
-		ro.cert_dir = o->cert_dir;
+		keep->cert_dir = xstrdup(o->cert_dir);
 	} else {
-		certs = xasprintf(CERTS_D "/%s", domain);
-		if (access(certs, F_OK) == 0)
-			ro.cert_dir = certs;
+		for (size_t i = 0; i < ARRAY_SIZE(bases) && !keep->cert_dir; i++) {
+			cleanup_free char *d = xasprintf("%s/%s", bases[i], domain);
+
+			if (access(d, F_OK) == 0)
+				keep->cert_dir = TAKE_PTR(d);
+		}
 	}
+	ret->cert_dir = keep->cert_dir;
 	if (o->creds && *o->creds) {
-		/* "user" alone: Podman would prompt; there is no terminal dialogue here */
+		/* "user" alone: the tool asks for the password first, as Podman does */
 		if (!strchr(o->creds, ':'))
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "credentials must be \"username:password\"");
-		creds = xstrdup(o->creds);
+		keep->creds = xstrdup(o->creds);
 	} else if (!o->no_auth_lookup) {
 		int r;
 
@@ -78,14 +82,36 @@ pod_regaccess_client(const char *domain, const char *repo, const struct pod_rega
 		if (r < 0)
 			return -1;
 		if (r > 0)
-			creds = xasprintf("%s:%s", user, pass);
+			keep->creds = xasprintf("%s:%s", user, pass);
+		if (pass)
+			explicit_bzero(pass, strlen(pass));
 	}
-	ro.creds = creds;
-	if (pod_registry_client_new(domain, &ro, ret, err) < 0)
-		return -1;
-	if (creds)
-		explicit_bzero(creds, strlen(creds));
-	if (pass)
-		explicit_bzero(pass, strlen(pass));
+	ret->creds = keep->creds;
 	return 0;
+}
+
+int
+pod_regaccess_client(const char *domain, const char *repo, const struct pod_regaccess_opts *o,
+		     struct pod_registry_client **ret, struct pod_err **err)
+{
+	cleanup_(pod_registries_freep) struct pod_registries *regs = NULL;
+	cleanup_free char *key = NULL;
+	struct pod_regaccess_keep keep = { 0 };
+	struct pod_registry_opts ro;
+	const struct pod_registry *reg;
+	int rc;
+
+	if (pod_registries_load(&regs, err) < 0)
+		return -1;
+	key = repo && *repo ? xasprintf("%s/%s", domain, repo) : xstrdup(domain);
+	reg = pod_registries_find(regs, key);
+	if (reg && reg->blocked)
+		return pod_err_set(err, POD_E_INVALID, 0, "registry %s is blocked in %s", domain,
+				   regs->files && regs->files[0] ? regs->files[0] :
+								   "registries.conf");
+	rc = pod_regaccess_registry_opts(domain, repo, reg && reg->insecure, o, &ro, &keep, err);
+	if (rc == 0)
+		rc = pod_registry_client_new(domain, &ro, ret, err);
+	pod_regaccess_keep_release(&keep);
+	return rc;
 }

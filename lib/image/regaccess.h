@@ -26,6 +26,22 @@ struct pod_regaccess_opts {
 int pod_regaccess_client(const char *domain, const char *repo, const struct pod_regaccess_opts *o,
 			 struct pod_registry_client **ret, struct pod_err **err);
 
+/*
+ * The shared part, for callers that read registries.conf themselves (pull,
+ * with its mirrors and rewritten locations): *ret set for a client of
+ * domain, insecure being what registries.conf says of it. The strings *ret
+ * points at are kept in *keep until pod_regaccess_keep_release().
+ */
+struct pod_regaccess_keep {
+	char *creds;
+	char *cert_dir;
+};
+
+int pod_regaccess_registry_opts(const char *domain, const char *repo, bool insecure,
+				const struct pod_regaccess_opts *o, struct pod_registry_opts *ret,
+				struct pod_regaccess_keep *keep, struct pod_err **err);
+void pod_regaccess_keep_release(struct pod_regaccess_keep *keep);
+
 /* Podman's check of --authfile: it must exist ("checking authfile: ...") */
 int pod_regaccess_check_authfile(const char *authfile, struct pod_err **err);
 

@@ -397,6 +397,40 @@ pod_registry_error_message(long status, const char *reason, const char *body, si
 	return pod_strbuf_detach(&sb);
 }
 
+/*
+ * EAGAIN when the body carries a registry error code that a later try may
+ * not get (TOOMANYREQUESTS, UNAVAILABLE, ...): what containers/common
+ * retries. Authorization and unknown-name errors are final, and so is a
+ * status without a JSON error.
+ */
+static int
+resp_errnum(const struct resp *r)
+{
+	static const char *const final[] = { "UNAUTHORIZED", "DENIED", "NAME_UNKNOWN",
+					     "MANIFEST_UNKNOWN" };
+	json_t *root = NULL, *errs, *e;
+	size_t i;
+	int ret = 0;
+
+	if (r->body.len > 0 && r->body.len <= ERR_BODY_MAX)
+		root = json_loadb(r->body.buf, r->body.len, 0, NULL);
+	errs = root && json_is_object(root) ? json_object_get(root, "errors") : NULL;
+	if (errs && json_is_array(errs) && json_array_size(errs) > 0) {
+		ret = EAGAIN;
+		json_array_foreach (errs, i, e) {
+			json_t *code = json_is_object(e) ? json_object_get(e, "code") : NULL;
+			const char *cs = code && json_is_string(code) ? json_string_value(code) : "";
+
+			for (size_t k = 0; k < ARRAY_SIZE(final); k++)
+				if (STREQ(cs, final[k]))
+					ret = 0;
+		}
+	}
+	if (root)
+		json_decref(root);
+	return ret;
+}
+
 static int
 err_from_resp(const struct resp *r, struct pod_err **err)
 {
@@ -404,7 +438,8 @@ err_from_resp(const struct resp *r, struct pod_err **err)
 	cleanup_free char *m =
 		pod_registry_error_message(r->status, r->reason, r->body.buf, r->body.len, &notfound);
 
-	return pod_err_set(err, notfound ? POD_E_NOTFOUND : POD_E_GENERIC, 0, "%s", m);
+	return pod_err_set(err, notfound ? POD_E_NOTFOUND : POD_E_GENERIC, resp_errnum(r), "%s",
+			   m);
 }
 
 /* --- the client --- */
@@ -605,6 +640,24 @@ pod_registry_scheme(const struct pod_registry_client *c)
 	return c->scheme;
 }
 
+/* the errno a Go client would see for a failed transfer: the transient ones only */
+static int
+curl_errno(CURLcode rc)
+{
+	switch (rc) {
+	case CURLE_COULDNT_CONNECT:
+		return ECONNREFUSED;
+	case CURLE_OPERATION_TIMEDOUT:
+		return ETIMEDOUT;
+	case CURLE_SEND_ERROR:
+	case CURLE_RECV_ERROR:
+	case CURLE_GOT_NOTHING:
+		return ECONNRESET;
+	default:
+		return 0;
+	}
+}
+
 /* one HTTP exchange, no redirects, no auth logic */
 static int
 perform(struct pod_registry_client *c, const struct req *q, const char *url,
@@ -689,8 +742,27 @@ perform(struct pod_registry_client *c, const struct req *q, const char *url,
 	if (rc == CURLE_ABORTED_BY_CALLBACK || (q->up && q->up->failed))
 		return pod_err_set(err, POD_E_GENERIC, 0, "%s \"%s\": reading the data to send failed",
 				   go_method(q->method), url);
+	if (rc == CURLE_COULDNT_CONNECT) {
+		/* Go's words: Get "URL": dial tcp HOST:PORT: connect: connection refused */
+		const char *hp = strstr(url, "://");
+		long oserr = 0;
+
+		curl_easy_getinfo(e, CURLINFO_OS_ERRNO, &oserr);
+		if (oserr > 0 && hp) {
+			size_t hl = strcspn(hp + 3, "/?#");
+			bool has_port = hl && memchr(hp + 3, ':', hl) &&
+					hp[3 + hl - 1] != ']'; /* not a bare [v6] */
+
+			return pod_err_set(err, POD_E_GENERIC, (int) oserr,
+					   "%s \"%s\": dial tcp %.*s%s: connect: %s",
+					   go_method(q->method), url, (int) hl, hp + 3,
+					   has_port ? "" : (pod_str_has_prefix(url, "https") ? ":443" : ":80"),
+					   pod_strerror((int) oserr));
+		}
+	}
 	if (rc != CURLE_OK)
-		return pod_err_set(err, POD_E_GENERIC, 0, "%s \"%s\": %s", go_method(q->method), url,
+		return pod_err_set(err, POD_E_GENERIC, curl_errno(rc), "%s \"%s\": %s",
+				   go_method(q->method), url,
 				   c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc));
 	return 0;
 }
@@ -1099,6 +1171,45 @@ content_type_base(const char *ct)
 	while (n > 0 && ct[n - 1] == ' ')
 		n--;
 	return n ? xstrndup(ct, n) : NULL;
+}
+
+int
+pod_registry_manifest_digest(struct pod_registry_client *c, const char *repo,
+			     const char *tag_or_digest, char **ret_digest, struct pod_err **err)
+{
+	cleanup_free char *url = NULL, *scope = NULL, *body = NULL;
+	struct req q = { .method = "HEAD", .accept = POD_MANIFEST_ACCEPT };
+	struct resp r;
+	int ret = -1;
+
+	if (!valid_repo(repo) || !valid_ref(tag_or_digest))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid repository or reference \"%s:%s\"",
+				   repo ? repo : "", tag_or_digest ? tag_or_digest : "");
+	if (pod_registry_ping(c, err) < 0)
+		return -1;
+	url = repo_url(c, repo, "manifests", tag_or_digest);
+	scope = pull_scope(repo);
+	q.url = url;
+	q.scope = scope;
+	resp_init(&r, POD_MANIFEST_MAX);
+	if (request(c, &q, &r, NULL, err) < 0)
+		goto out;
+	if (r.status == 200 && r.digest && pod_digest_is_sha256(r.digest)) {
+		*ret_digest = xstrdup(r.digest);
+		ret = 0;
+	} else if (r.status == 200) {
+		/* no Docker-Content-Digest: the body tells */
+		resp_release(&r);
+		return pod_registry_get_manifest(c, repo, tag_or_digest, &body, NULL, NULL,
+						 ret_digest, err);
+	} else {
+		err_from_resp(&r, err);
+	}
+out:
+	resp_release(&r);
+	if (ret < 0)
+		pod_err_wrap(err, "reading manifest %s in %s/%s", tag_or_digest, c->domain, repo);
+	return ret;
 }
 
 int

@@ -53,6 +53,10 @@ int pod_registry_get_manifest(struct pod_registry_client *c, const char *repo,
 			      const char *tag_or_digest, char **ret_body, size_t *ret_len,
 			      char **ret_media_type, char **ret_digest, struct pod_err **err);
 
+/* the manifest's digest from a HEAD (Docker-Content-Digest), else from a GET */
+int pod_registry_manifest_digest(struct pod_registry_client *c, const char *repo,
+				 const char *tag_or_digest, char **ret_digest, struct pod_err **err);
+
 /* the write callback returns the bytes it took; fewer than offered aborts */
 typedef size_t (*pod_registry_write_fn)(const void *buf, size_t len, void *ud);
 /* returns bytes read, 0 at end, -1 on error */

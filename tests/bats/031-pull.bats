@@ -222,10 +222,13 @@ fixture_digest() {
 		location = "blocked.test"
 		blocked = true
 	EOF
-	run_pod pull podutils/busybox-oci </dev/null
+	# the dead registry is retried 3 times (with warnings) before the next one
+	run_pod '?' pull podutils/busybox-oci </dev/null
+	is "$status" 0 "pulled: $output"
 	is "${lines[0]}" "Resolving \"podutils/busybox-oci\" using unqualified-search registries ($c)"
 	is "${lines[1]}" "Trying to pull 127.0.0.1:1/podutils/busybox-oci:latest..."
-	is "${lines[2]}" "Trying to pull $REG/podutils/busybox-oci:latest..."
+	assert "${lines[4]}" =~ "level=warning msg=\"Failed, retrying in 1s \.\.\. \(3/3\)" "retried"
+	is "${lines[5]}" "Trying to pull $REG/podutils/busybox-oci:latest..."
 	is "${lines[-1]}" "$BUSYBOX_ID" "the second registry had it"
 
 	run_pod pull -q bbalias </dev/null
@@ -349,4 +352,75 @@ fixture_digest() {
 	is "$output" "$BUSYBOX_ID" "oci-archive"
 	run_pod 125 pull -q "oci-archive:$PODUTILS_TMP/nope.tar"
 	is "$output" "Error: opening $PODUTILS_TMP/nope.tar: no such file or directory"
+}
+
+# config digest hex of a fixture image (its ID once pulled)
+fixture_id() {
+	local m
+	m=$(fixture_digest "$1")
+	m=$(jq -r .config.digest "$IMAGES/$1/blobs/sha256/${m#sha256:}")
+	echo "${m#sha256:}"
+}
+
+@test "create --pull=newer: pulls only when the registry's tag moved" {
+	local cp=(skopeo --insecure-policy copy --quiet --dest-tls-verify=false)
+	local img=$REG/newer/img v2
+	v2=$(fixture_id multilayer)
+	"${cp[@]}" "oci:$IMAGES/busybox:latest" "docker://$img:latest"
+	run_pod create --pull=newer "$img" true
+	assert "$output" =~ "Copying blob" "v1 is pulled"
+	run_pod images -q --no-trunc "$img"
+	is "$output" "$BUSYBOX_ID" "v1 stored"
+
+	"${cp[@]}" "oci:$IMAGES/multilayer:latest" "docker://$img:latest"
+	run_pod create --pull=newer "$img" true
+	assert "$output" =~ "Trying to pull $img:latest" "the moved tag is pulled"
+	run_pod images -q --no-trunc "$img"
+	is "$output" "$v2" "v2 stored under the tag"
+
+	local blobs manifests heads
+	heads=$(grep -c '"HEAD /v2/newer/img/manifests/latest' "$REG_DIR/log")
+	blobs=$(grep -c '"GET /v2/newer/img/blobs/' "$REG_DIR/log")
+	manifests=$(grep -c '"GET /v2/newer/img/manifests/' "$REG_DIR/log")
+	run_pod create --pull=newer "$img" true
+	assert "$output" !~ "Trying to pull|Copying" "nothing pulled: $output"
+	is "${#lines[@]}" 1 "only the container ID"
+	is "$(grep -c '"GET /v2/newer/img/blobs/' "$REG_DIR/log")" "$blobs" "no blob fetched"
+	is "$(grep -c '"GET /v2/newer/img/manifests/' "$REG_DIR/log")" "$manifests" \
+		"no manifest fetched"
+	is "$(grep -c '"HEAD /v2/newer/img/manifests/latest' "$REG_DIR/log")" "$((heads + 1))" \
+		"one HEAD of the manifest"
+	run_pod images -q --no-trunc "$img"
+	is "$output" "$v2" "still v2"
+	run_pod rm -a
+}
+
+@test "--creds USER asks for the password on a terminal, and fails without one" {
+	local pass
+	pass=$(cut -d: -f2- "$REG_AUTH_DIR/creds")
+	run_pod 125 pull -q --creds podutils "$REG_AUTH/secret/busybox" </dev/null
+	is "$output" "Password: Error: could not read password from terminal: inappropriate ioctl for device" \
+		"no terminal: Podman's error"
+	run_pod images -q
+	is "$output" "" "nothing pulled"
+
+	run "$PODUTILS_SRC/tests/bats/fixtures/pty-run.py" --timeout 30 expect:"Password: " \
+		send:"$pass\r" -- "$PODMAN" pull -q --creds podutils "$REG_AUTH/secret/busybox"
+	is "$status" 0 "pulled with the typed password: $output"
+	assert "$output" !~ "$pass" "the password is not echoed"
+	assert "$output" =~ "$BUSYBOX_ID" "the image ID"
+
+	run "$PODUTILS_SRC/tests/bats/fixtures/pty-run.py" --timeout 30 expect:"Password: " \
+		send:"wrong\r" -- "$PODMAN" pull -q --creds podutils "$REG_AUTH/secret/busybox"
+	is "$status" 125 "a wrong password fails: $output"
+	assert "$output" =~ "unauthorized" "the registry's answer"
+}
+
+@test "create --pull=newer: a registry that cannot answer keeps the stored image, like Podman" {
+	run_pod pull -q "$REG/podutils/busybox-oci"
+	run_pod tag "$REG/podutils/busybox-oci" 127.0.0.1:1/dead/img
+	run_pod create --pull=newer --tls-verify=false 127.0.0.1:1/dead/img true
+	is "${#lines[@]}" 1 "only the container ID, no retries: $output"
+	assert "$output" =~ "^[0-9a-f]{64}$" "created"
+	run_pod rm -a
 }

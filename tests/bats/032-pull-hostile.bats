@@ -111,6 +111,9 @@ setup() {
 }
 
 teardown() {
+	if [ -f "$PODUTILS_TMP/flaky/pid" ]; then
+		kill "$(cat "$PODUTILS_TMP/flaky/pid")" 2>/dev/null || true
+	fi
 	basic_teardown
 }
 
@@ -221,4 +224,60 @@ assert_empty_store() {
 	is "${#lines[@]}" 4 "four layers, each once"
 	run_pod run --rm "$REG/podutils/big" sha256sum /data/blob1 /data/blob2 /data/blob3
 	is "$output" "$(cat "$BATS_FILE_TMPDIR/big/sums")" "layers intact"
+}
+
+# flaky_start FAILS: the proxy of tests/helpers/flaky-registry.py before $REG;
+# sets FLAKY to its address
+flaky_start() {
+	local d=$PODUTILS_TMP/flaky
+	mkdir -p "$d"
+	python3 "$PODUTILS_SRC/tests/helpers/flaky-registry.py" "$d/port" "$d/log" "$REG" "$1" \
+		>/dev/null 2>&1 3>&- &
+	echo $! >"$d/pid"
+	local i
+	for i in $(seq 100); do [ -s "$d/port" ] && break; sleep 0.1; done
+	FLAKY="127.0.0.1:$(cat "$d/port")"
+}
+
+@test "a registry that cannot be reached is tried 3 more times, like Podman" {
+	run_pod 125 pull --tls-verify=false 127.0.0.1:1/x
+	local want='initializing source docker://127.0.0.1:1/x:latest: pinging container registry 127.0.0.1:1: '
+	assert "${lines[0]}" == "Trying to pull 127.0.0.1:1/x:latest..." "first line"
+	local i
+	local why='Get "http://127.0.0.1:1/v2/": dial tcp 127.0.0.1:1: connect: connection refused'
+	for i in 1 2 3; do
+		# Podman's line, but for the time
+		is "$(sed 's/^time="[^"]*" //' <<<"${lines[$i]}")" \
+			"level=warning msg=\"Failed, retrying in 1s ... ($i/3). Error: $want${why//\"/\\\"}\"" "retry $i"
+	done
+	assert "${lines[1]}" =~ '^time="[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]{8}Z" ' "logrus time"
+	is "${lines[4]}" "Error: $want$why" "then Podman's error"
+	is "${#lines[@]}" 5 "nothing else"
+}
+
+@test "a busy registry (503 UNAVAILABLE twice) is retried and the pull succeeds" {
+	flaky_start 2
+	# (not busybox: setup_file corrupted its layer)
+	run_pod '?' pull --tls-verify=false "$FLAKY/flaky/big"
+	is "$status" 0 "succeeds after the retries: $output"
+	assert "$output" =~ "level=warning msg=\"Failed, retrying in 1s \.\.\. \(1/3\)\. Error: initializing source docker://$FLAKY/flaky/big:latest: .*unavailable: service unavailable" "first retry"
+	assert "$output" =~ "\(2/3\)" "second retry"
+	assert "$output" !~ "\(3/3\)" "no third"
+	assert "$output" =~ "Writing manifest to image destination" "pulled"
+	run grep -c ' 503$' "$PODUTILS_TMP/flaky/log"
+	is "$output" 2 "two 503s were answered"
+	run_pod run --rm "$FLAKY/flaky/big" sha256sum /data/blob1 /data/blob2 /data/blob3
+	is "$output" "$(cat "$BATS_FILE_TMPDIR/big/sums")" "layers intact"
+}
+
+@test "a 404 and a bare 503 are not retried, like Podman" {
+	flaky_start 0
+	run_pod 125 pull --tls-verify=false "$FLAKY/podutils/nosuch"
+	assert "$output" !~ "retrying" "404: no retry"
+	assert "$output" =~ "Error: initializing source docker://$FLAKY/podutils/nosuch:latest: .*(manifest|name) unknown" "404 error"
+	run grep -c 'manifests' "$PODUTILS_TMP/flaky/log"
+	is "$output" 1 "one manifest request"
+	run_pod 125 pull --tls-verify=false "$FLAKY/bare503/x"
+	assert "$output" !~ "retrying" "bare 503: no retry"
+	assert "$output" =~ "received unexpected HTTP status: 503 Service Unavailable" "503 error"
 }
