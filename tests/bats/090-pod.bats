@@ -354,3 +354,15 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod 125 pod top p90
     is "$output" "Error: pod top can only be used on pods with at least one running container"
 }
+
+@test "podman inspect finds pods too" {
+    run_pod pod create --name p90 --network none
+    local id=$output
+    track_pod p90
+    run_pod inspect --format '{{.Id}} {{.Name}} {{.NumContainers}}' p90
+    is "$output" "$id p90 1" "inspect POD"
+    run_pod inspect --type pod --format '{{.Name}}' p90
+    is "$output" "p90" "--type pod"
+    run_pod 125 inspect --type pod nosuch
+    assert "$output" =~ "no such pod nosuch" "--type pod, missing"
+}
