@@ -124,6 +124,8 @@ ${id:0:12}-infra ${id:0:12} p90" "ps --pod, --filter pod="
     run_pod run --rm --pod p90 busybox sh -c 'timeout 5 wget -q -O- http://localhost:8080/; hostname'
     is "$output" "hello pod90
 p90" "localhost between members; the pod's hostname"
+    run_pod run --rm --pod p90 busybox timeout 5 wget -q -O- http://web:8080/
+    is "$output" "hello pod90" "members reach each other by name"
     # shared ipc, net and uts namespaces with the infra, a pid namespace of its own
     infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
     ipid=$("$PODMAN" inspect --format '{{.State.Pid}}' "$infra")
