@@ -9,12 +9,14 @@
 #include "kube/kube.h"
 #include "kube/yaml.h"
 #include "runtime/ctr.h"
+#include "runtime/pod.h"
 #include "store/volume.h"
 
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static struct {
@@ -165,12 +167,12 @@ ensure_volume(struct pod_engine *e, const char *name, const char *driver, json_t
 	return 0;
 }
 
-/* a ConfigMap or Secret volume: one file per key, rewritten on every play */
+/* a ConfigMap or Secret volume: one file per key (mode 0644, Kubernetes' defaultMode),
+ * rewritten on every play */
 static int
 data_volume(struct pod_engine *e, json_t *dv, struct pod_err **err)
 {
 	const char *name = json_string_value(json_object_get(dv, "Name"));
-	bool secret = STREQ(json_string_value(json_object_get(dv, "Kind")), "Secret");
 	cleanup_(pod_volume_freep) struct pod_volume *v = NULL;
 	cleanup_close int dfd = -1;
 	const char *k;
@@ -187,7 +189,7 @@ data_volume(struct pod_engine *e, json_t *dv, struct pod_err **err)
 		const char *s = json_string_value(x);
 		size_t n = strlen(s);
 		cleanup_close int fd = openat(dfd, k, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-						      O_CLOEXEC, secret ? 0600 : 0644);
+						      O_CLOEXEC, 0644);
 		if (fd < 0 || write(fd, s, n) != (ssize_t) n)
 			return pod_err_sys(err, "writing %s/%s", v->mountpoint, k);
 	}
@@ -227,48 +229,6 @@ host_path(json_t *hp, struct pod_err **err)
 
 /* ---- pods ---- */
 
-/*
- * A pod of the plan. Until the engine has pods, the first container owns
- * the pod's network and ports and the others join it (container:ID), so
- * members still reach each other on localhost.
- */
-struct kpod {
-	char *id;	/* NULL: no pod object */
-	char *net_owner; /* container whose network the others join */
-	char **ctr_ids;
-};
-
-static void
-kpod_release(struct kpod *p)
-{
-	free(p->id);
-	free(p->net_owner);
-	pod_strv_free(p->ctr_ids);
-}
-
-static int
-kpod_create(struct pod_engine *e, json_t *pod, struct kpod *ret, struct pod_err **err)
-{
-	(void) e, (void) pod, (void) err;
-	memset(ret, 0, sizeof(*ret));
-	return 0;
-}
-
-static void
-kpod_join(struct kpod *p, json_t *pod, json_t *settings, bool init)
-{
-	json_t *net = json_object_get(pod, "NetSettings");
-
-	if (init || !p->net_owner) {
-		json_object_update(settings, net);
-		json_object_set(settings, "Hostname", json_object_get(pod, "Hostname"));
-		if (init)
-			json_object_del(settings, "PortMappings");
-		return;
-	}
-	json_object_set_new(settings, "Network", json_sprintf("container:%s", p->net_owner));
-}
-
 static int
 run_init(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
@@ -283,49 +243,161 @@ run_init(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 	return 0;
 }
 
+static const struct pod_globals *play_globals;
+
 static int
-remove_ctr(struct pod_engine *e, const char *name, char **ret_id, struct pod_err **err)
+stop_one(struct pod_engine *e, const char *id, struct pod_err **err)
 {
 	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_load(e, id, &c, err) < 0)
+		return -1;
+	return pod_ctr_stop(e, c, 0, err);
+}
+
+static int
+start_one(struct pod_engine *e, const char *id, bool init, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = NULL;
+
+	if (pod_ctr_load(e, id, &c, err) < 0)
+		return -1;
+	return init ? run_init(e, c, err) : pod_ctr_start(e, c, NULL, err);
+}
+
+/*
+ * Starts (or stops) a pod's members at once, a child process each with its
+ * own engine (a store connection does not cross fork): once the infra runs
+ * they are independent, and a start or stop is mostly waiting for the
+ * runtime and the kernel. A child reports its error through a pipe.
+ */
+static int
+each_parallel(char *const *ids, bool stop, struct pod_err **err)
+{
+	size_t n = pod_strv_len(ids);
+	pid_t *pids = xcalloc(n, sizeof(pid_t));
+	int *fds = xcalloc(n, sizeof(int));
+	int rc = 0;
+
+	for (size_t k = 0; k < n; k++) {
+		int pfd[2];
+		fds[k] = -1;
+		if (pipe2(pfd, O_CLOEXEC) < 0) {
+			rc = pod_err_sys(err, "pipe");
+			break;
+		}
+		fflush(NULL);
+		pids[k] = fork();
+		if (pids[k] < 0) {
+			close(pfd[0]);
+			close(pfd[1]);
+			rc = pod_err_sys(err, "fork");
+			break;
+		}
+		if (pids[k] == 0) {
+			struct pod_engine *ce = NULL;
+			struct pod_err *ce_err = NULL;
+			close(pfd[0]);
+			if (pod_cli_engine(play_globals, false, &ce, &ce_err) < 0 ||
+			    (stop ? stop_one(ce, ids[k], &ce_err)
+				  : start_one(ce, ids[k], false, &ce_err)) < 0) {
+				(void) !write(pfd[1], ce_err->msg, strlen(ce_err->msg));
+				_exit(1);
+			}
+			pod_engine_free(ce);
+			_exit(0);
+		}
+		close(pfd[1]);
+		fds[k] = pfd[0];
+	}
+	for (size_t k = 0; k < n; k++) {
+		char msg[4096];
+		ssize_t got = 0, r;
+		int st = 0;
+		if (fds[k] < 0)
+			continue;
+		while (got < (ssize_t) sizeof(msg) - 1 &&
+		       (r = read(fds[k], msg + got, sizeof(msg) - 1 - (size_t) got)) != 0) {
+			if (r < 0 && errno == EINTR)
+				continue;
+			if (r < 0)
+				break;
+			got += r;
+		}
+		msg[got] = '\0';
+		close(fds[k]);
+		while (waitpid(pids[k], &st, 0) < 0 && errno == EINTR)
+			;
+		if (rc == 0 && (!WIFEXITED(st) || WEXITSTATUS(st) != 0))
+			rc = pod_err_set(err, POD_E_GENERIC, 0, "%s",
+					 got ? msg : "a container failed to start or stop");
+	}
+	free(pids);
+	free(fds);
+	return rc;
+}
+
+/* the pod of exactly that name; *ret is NULL when there is none */
+static int
+find_pod(struct pod_engine *e, const char *name, struct pod_pod **ret, struct pod_err **err)
+{
 	struct pod_err *e2 = NULL;
 
-	*ret_id = NULL;
-	if (pod_ctr_lookup(e, name, &c, &e2) < 0) {
-		if (e2->kind == POD_E_NOTFOUND) {
-			pod_err_free(&e2);
-			return 0;
+	*ret = NULL;
+	if (pod_pod_lookup(e, name, ret, &e2) < 0) {
+		if (e2->kind != POD_E_NOTFOUND) {
+			*err = e2;
+			return -1;
 		}
-		*err = e2;
-		return -1;
+		pod_err_free(&e2);
+		return 0;
 	}
-	if (pod_ctr_remove(e, c, true, 0, err) < 0)
-		return -1;
-	*ret_id = xstrdup(c->id);
+	if (!STREQ((*ret)->name, name))
+		*ret = pod_pod_free(*ret); /* an ID prefix of another pod */
 	return 0;
 }
 
-/* removes what play made for one pod; IDs of removed containers are pushed on ids */
+/*
+ * Removes a pod play made (members, infra, cgroup) and its emptyDir
+ * volumes; its ID goes on ids. A pod that is not there is Podman's error
+ * unless missing_ok.
+ */
 static int
-kpod_remove(struct pod_engine *e, json_t *pod, char ***ids, struct pod_err **err)
+remove_pod(struct pod_engine *e, json_t *pod, bool missing_ok, char ***ids, struct pod_err **err)
 {
-	json_t *c;
+	const char *name = json_string_value(json_object_get(pod, "Name"));
+	cleanup_pod struct pod_pod *p = NULL;
+	json_t *v;
 	size_t i;
 
-	for (int list = 0; list < 2; list++) {
-		json_t *ctrs = json_object_get(pod, list ? "InitContainers" : "Containers");
-		/* joined containers first: the network owner goes last */
-		for (i = json_array_size(ctrs); i-- > 0;) {
-			char *id = NULL;
-			c = json_array_get(ctrs, i);
-			if (remove_ctr(e, json_string_value(json_object_get(c, "Name")), &id, err) < 0)
+	if (find_pod(e, name, &p, err) < 0)
+		return -1;
+	if (!p && !missing_ok)
+		return pod_err_set(err, POD_E_NOTFOUND, 0, "no pod with name or ID %s found: no such "
+				   "pod", name);
+	if (p) {
+		/* the members stop together; the pod's removal then finds them stopped */
+		struct pod_ctr **m = NULL;
+		size_t n = 0;
+		cleanup_strv char **running = NULL;
+		if (play_globals && pod_pod_members(e, p, &m, &n, err) == 0) {
+			for (size_t k = 0; k < n; k++)
+				if (m[k]->state == POD_CTR_RUNNING &&
+				    !(p->infra_id && STREQ(m[k]->id, p->infra_id)))
+					running = pod_strv_push(running, xstrdup(m[k]->id));
+			pod_ctr_list_free(m, n);
+			if (pod_strv_len(running) > 1 && each_parallel(running, true, err) < 0)
 				return -1;
-			if (id)
-				*ids = pod_strv_push(*ids, id);
+		} else if (play_globals) {
+			return -1;
 		}
+		if (pod_pod_remove(e, p, true, 0, err) < 0)
+			return -1;
+		*ids = pod_strv_push(*ids, xstrdup(p->id));
 	}
-	json_array_foreach (json_object_get(pod, "EmptyDirs"), i, c) {
+	json_array_foreach (json_object_get(pod, "EmptyDirs"), i, v) {
 		struct pod_err *e2 = NULL;
-		if (pod_volume_remove(e->store, json_string_value(c), POD_VOLUME_RM_FORCE, &e2) < 0) {
+		if (pod_volume_remove(e->store, json_string_value(v), POD_VOLUME_RM_FORCE, &e2) < 0) {
 			if (e2->kind != POD_E_NOTFOUND) {
 				*err = e2;
 				return -1;
@@ -336,71 +408,95 @@ kpod_remove(struct pod_engine *e, json_t *pod, char ***ids, struct pod_err **err
 	return 0;
 }
 
-static int
-create_ctr(struct pod_engine *e, struct kpod *kp, json_t *pod, json_t *settings, bool init,
-	   struct pod_ctr **ret, struct pod_err **err)
+/* Podman's report of removed pods */
+static void
+removed_text(char *const *ids, struct pod_strbuf *out)
 {
-	cleanup_json json_t *s = json_deep_copy(settings);
+	if (!ids || !ids[0])
+		return;
+	pod_strbuf_adds(out, "Pods stopped:\n");
+	for (size_t k = 0; ids[k]; k++)
+		pod_strbuf_addf(out, "%s\n", ids[k]);
+	pod_strbuf_adds(out, "Pods removed:\n");
+	for (size_t k = 0; ids[k]; k++)
+		pod_strbuf_addf(out, "%s\n", ids[k]);
+}
 
-	kpod_join(kp, pod, s, init);
-	if (pod_ctr_create(e, s, ret, err) < 0)
-		return -1;
-	kp->ctr_ids = pod_strv_push(kp->ctr_ids, xstrdup((*ret)->id));
-	if (!init && !kp->net_owner)
-		kp->net_owner = xstrdup((*ret)->id);
+static int
+create_members(struct pod_engine *e, struct pod_pod *p, json_t *list, char ***ids,
+	       struct pod_err **err)
+{
+	json_t *x;
+	size_t i;
+
+	json_array_foreach (list, i, x) {
+		cleanup_json json_t *s = json_deep_copy(x);
+		cleanup_ctr struct pod_ctr *c = NULL;
+		json_object_set_new(s, "Pod", json_string(p->id));
+		if (pod_ctr_create(e, s, &c, err) < 0)
+			return -1;
+		*ids = pod_strv_push(*ids, xstrdup(c->id));
+	}
+	return 0;
+}
+
+static int
+start_ids(struct pod_engine *e, char *const *ids, bool init, struct pod_err **err)
+{
+	if (!init && pod_strv_len(ids) > 1 && play_globals)
+		return each_parallel(ids, false, err);
+	for (size_t k = 0; ids && ids[k]; k++)
+		if (start_one(e, ids[k], init, err) < 0)
+			return -1;
 	return 0;
 }
 
 static int
 play_pod(struct pod_engine *e, json_t *pod, struct pod_strbuf *out, struct pod_err **err)
 {
-	struct kpod kp;
+	cleanup_json json_t *ps = json_deep_copy(json_object_get(pod, "NetSettings"));
+	cleanup_pod struct pod_pod *p = NULL;
+	cleanup_strv char **init_ids = NULL, **ids = NULL;
 	json_t *x;
 	size_t i;
-	int rc = -1;
 
-	if (kpod_create(e, pod, &kp, err) < 0)
+	json_object_set(ps, "Name", json_object_get(pod, "Name"));
+	json_object_set(ps, "Labels", json_object_get(pod, "Labels"));
+	json_object_set(ps, "Hostname", json_object_get(pod, "Hostname"));
+	json_object_set_new(ps, "Infra", json_true());
+	if (pod_pod_create(e, ps, &p, err) < 0)
 		return -1;
 	json_array_foreach (json_object_get(pod, "EmptyDirs"), i, x) {
 		bool created;
 		if (ensure_volume(e, json_string_value(x), "local", NULL, NULL, &created, err) < 0)
-			goto out;
+			goto fail;
 	}
-	json_array_foreach (json_object_get(pod, "InitContainers"), i, x) {
-		cleanup_ctr struct pod_ctr *c = NULL;
-		if (create_ctr(e, &kp, pod, x, true, &c, err) < 0 ||
-		    (opt.start && run_init(e, c, err) < 0))
-			goto out;
+	if (create_members(e, p, json_object_get(pod, "InitContainers"), &init_ids, err) < 0 ||
+	    create_members(e, p, json_object_get(pod, "Containers"), &ids, err) < 0)
+		goto fail;
+	if (opt.start) {
+		cleanup_ctr struct pod_ctr *infra = NULL;
+		if (p->infra_id &&
+		    (pod_ctr_load(e, p->infra_id, &infra, err) < 0 ||
+		     pod_ctr_start(e, infra, NULL, err) < 0))
+			goto fail;
+		if (start_ids(e, init_ids, true, err) < 0 || start_ids(e, ids, false, err) < 0)
+			goto fail;
 	}
-	size_t first = pod_strv_len(kp.ctr_ids);
-	json_array_foreach (json_object_get(pod, "Containers"), i, x) {
-		cleanup_ctr struct pod_ctr *c = NULL;
-		if (create_ctr(e, &kp, pod, x, false, &c, err) < 0 ||
-		    (opt.start && pod_ctr_start(e, c, NULL, err) < 0))
-			goto out;
-	}
-	if (kp.id)
-		pod_strbuf_addf(out, "Pod:\n%s\n", kp.id);
-	pod_strbuf_adds(out, pod_strv_len(kp.ctr_ids) - first > 1 ? "Containers:\n"
-								   : "Container:\n");
-	for (size_t k = first; kp.ctr_ids[k]; k++)
-		pod_strbuf_addf(out, "%s\n", kp.ctr_ids[k]);
+	pod_strbuf_addf(out, "Pod:\n%s\n%s\n", p->id,
+			pod_strv_len(ids) > 1 ? "Containers:" : "Container:");
+	for (size_t k = 0; ids[k]; k++)
+		pod_strbuf_addf(out, "%s\n", ids[k]);
 	pod_strbuf_adds(out, "\n");
-	rc = 0;
-out:
-	if (rc < 0) {
-		/* leave nothing half made: newest first, so joined containers go before their
-		 * network's owner */
-		for (size_t k = pod_strv_len(kp.ctr_ids); k-- > 0;) {
-			cleanup_ctr struct pod_ctr *c = NULL;
-			struct pod_err *e2 = NULL;
-			if (pod_ctr_load(e, kp.ctr_ids[k], &c, &e2) < 0 ||
-			    pod_ctr_remove(e, c, true, 0, &e2) < 0)
-				pod_err_free(&e2);
-		}
+	return 0;
+fail:
+	/* leave nothing half made */
+	{
+		struct pod_err *e2 = NULL;
+		if (pod_pod_remove(e, p, true, 0, &e2) < 0)
+			pod_err_free(&e2);
 	}
-	kpod_release(&kp);
-	return rc;
+	return -1;
 }
 
 static int
@@ -408,6 +504,7 @@ play_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_json json_t *plan = plan_of(ctx->args[0], false, err);
 	cleanup_engine struct pod_engine *e = NULL;
+	cleanup_strv char **removed = NULL;
 	struct pod_strbuf out = POD_STRBUF_INIT;
 	json_t *x;
 	size_t i;
@@ -417,6 +514,7 @@ play_run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
+	play_globals = &ctx->g;
 	json_array_foreach (json_object_get(plan, "Ignored"), i, x)
 		pod_info("kube play: %s ignored (only Pod, Deployment, DaemonSet, ConfigMap, Secret "
 			 "and PersistentVolumeClaim are played)", json_string_value(x));
@@ -431,47 +529,52 @@ play_run(struct pod_ctx *ctx, struct pod_err **err)
 							 "missing", opt.quiet, err) < 0)
 					return -1;
 	}
-	if (opt.replace)
-		json_array_foreach (json_object_get(plan, "Pods"), i, x) {
-			cleanup_strv char **ids = NULL;
-			if (kpod_remove(e, x, &ids, err) < 0)
+	if (opt.replace) {
+		json_array_foreach (json_object_get(plan, "Pods"), i, x)
+			if (remove_pod(e, x, true, &removed, err) < 0)
 				return -1;
-		}
+		removed_text(removed, &out);
+	}
 	json_array_foreach (json_object_get(plan, "HostPaths"), i, x)
 		if (host_path(x, err) < 0)
-			return -1;
+			goto out;
 	json_array_foreach (json_object_get(plan, "Volumes"), i, x) {
 		bool created;
 		const char *name = json_string_value(json_object_get(x, "Name"));
 		if (ensure_volume(e, name, json_string_value(json_object_get(x, "Driver")),
 				  json_object_get(x, "Labels"), json_object_get(x, "Options"), &created,
 				  err) < 0)
-			return -1;
+			goto out;
 		if (i == 0)
 			pod_strbuf_adds(&out, "Volumes:\n");
 		pod_strbuf_addf(&out, "%s\n", name);
 	}
 	json_array_foreach (json_object_get(plan, "DataVolumes"), i, x)
 		if (data_volume(e, x, err) < 0)
-			return -1;
-	json_array_foreach (json_object_get(plan, "Pods"), i, x)
-		if (play_pod(e, x, &out, err) < 0) {
-			pod_err_wrap(err, "pod \"%s\"", json_string_value(json_object_get(x, "Name")));
 			goto out;
-		}
-	if (ctx->g.dispatched) {
-		fputs(out.buf, stdout);
-	} else {
-		json_array_foreach (json_object_get(plan, "Pods"), i, x) {
-			cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "kube", "Pod",
-							   json_string_value(json_object_get(x,
-											     "Name")));
-			if (pod_json_print_line(stdout, r, err) < 0)
-				goto out;
-		}
-	}
+	json_array_foreach (json_object_get(plan, "Pods"), i, x)
+		if (play_pod(e, x, &out, err) < 0)
+			goto out;
 	rc = 0;
 out:
+	if (rc == 0 && ctx->g.dispatched) {
+		fputs(out.buf, stdout);
+	} else if (rc == 0) {
+		json_array_foreach (json_object_get(plan, "Pods"), i, x) {
+			cleanup_pod struct pod_pod *p = NULL;
+			cleanup_json json_t *r = NULL;
+			if (find_pod(e, json_string_value(json_object_get(x, "Name")), &p, err) < 0 ||
+			    !p) {
+				rc = -1;
+				break;
+			}
+			r = json_pack("{s:s, s:s, s:s}", "Type", "pod", "Id", p->id, "Name", p->name);
+			if (pod_json_print_line(stdout, r, err) < 0) {
+				rc = -1;
+				break;
+			}
+		}
+	}
 	pod_strbuf_release(&out);
 	return rc;
 }
@@ -482,38 +585,97 @@ down_run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_json json_t *plan = plan_of(ctx->args[0], true, err);
 	cleanup_engine struct pod_engine *e = NULL;
 	cleanup_strv char **ids = NULL;
+	struct pod_strbuf out = POD_STRBUF_INIT;
 	json_t *x;
 	size_t i;
+	int rc = 0;
 
 	if (!plan)
 		return -1;
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
+	play_globals = &ctx->g;
 	json_array_foreach (json_object_get(plan, "Pods"), i, x)
-		if (kpod_remove(e, x, &ids, err) < 0)
-			return -1;
-	if (ids) {
-		printf("Containers removed:\n");
-		for (size_t k = 0; ids[k]; k++)
-			printf("%s\n", ids[k]);
+		if (remove_pod(e, x, false, &ids, err) < 0) {
+			rc = -1;
+			break;
+		}
+	if (ctx->g.dispatched) {
+		removed_text(ids, &out);
+		fputs(out.buf, stdout);
+	} else {
+		for (size_t k = 0; ids && ids[k]; k++) {
+			cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "pod", "Id", ids[k]);
+			if (pod_json_print_line(stdout, r, err) < 0) {
+				rc = -1;
+				break;
+			}
+		}
 	}
-	return 0;
+	pod_strbuf_release(&out);
+	return rc;
 }
 
 /* ---- generate ---- */
+
+static const char *
+gen_type(void)
+{
+	return opt.type ? opt.type : "pod";
+}
+
+/* the documents of one pod: its members but the infra, with the infra's ports */
+static int
+pod_gen(struct pod_engine *e, struct pod_pod *p, json_t **docs, struct pod_err **err)
+{
+	struct pod_ctr **m = NULL;
+	size_t n = 0;
+	cleanup_json json_t *ctrs = json_array(), *more = NULL, *ports = NULL;
+	const char *host = json_string_value(json_object_get(p->settings, "Hostname"));
+
+	if (pod_pod_members(e, p, &m, &n, err) < 0)
+		return -1;
+	for (size_t k = 0; k < n; k++) {
+		if (p->infra_id && STREQ(m[k]->id, p->infra_id)) {
+			ports = json_incref(json_object_get(m[k]->settings, "PortBindings"));
+			continue;
+		}
+		json_array_append_new(ctrs, json_pack("{s:s, s:s, s:o}", "Name", m[k]->name,
+						      "Image", pod_ctr_str(m[k], "ImageName") ?: "",
+						      "Settings", json_deep_copy(m[k]->settings)));
+	}
+	pod_ctr_list_free(m, n);
+	if (!json_array_size(ctrs))
+		return pod_err_set(err, POD_E_INVALID, 0, "pod %s has no containers besides its "
+				   "infra container", p->name);
+	if (ports)
+		json_object_set(json_object_get(json_array_get(ctrs, 0), "Settings"),
+				"PortBindings", ports);
+	struct pod_kube_gen g = {
+		.name = p->name, .labels = json_object_get(p->settings, "Labels"),
+		.hostname = host && *host && !STREQ(host, p->name) ? host : NULL,
+		.ctrs = ctrs, .deployment = STREQ(gen_type(), "deployment"),
+		.replicas = opt.replicas, .service = opt.service,
+		.default_caps = e->conf ? e->conf->default_capabilities : NULL,
+	};
+	more = pod_kube_generate(&g, err);
+	if (!more)
+		return -1;
+	json_array_extend(*docs, more);
+	return 0;
+}
 
 static int
 generate_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
-	cleanup_json json_t *ctrs = json_array(), *docs = NULL;
+	cleanup_json json_t *ctrs = json_array(), *docs = json_array();
 	struct pod_strbuf out = POD_STRBUF_INIT;
 	cleanup_free char *name = NULL;
+	const char *type = gen_type();
 	json_t *d;
 	size_t i;
 	int rc = -1;
-
-	const char *type = opt.type ? opt.type : "pod";
 
 	if (!STREQ(type, "pod") && !STREQ(type, "deployment"))
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid generation type - only pods and "
@@ -524,22 +686,46 @@ generate_run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	for (i = 0; ctx->args[i]; i++) {
 		cleanup_ctr struct pod_ctr *c = NULL;
-		if (pod_ctr_lookup(e, ctx->args[i], &c, err) < 0)
-			return -1;
+		cleanup_pod struct pod_pod *p = NULL;
+		struct pod_err *e2 = NULL;
+		const char *pod_id;
+
+		if (pod_ctr_lookup(e, ctx->args[i], &c, &e2) < 0) {
+			if (e2->kind != POD_E_NOTFOUND) {
+				*err = e2;
+				return -1;
+			}
+			pod_err_free(&e2);
+			if (pod_pod_lookup(e, ctx->args[i], &p, &e2) < 0) {
+				pod_err_free(&e2);
+				return pod_err_set(err, POD_E_NOTFOUND, 0, "name or ID \"%s\" not "
+						   "found", ctx->args[i]);
+			}
+			if (pod_gen(e, p, &docs, err) < 0)
+				return -1;
+			continue;
+		}
+		pod_id = pod_ctr_setting_str(c, "Pod");
+		if (pod_id && *pod_id)
+			return pod_err_set(err, POD_E_INVALID, 0, "container %s is associated with "
+					   "pod %s: use generate on the pod itself", c->id, pod_id);
 		json_array_append_new(ctrs, json_pack("{s:s, s:s, s:O}", "Name", c->name, "Image",
 						      pod_ctr_str(c, "ImageName") ?: "", "Settings",
 						      c->settings));
 		if (!name)
 			name = xasprintf("%s-pod", c->name);
 	}
-	struct pod_kube_gen g = {
-		.name = name, .ctrs = ctrs, .deployment = STREQ(type, "deployment"),
-		.replicas = opt.replicas, .service = opt.service,
-		.default_caps = e->conf ? e->conf->default_capabilities : NULL,
-	};
-	docs = pod_kube_generate(&g, err);
-	if (!docs)
-		return -1;
+	if (json_array_size(ctrs)) {
+		struct pod_kube_gen g = {
+			.name = name, .ctrs = ctrs, .deployment = STREQ(gen_type(), "deployment"),
+			.replicas = opt.replicas, .service = opt.service,
+			.default_caps = e->conf ? e->conf->default_capabilities : NULL,
+		};
+		cleanup_json json_t *more = pod_kube_generate(&g, err);
+		if (!more)
+			return -1;
+		json_array_extend(docs, more);
+	}
 	pod_strbuf_adds(&out, "# Save the output of this file and use kubectl create -f to import\n"
 			      "# it into Kubernetes.\n#\n# Created with podutils-" POD_VERSION "\n");
 	json_array_foreach (docs, i, d) {

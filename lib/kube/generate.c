@@ -238,6 +238,38 @@ volume_mounts(json_t *s, json_t *c, json_t *vols)
 	json_decref(mounts);
 }
 
+/* Settings.Healthcheck -> livenessProbe.exec (what play reads back) */
+static void
+liveness(json_t *s, json_t *c)
+{
+	json_t *hc = json_object_get(s, "Healthcheck"), *test = json_object_get(hc, "Test");
+	const char *kind = json_string_value(json_array_get(test, 0));
+	json_t *cmd, *lp;
+	int64_t v;
+
+	if (!kind || json_array_size(test) < 2)
+		return;
+	if (STREQ(kind, "CMD")) {
+		cmd = json_array();
+		for (size_t i = 1; i < json_array_size(test); i++)
+			json_array_append(cmd, json_array_get(test, i));
+	} else if (STREQ(kind, "CMD-SHELL")) {
+		cmd = json_pack("[s, s, O]", "/bin/sh", "-c", json_array_get(test, 1));
+	} else {
+		return;
+	}
+	lp = json_pack("{s:{s:o}}", "exec", "command", cmd);
+	if ((v = json_integer_value(json_object_get(hc, "Interval"))) >= 1000000000)
+		json_object_set_new(lp, "periodSeconds", json_integer(v / 1000000000));
+	if ((v = json_integer_value(json_object_get(hc, "Timeout"))) >= 1000000000)
+		json_object_set_new(lp, "timeoutSeconds", json_integer(v / 1000000000));
+	if ((v = json_integer_value(json_object_get(hc, "StartPeriod"))) >= 1000000000)
+		json_object_set_new(lp, "initialDelaySeconds", json_integer(v / 1000000000));
+	if ((v = json_integer_value(json_object_get(hc, "Retries"))) >= 1)
+		json_object_set_new(lp, "failureThreshold", json_integer(v));
+	json_object_set_new(c, "livenessProbe", lp);
+}
+
 static json_t *
 container(const struct pod_kube_gen *g, json_t *ctr, bool first, json_t *vols)
 {
@@ -295,6 +327,7 @@ container(const struct pod_kube_gen *g, json_t *ctr, bool first, json_t *vols)
 		json_decref(ports);
 	}
 	resources(s, c);
+	liveness(s, c);
 	security_context(s, g->default_caps, c);
 	if (json_is_true(json_object_get(s, "Tty")))
 		json_object_set_new(c, "tty", json_true());

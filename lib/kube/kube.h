@@ -12,9 +12,10 @@
  *   HostPaths[]    {Path, Type}: hostPath directories/files to make or check
  *   Pods[]         {Name, Kind, Labels{}, Annotations{}, Hostname, Network,
  *                  Publish["[IP:]HOST:CTR/PROTO"], AddHosts[], RestartPolicy,
- *                  EmptyDirs[], InitContainers[], Containers[]}; containers are
- *                  create settings (runtime/specgen.h) named POD-CTR, without the
- *                  pod's network and ports (the tool adds them)
+ *                  EmptyDirs[], InitContainers[], Containers[], NetSettings{}};
+ *                  containers are create settings (runtime/specgen.h) named
+ *                  POD-CTR, without network or ports: those are the pod's, in
+ *                  NetSettings (ctr_net.h settings, checked), for pod_pod_create()
  *   Ignored[]      "KIND/NAME" of documents play does not act on (Service, ...)
  *
  * Every field is checked for its type; a wrong one is POD_E_INVALID naming

@@ -843,6 +843,49 @@ resources(json_t *c, const char *path, json_t *settings, struct pod_err **err)
 	return 0;
 }
 
+/* livenessProbe.exec -> Settings.Healthcheck (httpGet and tcpSocket probes are not played) */
+static int
+probe(json_t *c, const char *path, json_t *settings, struct pod_err **err)
+{
+	json_t *lp = NULL, *ex = NULL, *cmd = NULL, *test;
+	cleanup_free char *p = xasprintf("%s.livenessProbe", path);
+	cleanup_free char *ep = xasprintf("%s.exec", p);
+	struct { const char *key; int64_t v, min, scale; const char *setting; } f[] = {
+		{ "periodSeconds", 10, 1, 1000000000, "Interval" },
+		{ "timeoutSeconds", 1, 1, 1000000000, "Timeout" },
+		{ "initialDelaySeconds", 0, 0, 1000000000, "StartPeriod" },
+		{ "failureThreshold", 3, 1, 1, "Retries" },
+	};
+
+	if (get_obj(c, path, "livenessProbe", &lp, err) < 0 || get_obj(lp, p, "exec", &ex, err) < 0)
+		return -1;
+	if (!ex)
+		return 0;
+	if (get_strs(ex, ep, "command", &cmd, err) < 0)
+		return -1;
+	if (!json_array_size(cmd)) {
+		json_decref(cmd);
+		return pod_err_set(err, POD_E_INVALID, 0, "%s.command: missing", ep);
+	}
+	test = json_pack("{s:[s]}", "Test", "CMD");
+	json_array_extend(json_object_get(test, "Test"), cmd);
+	json_decref(cmd);
+	for (size_t i = 0; i < ARRAY_SIZE(f); i++) {
+		if (get_int(lp, p, f[i].key, &f[i].v, err) < 0) {
+			json_decref(test);
+			return -1;
+		}
+		if (f[i].v < f[i].min || f[i].v > 86400 * 365) {
+			json_decref(test);
+			return pod_err_set(err, POD_E_INVALID, 0, "%s.%s: %lld is out of range", p,
+					   f[i].key, (long long) f[i].v);
+		}
+		json_object_set_new(test, f[i].setting, json_integer(f[i].v * f[i].scale));
+	}
+	json_object_set_new(settings, "Healthcheck", test);
+	return 0;
+}
+
 static int
 ports(struct podctx *pc, json_t *c, const char *path, struct pod_err **err)
 {
@@ -942,6 +985,7 @@ container(struct podctx *pc, json_t *c, const char *path, json_t *ret_list,
 	json_object_set(s, "Labels", pc->labels);
 	json_object_set(s, "Annotations", pc->annotations);
 	if (security(pc, c, path, s, err) < 0 || resources(c, path, s, err) < 0 ||
+	    probe(c, path, s, err) < 0 ||
 	    ports(pc, c, path, err) < 0 || volume_mounts(pc, c, path, s, err) < 0)
 		return -1;
 	json_object_set(s, "RestartPolicy", json_object_get(pc->pod_entry, "RestartPolicy"));
@@ -1120,6 +1164,10 @@ pod_kube_plan(json_t *docs, const struct pod_kube_plan_opts *o, struct pod_err *
 	if (!json_is_array(docs) || json_array_size(docs) == 0)
 		return pod_err_set(err, POD_E_INVALID, 0, "YAML document does not contain any "
 				   "supported kube kind"), NULL;
+	if (o && o->log_driver && !STREQ(o->log_driver, "k8s-file") &&
+	    !STREQ(o->log_driver, "none") && !STREQ(o->log_driver, "passthrough"))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid log driver: %s: invalid argument",
+				   o->log_driver), NULL;
 	/* ConfigMaps and Secrets first: pods anywhere in the file may use them */
 	for (int pass = 0; pass < 3; pass++) {
 		json_t *list = pass == 0 ? (o ? o->configmaps : NULL) : docs;
@@ -1160,6 +1208,13 @@ pod_kube_plan(json_t *docs, const struct pod_kube_plan_opts *o, struct pod_err *
 	}
 	/* the pods' network settings through the same checks as create's flags */
 	json_array_foreach (json_object_get(out, "Pods"), i, doc) {
+		const char *pname = json_string_value(json_object_get(doc, "Name"));
+		for (size_t k = 0; k < i; k++)
+			if (STREQ(pname, json_string_value(json_object_get(
+						 json_array_get(json_object_get(out, "Pods"), k),
+						 "Name"))))
+				return pod_err_set(err, POD_E_INVALID, 0, "pod \"%s\" is defined "
+						   "twice", pname), NULL;
 		cleanup_strv char **publish = NULL, **hosts = NULL, **nets = NULL;
 		cleanup_json json_t *probe = json_object();
 		size_t j;

@@ -420,8 +420,9 @@ pod_ctr_list_each(struct pod_engine *e,
 			    struct pod_err **err),
 		  void *data, struct pod_err **err)
 {
-	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
-		e->store, "SELECT " CTR_COLUMNS " FROM containers ORDER BY created DESC, id", err);
+	/* no ORDER BY: SQLite would sort every row in memory before the first */
+	cleanup_stmt sqlite3_stmt *st =
+		pod_store_prepare(e->store, "SELECT " CTR_COLUMNS " FROM containers", err);
 	struct pod_ctr **later = NULL;
 	size_t n_later = 0, i = 0;
 	int r, rc = 0;

@@ -117,10 +117,11 @@ int pod_ctr_load(struct pod_engine *e, const char *id, struct pod_ctr **ret, str
 int pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct pod_err **err);
 void pod_ctr_list_free(struct pod_ctr **v, size_t n);
 /*
- * The same, one container at a time: fn gets each synced container and owns
- * it (frees it or keeps it), so a listing need not hold every row's data at
- * once. A row that needs a sync comes after the others; a non-zero return
- * from fn stops the walk and is returned.
+ * Every container, synced, one at a time and in no particular order (the
+ * caller sorts): fn gets each and owns it (frees it or keeps it), so a
+ * listing need not hold every row's data at once. A row that needs a sync
+ * comes after the others; a non-zero return from fn stops the walk and is
+ * returned.
  */
 int pod_ctr_list_each(struct pod_engine *e,
 		      int (*fn)(struct pod_engine *e, struct pod_ctr *c, void *data,

@@ -112,6 +112,8 @@ err" "start -a streams the output and exits with its code"
     is "$output" "paused true false" "inspect"
     run_pod ps -a --format '{{.Names}} {{.Status}}'
     is "$output" "p1 Paused" "ps STATUS"
+    run_pod ps --format '{{.Names}}'
+    is "$output" "" "like Podman, ps without -a lists only running containers"
     local a b
     a=$(cat "$POD_ROOT/containers/$id/merged/tmp/c")
     sleep 0.5
