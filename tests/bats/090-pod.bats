@@ -368,3 +368,21 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod 125 inspect --type pod nosuch
     assert "$output" =~ "no such pod nosuch" "--type pod, missing"
 }
+
+@test "--pod-id-file on pod create, start, stop, rm" {
+    local f=$PODUTILS_TMP/pod.id
+    run_pod pod create --name p90 --network none --pod-id-file "$f"
+    local id=$output
+    track_pod p90
+    is "$(cat "$f")" "$id" "the ID in the file"
+    run_pod 125 pod create --network none --pod-id-file "$f"
+    assert "$output" =~ "pod id file exists" "an existing file"
+    run_pod pod start --pod-id-file "$f" </dev/null
+    is "$output" "$id"
+    run_pod pod stop -t 0 --pod-id-file "$f" </dev/null
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited"
+    run_pod pod rm --pod-id-file "$f" </dev/null
+    run_pod pod ps -q
+    is "$output" "" "removed through the file"
+}
