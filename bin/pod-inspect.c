@@ -7,6 +7,7 @@
 #include "cli/tool.h"
 #include "core/json.h"
 #include "core/strbuf.h"
+#include "runtime/pod.h"
 
 static struct {
 	char *format, *type;
@@ -59,6 +60,7 @@ inspect_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 {
 	bool want_ctr = !opt.type || STREQ(opt.type, "all") || STREQ(opt.type, "container");
 	bool want_img = !opt.type || STREQ(opt.type, "all") || STREQ(opt.type, "image");
+	bool want_pod = !opt.type || STREQ(opt.type, "all") || STREQ(opt.type, "pod");
 	struct pod_err *e2 = NULL;
 	json_t *obj = NULL;
 
@@ -95,8 +97,28 @@ inspect_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 			pod_err_free(&e2);
 		}
 	}
+	if (!obj && want_pod) {
+		cleanup_pod struct pod_pod *p = NULL;
+		if (pod_pod_lookup(engine, target, &p, &e2) == 0) {
+			struct pod_ctr **m = NULL;
+			size_t n = 0;
+			if (pod_pod_members(engine, p, &m, &n, err) < 0)
+				return -1;
+			obj = pod_pod_inspect_json(engine, p, m, n);
+			pod_ctr_list_free(m, n);
+			if (!ctx->g.dispatched)
+				json_object_set_new(obj, "Type", json_string("pod"));
+		} else if (e2->kind != POD_E_NOTFOUND) {
+			*err = e2;
+			return -1;
+		} else {
+			pod_err_free(&e2);
+		}
+	}
 	if (!obj) {
-		if (opt.type && STREQ(opt.type, "container"))
+		if (opt.type && STREQ(opt.type, "pod"))
+			missing = pod_strv_push(missing, xasprintf("no such pod %s", target));
+		else if (opt.type && STREQ(opt.type, "container"))
 			missing = pod_strv_push(missing, xasprintf("no such container %s", target));
 		else if (opt.type && STREQ(opt.type, "image"))
 			missing = pod_strv_push(missing, xasprintf("%s: image not known", target));
@@ -118,9 +140,9 @@ static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
 	if (opt.type && !STREQ(opt.type, "all") && !STREQ(opt.type, "container") &&
-	    !STREQ(opt.type, "image"))
+	    !STREQ(opt.type, "image") && !STREQ(opt.type, "pod"))
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid type \"%s\": must be one of "
-				   "container, image, all", opt.type);
+				   "container, image, pod, all", opt.type);
 	results = json_array();
 	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
 		return -1;
@@ -168,7 +190,7 @@ static const struct pod_opt options[] = {
 		     "Act on the latest container podman is aware of"),
 	POD_OPT_BOOL('s', "size", &opt.size, "Display total file size"),
 	POD_OPT_STRING('t', "type", "string", &opt.type,
-		       "Specify inspect-object type (\"image\", \"container\" or \"all\")"),
+		       "Specify inspect-object type (\"image\", \"container\", \"pod\" or \"all\")"),
 	POD_OPT_END
 };
 

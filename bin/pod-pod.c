@@ -4,6 +4,7 @@
 #include "cli/filter.h"
 #include "cli/table.h"
 #include "cli/tool.h"
+#include "core/fs.h"
 #include "core/human.h"
 #include "core/id.h"
 #include "core/json.h"
@@ -30,6 +31,7 @@ static struct {
 	char **filter;
 	/* lifecycle */
 	bool force, all, ignore, time_set;
+	char **pod_id_file;
 	int64_t time;
 	char *signal;
 	/* logs */
@@ -238,7 +240,13 @@ create_run(struct pod_ctx *ctx, struct pod_err **err)
 			return -1;
 		pod_err_free(&e2);
 	}
+	if (opt.pod_id_file && opt.pod_id_file[0] && access(opt.pod_id_file[0], F_OK) == 0)
+		return pod_err_set(err, POD_E_EXISTS, 0, "pod id file exists. Ensure another pod is "
+				   "not using it or delete %s", opt.pod_id_file[0]);
 	if (pod_pod_create(engine, s, &p, err) < 0)
+		return -1;
+	if (opt.pod_id_file && opt.pod_id_file[0] &&
+	    pod_cli_write_cidfile(opt.pod_id_file[0], p->id, err) < 0)
 		return -1;
 	return print_pod(ctx, p, err);
 }
@@ -269,6 +277,8 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "Assign a name to the pod"),
+	POD_OPT_STRV(0, "pod-id-file", "string", &opt.pod_id_file,
+		     "Write the pod ID to the file"),
 	POD_OPT_STRV(0, "network", "string", &opt.network, "Connect a container to a network"),
 	{ POD_OPT_T_STRV, 0, "net", "string", &opt.network, "Connect a container to a network",
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },
@@ -747,6 +757,21 @@ act_setup(struct pod_ctx *ctx, enum act a, struct pod_err **err)
 				   "--latest and pods cannot be used together");
 	if (open_engine(ctx, false, err) < 0)
 		return -1;
+	for (size_t i = 0; opt.pod_id_file && opt.pod_id_file[i]; i++) {
+		cleanup_free char *id = NULL;
+		struct pod_err *e2 = NULL;
+		if (pod_read_file(opt.pod_id_file[i], &id, NULL, 4096, &e2) == 0) {
+			id[strcspn(id, "\n")] = '\0';
+			if (act_target(ctx, id, a, &e2) == 0)
+				continue;
+		} else if (opt.ignore) {
+			pod_err_free(&e2);
+			continue;
+		}
+		ctx->status = pod_tool_exit_code(ctx->tool, e2);
+		pod_err_print(e2);
+		pod_err_free(&e2);
+	}
 	if (opt.all || opt.latest) {
 		struct pod_pod **v = NULL;
 		size_t n = 0;
@@ -787,6 +812,8 @@ ACT_FNS(rm, A_RM)
 static const struct pod_opt start_options[] = {
 	POD_OPT_BOOL('a', "all", &opt.all, "Start all pods"),
 	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest pod podman is aware of"),
+	POD_OPT_STRV(0, "pod-id-file", "stringArray", &opt.pod_id_file,
+		     "Read the pod ID from the file"),
 	POD_OPT_END
 };
 
@@ -798,6 +825,8 @@ static const struct pod_opt stop_options[] = {
 	{ POD_OPT_T_INT, 't', "time", "int", &opt.time,
 	  "Seconds to wait for pod stop before killing the container", NULL, 0, NULL,
 	  &opt.time_set },
+	POD_OPT_STRV(0, "pod-id-file", "stringArray", &opt.pod_id_file,
+		     "Read the pod ID from the file"),
 	POD_OPT_END
 };
 
@@ -826,6 +855,8 @@ static const struct pod_opt rm_options[] = {
 	{ POD_OPT_T_INT, 't', "time", "int", &opt.time,
 	  "Seconds to wait for pod stop before killing the container", NULL, 0, NULL,
 	  &opt.time_set },
+	POD_OPT_STRV(0, "pod-id-file", "stringArray", &opt.pod_id_file,
+		     "Read the pod ID from the file"),
 	POD_OPT_END
 };
 

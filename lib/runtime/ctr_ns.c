@@ -6,6 +6,7 @@
 #include "core/json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <unistd.h>
 
 #define MAX_CHAIN 8
@@ -211,4 +212,27 @@ pod_ctr_ns_mode(const struct pod_ctr *c, const char *key)
 	const char *v = pod_ctr_setting_str(c, key);
 
 	return v && *v ? v : "private";
+}
+
+int
+pod_ctr_ns_hosts_add(const char *net_rundir, const char *name, struct pod_err **err)
+{
+	cleanup_free char *path = pod_path_join(net_rundir, "hosts");
+	cleanup_free char *text = NULL, *line = xasprintf("127.0.0.1\t%s\n", name);
+	cleanup_free char *out = NULL;
+	size_t len = 0;
+
+	if (pod_read_file(path, &text, &len, 1u << 20, err) < 0)
+		return -1;
+	if (strstr(text, line))
+		return 0;
+	out = xasprintf("%s%s%s", text, len && text[len - 1] != '\n' ? "\n" : "", line);
+	/* in place: members bind-mount this very file */
+	{
+		cleanup_close int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
+		size_t n = strlen(out);
+		if (fd < 0 || write(fd, out, n) != (ssize_t) n)
+			return pod_err_sys(err, "writing %s", path);
+	}
+	return 0;
 }

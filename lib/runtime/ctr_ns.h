@@ -44,6 +44,13 @@ int pod_ctr_ns_setup(struct pod_engine *e, const struct pod_ctr *c, struct pod_c
 		     struct pod_err **err);
 void pod_ctr_ns_release(struct pod_ctr_ns *n);
 
+/*
+ * A pod member sharing the infra's network: its name goes into the shared
+ * /etc/hosts (127.0.0.1 NAME, as Podman adds it) so members reach each other
+ * by name; once per name.
+ */
+int pod_ctr_ns_hosts_add(const char *net_rundir, const char *name, struct pod_err **err);
+
 /* inspect's HostConfig modes: "private", "host", "container:ID", "ns:PATH" */
 const char *pod_ctr_ns_mode(const struct pod_ctr *c, const char *key);
 

@@ -443,6 +443,9 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.ns_join = ns.join;
 	sc.net_rundir = ns.net_rundir;
 	sc.uts_hostname = ns.hostname;
+	if (ns.net_rundir && pod_ctr_setting_str(c, "Pod") &&
+	    pod_ctr_ns_hosts_add(ns.net_rundir, c->name, err) < 0)
+		goto fail;
 	if (pod_specgen_write_runfiles(&sc, err) < 0)
 		goto fail;
 	spec = pod_specgen_generate(&sc, err);

@@ -124,6 +124,8 @@ ${id:0:12}-infra ${id:0:12} p90" "ps --pod, --filter pod="
     run_pod run --rm --pod p90 busybox sh -c 'timeout 5 wget -q -O- http://localhost:8080/; hostname'
     is "$output" "hello pod90
 p90" "localhost between members; the pod's hostname"
+    run_pod run --rm --pod p90 busybox timeout 5 wget -q -O- http://web:8080/
+    is "$output" "hello pod90" "members reach each other by name"
     # shared ipc, net and uts namespaces with the infra, a pid namespace of its own
     infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
     ipid=$("$PODMAN" inspect --format '{{.State.Pid}}' "$infra")
@@ -353,4 +355,34 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod pod stop -t 0 p90
     run_pod 125 pod top p90
     is "$output" "Error: pod top can only be used on pods with at least one running container"
+}
+
+@test "podman inspect finds pods too" {
+    run_pod pod create --name p90 --network none
+    local id=$output
+    track_pod p90
+    run_pod inspect --format '{{.Id}} {{.Name}} {{.NumContainers}}' p90
+    is "$output" "$id p90 1" "inspect POD"
+    run_pod inspect --type pod --format '{{.Name}}' p90
+    is "$output" "p90" "--type pod"
+    run_pod 125 inspect --type pod nosuch
+    assert "$output" =~ "no such pod nosuch" "--type pod, missing"
+}
+
+@test "--pod-id-file on pod create, start, stop, rm" {
+    local f=$PODUTILS_TMP/pod.id
+    run_pod pod create --name p90 --network none --pod-id-file "$f"
+    local id=$output
+    track_pod p90
+    is "$(cat "$f")" "$id" "the ID in the file"
+    run_pod 125 pod create --network none --pod-id-file "$f"
+    assert "$output" =~ "pod id file exists" "an existing file"
+    run_pod pod start --pod-id-file "$f" </dev/null
+    is "$output" "$id"
+    run_pod pod stop -t 0 --pod-id-file "$f" </dev/null
+    run_pod pod ps --format '{{.Status}}'
+    is "$output" "Exited"
+    run_pod pod rm --pod-id-file "$f" </dev/null
+    run_pod pod ps -q
+    is "$output" "" "removed through the file"
 }
