@@ -141,7 +141,7 @@ net_target(struct pod_engine *e, const struct pod_ctr *c, const char *id, int de
 		ns = xasprintf("/proc/%d/ns/net", (int) t->pid);
 	}
 	*ret_path = TAKE_PTR(ns);
-	*ret_rundir = (m && STREQ(m, "host")) ? NULL : pod_ctr_rundir(e, t->id);
+	*ret_rundir = pod_ctr_rundir(e, t->id); /* its hosts and resolv.conf, host network too */
 	return 0;
 }
 

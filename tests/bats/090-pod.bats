@@ -315,6 +315,16 @@ hello pod90" "hostname, hosts, resolv.conf and the volume from the pod"
     assert_nothing_left
 }
 
+@test "a pod on the host network gives its members the host's hosts file and --add-host" {
+    run_pod pod create --name ph90 --network host --add-host hostdb.pod90:10.89.90.19
+    track_pod ph90
+    run_pod run --rm --pod ph90 busybox grep -c hostdb.pod90 /etc/hosts
+    is "$output" "1" "the pod's --add-host reaches a member"
+    run_pod run --rm --pod ph90 busybox readlink /proc/self/ns/net
+    is "$output" "$(readlink /proc/self/ns/net)" "the member is in the host's network namespace"
+    run_pod pod rm -f -t 0 ph90
+}
+
 @test "pod clone copies the pod and its containers; --destroy, --start" {
     run_pod pod create --name p90 --network none --label k=v
     track_pod p90
