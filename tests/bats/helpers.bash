@@ -5,6 +5,8 @@
 # teardown that fails the test if it leaked a mount under that dir.
 # Tools come from build/ (PODUTILS_BUILD overrides).
 
+bats_require_minimum_version 1.5.0 # run -N (Debian 12 has 1.8)
+
 PODUTILS_SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PODUTILS_BUILD=${PODUTILS_BUILD:-$PODUTILS_SRC/build}
 PODMAN=${PODMAN:-$PODUTILS_BUILD/bin/podman}
@@ -54,7 +56,11 @@ run_pod() {
         [0-9]|[0-9][0-9]|[0-9][0-9][0-9]) expect=$1; shift ;;
         '?') expect='?'; shift ;;
     esac
-    run "$PODMAN" "$@"
+    if [[ "$expect" == 127 ]]; then
+        run -127 "$PODMAN" "$@" # an expected 127 is not bats' "command not found" warning
+    else
+        run "$PODMAN" "$@"
+    fi
     if [[ "$expect" != '?' && "$status" -ne "$expect" ]]; then
         echo "# podman $*"
         echo "# expected exit $expect, got $status; output:"
