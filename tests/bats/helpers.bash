@@ -83,7 +83,11 @@ run_tool() {
         '?') expect='?'; shift ;;
     esac
     local tool=$1; shift
-    run "$PODUTILS_BIN/$tool" "$@"
+    if [[ "$expect" == 127 ]]; then
+        run -127 "$PODUTILS_BIN/$tool" "$@"
+    else
+        run "$PODUTILS_BIN/$tool" "$@"
+    fi
     if [[ "$expect" != '?' && "$status" -ne "$expect" ]]; then
         echo "# $tool $*"
         echo "# expected exit $expect, got $status; output:"
