@@ -148,6 +148,25 @@ mkdir_one(const char *path, mode_t mode, struct pod_err **err)
 }
 
 int
+pod_mkdtemp(const char *dir, const char *fallback, const char *prefix, char **ret,
+	    struct pod_err **err)
+{
+	char *tmpl;
+
+	if (!dir || !*dir)
+		dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = fallback;
+	tmpl = xasprintf("%s/%s-XXXXXX", dir, prefix);
+	if (!mkdtemp(tmpl)) {
+		free(tmpl);
+		return pod_err_sys(err, "creating a temporary directory in %s", dir);
+	}
+	*ret = tmpl;
+	return 0;
+}
+
+int
 pod_mkdir_p(const char *path, mode_t mode, struct pod_err **err)
 {
 	cleanup_free char *copy = xstrdup(path);

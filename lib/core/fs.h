@@ -40,6 +40,13 @@ int pod_read_file(const char *path, char **ret, size_t *ret_len, size_t max, str
 int pod_mkdir_p(const char *path, mode_t mode, struct pod_err **err);
 
 /*
+ * mkdtemp of DIR/PREFIX-XXXXXX, mode 0700; DIR NULL or empty: $TMPDIR, else
+ * fallback. *ret is the new directory's path.
+ */
+int pod_mkdtemp(const char *dir, const char *fallback, const char *prefix, char **ret,
+		struct pod_err **err);
+
+/*
  * rm -rf: removes path and everything below it. A missing path is not an
  * error. Symlinks are removed, never followed; a mount point below path
  * stops the removal with an EBUSY error (nothing on another file system is

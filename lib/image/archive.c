@@ -107,14 +107,9 @@ unpack(int fd, const char *tmpdir, struct unpacked *u, struct pod_err **err)
 	size_t members = 0;
 	int r, rc = -1;
 
-	if (!tmpdir || !*tmpdir)
-		tmpdir = getenv("TMPDIR");
-	if (!tmpdir || !*tmpdir)
-		tmpdir = "/var/tmp";
-	tmpl = xasprintf("%s/podutils-load-XXXXXX", tmpdir);
-	if (!mkdtemp(tmpl)) {
+	if (pod_mkdtemp(tmpdir, "/var/tmp", "podutils-load", &tmpl, err) < 0) {
 		archive_read_free(a);
-		return pod_err_sys(err, "creating a temporary directory in %s", tmpdir);
+		return -1;
 	}
 	u->dir = xstrdup(tmpl);
 	u->dirfd = open(u->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

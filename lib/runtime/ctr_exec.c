@@ -395,12 +395,8 @@ start_external(struct xrun *x, struct pod_err **err)
 		return -1;
 	if (tty) {
 		/* a socket path must be short: the run directory may not be */
-		char tmpl[] = "/tmp/pod-exec-XXXXXX";
-		if (!mkdtemp(tmpl)) {
-			pod_err_sys(err, "creating a directory for the console socket");
+		if (pod_mkdtemp(NULL, "/tmp", "pod-exec", &sockdir, err) < 0)
 			goto out;
-		}
-		sockdir = xstrdup(tmpl);
 		sockpath = pod_path_join(sockdir, "console.sock");
 		lsock = listen_socket(sockpath, err);
 		if (lsock < 0)

@@ -468,13 +468,7 @@ read_pidfile(const char *path, pid_t *ret, struct pod_err **err)
 static int
 make_tmpdir(struct mon *m, struct pod_err **err)
 {
-	const char *t = getenv("TMPDIR");
-	cleanup_free char *tmpl = xasprintf("%s/pod-monitor-XXXXXX", t && *t ? t : "/tmp");
-
-	if (!mkdtemp(tmpl))
-		return pod_err_sys(err, "creating a directory in %s", t && *t ? t : "/tmp");
-	m->tmpdir = TAKE_PTR(tmpl);
-	return 0;
+	return pod_mkdtemp(NULL, "/tmp", "pod-monitor", &m->tmpdir, err);
 }
 
 static void
