@@ -1,161 +1,14 @@
 /* pod-pause - suspend every process of containers (`podman pause`) */
-#include "cli/ctr_more.h"
-#include "cli/ctr_opts.h"
-#include "cli/filter.h"
-#include "cli/tool.h"
-#include "core/fs.h"
-#include "core/json.h"
-#include "runtime/ctr_exec.h"
-
-#include <regex.h>
-
-static struct {
-	bool all, latest;
-	char **cidfile, **filter;
-} opt;
-
-static struct pod_engine *engine;
-static struct pod_filters filters = POD_FILTERS_INIT;
-
-static int
-do_one(struct pod_ctx *ctx, struct pod_ctr *c, const char *given, struct pod_err **err)
-{
-	/* the container is re-read under its lock: keep what was given */
-	cleanup_free char *as_given = xstrdup(given);
-
-	if (pod_ctr_pause(engine, c, true, err) < 0)
-		return -1;
-	if (!ctx->g.dispatched) {
-		cleanup_json json_t *rec = json_pack("{s:s, s:s, s:[s]}", "Type", "container", "Id",
-						     c->id, "Names", c->name);
-		return pod_json_print_line(stdout, rec, err);
-	}
-	return pod_print_line(as_given, err);
-}
-
-static int
-each(struct pod_ctx *ctx, const char *target, struct pod_err **err)
-{
-	cleanup_ctr struct pod_ctr *c = NULL;
-
-	if (pod_ctr_lookup(engine, target, &c, err) < 0)
-		return -1;
-	return do_one(ctx, c, target, err);
-}
-
-static bool
-any_match(char *const *values, bool (*match)(const struct pod_ctr *, const char *),
-	  const struct pod_ctr *c)
-{
-	if (!values)
-		return true;
-	for (size_t i = 0; values[i]; i++)
-		if (match(c, values[i]))
-			return true;
-	return false;
-}
-
-static bool
-match_id(const struct pod_ctr *c, const char *v)
-{
-	return pod_str_has_prefix(c->id, v);
-}
-
-static bool
-match_name(const struct pod_ctr *c, const char *v)
-{
-	regex_t re;
-	bool ok;
-
-	if (regcomp(&re, v, REG_EXTENDED | REG_NOSUB) != 0)
-		return false;
-	ok = regexec(&re, c->name, 0, NULL, 0) == 0;
-	regfree(&re);
-	return ok;
-}
-
-static bool
-match_status(const struct pod_ctr *c, const char *v)
-{
-	return STREQ(pod_ctr_state_name(c->state), v);
-}
-
-static bool
-selected(const struct pod_ctr *c)
-{
-	cleanup_json json_t *labels = json_object();
-	json_t *img = json_object_get(json_object_get(c->data, "ImageConfig"), "Labels");
-
-	if (json_is_object(img))
-		json_object_update(labels, img);
-	if (json_is_object(json_object_get(c->settings, "Labels")))
-		json_object_update(labels, json_object_get(c->settings, "Labels"));
-	return any_match(pod_filters_get(&filters, "id"), match_id, c) &&
-	       any_match(pod_filters_get(&filters, "name"), match_name, c) &&
-	       any_match(pod_filters_get(&filters, "status"), match_status, c) &&
-	       pod_filter_match_labels(labels, pod_filters_get(&filters, "label"));
-}
+#include "cli/pause_tool.h"
 
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
-	static const char *const keys[] = { "id", "name", "status", "label", NULL };
-	bool listing;
-
-	for (size_t i = 0; opt.filter && opt.filter[i]; i++)
-		if (pod_filters_add(&filters, opt.filter[i], keys, err) < 0)
-			return -1;
-	listing = opt.all || !pod_filters_empty(&filters);
-	if (listing && (ctx->args[0] || opt.latest || opt.cidfile))
-		return pod_err_set(err, POD_E_INVALID, 0,
-				   "--all, --filter, --latest, --cidfile and containers cannot "
-				   "be used together");
-	if (pod_cli_engine(&ctx->g, false, &engine, err) < 0)
-		return -1;
-	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
-		return -1;
-	for (size_t i = 0; opt.cidfile && opt.cidfile[i]; i++) {
-		cleanup_free char *id = NULL;
-		if (pod_read_file(opt.cidfile[i], &id, NULL, 4096, err) < 0)
-			return pod_err_wrap(err, "reading CIDFile");
-		id[strcspn(id, "\r\n")] = '\0';
-		ctx->args = pod_strv_push(ctx->args, xstrdup(id));
-	}
-	if (listing) {
-		struct pod_ctr **v = NULL;
-		size_t n = 0;
-		if (pod_ctr_list(engine, &v, &n, err) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			struct pod_err *e2 = NULL;
-			if (v[i]->state != POD_CTR_RUNNING || !selected(v[i]))
-				continue;
-			if (do_one(ctx, v[i], v[i]->id, &e2) < 0) {
-				pod_err_print(e2);
-				pod_err_free(&e2);
-				ctx->status = 125;
-			}
-		}
-		pod_ctr_list_free(v, n);
-	}
-	return 0;
-}
-
-static int
-finish(struct pod_ctx *ctx, struct pod_err **err)
-{
-	pod_filters_release(&filters);
-	engine = pod_engine_free(engine);
-	return 0;
+	return pod_cli_pause_setup(ctx, true, err);
 }
 
 static const struct pod_opt options[] = {
-	POD_OPT_BOOL('a', "all", &opt.all, "Pause all running containers"),
-	POD_OPT_STRV(0, "cidfile", "stringArray", &opt.cidfile,
-		     "Read the container ID from the file"),
-	POD_OPT_STRV('f', "filter", "strings", &opt.filter,
-		     "Filter output based on conditions given"),
-	POD_OPT_BOOL('l', "latest", &opt.latest, "Act on the latest container podman is aware of"),
+	POD_PAUSE_OPTIONS("Pause all running containers"),
 	POD_OPT_END
 };
 
@@ -170,8 +23,8 @@ static const struct pod_tool tool = {
 	.flags = POD_TOOL_TARGETS,
 	.target_type = "container",
 	.setup = setup,
-	.each_target = each,
-	.finish = finish,
+	.each_target = pod_cli_pause_each,
+	.finish = pod_cli_pause_finish,
 };
 
 int
