@@ -602,6 +602,22 @@ static const struct pod_tool ps_tool = {
 	.finish = finish,
 };
 
+/* the newest pod (pod_pod_list's first); none is an error "no pods to WHAT" */
+static int
+latest_pod(const char *what, struct pod_pod **ret, struct pod_err **err)
+{
+	struct pod_pod **v = NULL;
+	size_t n = 0;
+
+	if (pod_pod_list(engine, &v, &n, err) < 0)
+		return -1;
+	*ret = n ? TAKE_PTR(v[0]) : NULL;
+	pod_pod_list_free(v, n);
+	if (!*ret)
+		return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to %s", what);
+	return 0;
+}
+
 /* ---- inspect ---- */
 
 static int
@@ -615,17 +631,11 @@ inspect_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (open_engine(ctx, false, err) < 0)
 		return -1;
 	if (opt.latest) {
-		struct pod_pod **v = NULL;
-		size_t n = 0;
-		if (pod_pod_list(engine, &v, &n, err) < 0)
+		cleanup_pod struct pod_pod *p = NULL;
+		if (latest_pod("inspect", &p, err) < 0)
 			return -1;
-		if (n == 0) {
-			pod_pod_list_free(v, n);
-			return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to inspect");
-		}
 		pod_strv_free(ctx->args);
-		ctx->args = pod_strv_push(NULL, xstrdup(v[0]->id));
-		pod_pod_list_free(v, n);
+		ctx->args = pod_strv_push(NULL, xstrdup(p->id));
 	}
 	for (size_t i = 0; ctx->args[i]; i++) {
 		cleanup_pod struct pod_pod *p = NULL;
@@ -913,15 +923,8 @@ top_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (open_engine(ctx, false, err) < 0)
 		return -1;
 	if (opt.latest) {
-		struct pod_pod **v = NULL;
-		size_t nv = 0;
-		if (pod_pod_list(engine, &v, &nv, err) < 0)
+		if (latest_pod("show the processes of", &p, err) < 0)
 			return -1;
-		if (nv)
-			p = TAKE_PTR(v[0]);
-		pod_pod_list_free(v, nv);
-		if (!p)
-			return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to show the processes of");
 		descs = ctx->args;
 	} else {
 		if (pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
@@ -1312,15 +1315,8 @@ logs_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (open_engine(ctx, false, err) < 0)
 		return -1;
 	if (opt.latest) {
-		struct pod_pod **v = NULL;
-		size_t nv = 0;
-		if (pod_pod_list(engine, &v, &nv, err) < 0)
+		if (latest_pod("show the logs of", &p, err) < 0)
 			return -1;
-		if (nv)
-			p = TAKE_PTR(v[0]);
-		pod_pod_list_free(v, nv);
-		if (!p)
-			return pod_err_set(err, POD_E_NOTFOUND, 0, "no pods to show the logs of");
 	} else if (pod_pod_lookup(engine, ctx->args[0], &p, err) < 0) {
 		return -1;
 	}

@@ -396,3 +396,15 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod pod ps -q
     is "$output" "" "removed through the file"
 }
+
+@test "--latest: pod inspect, top and logs take the newest pod; none is an error" {
+    run_pod 125 pod inspect -l
+    is "$output" "Error: no pods to inspect" "no pods"
+    run_pod 125 pod logs -l
+    is "$output" "Error: no pods to show the logs of" "no pods for logs"
+    run_pod pod create --name old90 --network none
+    run_pod pod create --name new90 --network none
+    run_pod pod inspect -l --format '{{.Name}}'
+    is "$output" "new90" "the newest pod"
+    run_pod pod rm -f -t 0 old90 new90
+}
