@@ -1489,21 +1489,12 @@ static const struct pod_subverb subverbs[] = {
 	{ "unpause", NULL, &unpause_tool }, { NULL, NULL, NULL },
 };
 
+static const struct pod_tool tool;
+
 static int
 noun_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	size_t w = 0;
-
-	printf("Manage pods\n\nUsage:\n  %s COMMAND\n\nAvailable Commands:\n",
-	       ctx->g.dispatched ? "podman pod" : "pod-pod");
-	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
-		if (strlen(sv->name) > w)
-			w = strlen(sv->name);
-	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
-		printf("  %-*s  %s\n", (int) w + 1, sv->name, sv->tool->summary);
-	fflush(stdout);
-	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'",
-			   ctx->g.dispatched ? "podman pod" : "pod-pod");
+	return pod_tool_noun_usage(ctx, &tool, err);
 }
 
 static const struct pod_tool tool = {

@@ -984,21 +984,12 @@ static const struct pod_subverb subverbs[] = {
 };
 
 /* `podman volume` alone: the sub-verbs on stdout, then Podman's error */
+static const struct pod_tool tool;
+
 static int
 noun_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	size_t w = 0;
-
-	printf("Manage volumes\n\nUsage:\n  %s COMMAND\n\nAvailable Commands:\n",
-	       ctx->g.dispatched ? "podman volume" : "pod-volume");
-	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
-		if (strlen(sv->name) > w)
-			w = strlen(sv->name);
-	for (const struct pod_subverb *sv = subverbs; sv->name; sv++)
-		printf("  %-*s  %s\n", (int) w + 1, sv->name, sv->tool->summary);
-	fflush(stdout);
-	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'",
-			   ctx->g.dispatched ? "podman volume" : "pod-volume");
+	return pod_tool_noun_usage(ctx, &tool, err);
 }
 
 static const struct pod_tool tool = {

@@ -444,3 +444,20 @@ out:
 	pod_strv_free(ctx.args);
 	return finish_stdout(tool, code);
 }
+
+int
+pod_tool_noun_usage(const struct pod_ctx *ctx, const struct pod_tool *tool, struct pod_err **err)
+{
+	cleanup_free char *name = ctx->g.dispatched ? xasprintf("podman %s", tool->verb) :
+						      xstrdup(tool->name);
+	size_t w = 0;
+
+	printf("%s\n\nUsage:\n  %s COMMAND\n\nAvailable Commands:\n", tool->summary, name);
+	for (const struct pod_subverb *sv = tool->subverbs; sv->name; sv++)
+		if (strlen(sv->name) > w)
+			w = strlen(sv->name);
+	for (const struct pod_subverb *sv = tool->subverbs; sv->name; sv++)
+		printf("  %-*s  %s\n", (int) w + 1, sv->name, sv->tool->summary);
+	fflush(stdout);
+	return pod_err_set(err, POD_E_INVALID, 0, "missing command '%s COMMAND'", name);
+}

@@ -80,6 +80,13 @@ struct pod_tool {
 
 int pod_tool_main(const struct pod_tool *tool, int argc, char **argv);
 
+/*
+ * A noun tool run without a sub-verb (`podman volume`): its summary and
+ * sub-verbs on stdout, then Podman's "missing command" error.
+ */
+int pod_tool_noun_usage(const struct pod_ctx *ctx, const struct pod_tool *tool,
+			struct pod_err **err);
+
 /* exit code for an error under a tool's table */
 int pod_tool_exit_code(const struct pod_tool *tool, const struct pod_err *e);
 
