@@ -103,7 +103,9 @@ err" "start -a streams the output and exits with its code"
 }
 
 @test "pause: state paused, the process is frozen; unpause resumes it" {
-    run_pod run -d --name p1 busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/c; sleep 0.05; done'
+    # the counter is replaced by a rename, so a read never sees a file
+    # that the shell has truncated but not yet written
+    run_pod run -d --name p1 busybox sh -c 'i=0; while :; do i=$((i+1)); echo $i >/tmp/c.new; mv /tmp/c.new /tmp/c; sleep 0.05; done'
     local id=$output
     sleep 0.5
     run_pod pause p1
