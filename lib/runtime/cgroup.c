@@ -938,11 +938,46 @@ pod_cgroup_add_pid(struct pod_cgroup *cg, pid_t pid, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * Moving a whole process (a pid, or "0" written to cgroup.procs) write-locks
+ * the kernel's global cgroup_threadgroup_rwsem, and taking that lock waits
+ * for an RCU grace period: 10-20 ms here for the first of the hierarchies.
+ * A thread that moves itself ("0" written to a v1 "tasks" file) skips the
+ * lock. For a single-threaded caller that is the same move, so the
+ * container's init and exec'd processes join this way on cgroup v1.
+ */
 int
-pod_cgroup_create(const char *cgroups_path, json_t *oci_resources, pid_t pid,
-		  struct pod_cgroup **ret, struct pod_err **err)
+pod_cgroup_join_self(struct pod_cgroup *cg, bool v2_joined, struct pod_err **err)
 {
-	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+	for (size_t i = 0; i < cg->n_mounts; i++) {
+		const char *file = cg->mounts[i].v2 ? "cgroup.procs" : "tasks";
+		if (cg->mounts[i].v2 && v2_joined)
+			continue;
+		if (pod_cgroup_write(cg->mounts[i].dir, file, "0", err) < 0)
+			return pod_err_wrap(err, "joining cgroup \"%s\"", cg->path);
+	}
+	return 0;
+}
+
+/* v2 has no cheap self-move: a child is born in the cgroup (clone3 CLONE_INTO_CGROUP) */
+int
+pod_cgroup_v2_open(struct pod_cgroup *cg)
+{
+	for (size_t i = 0; i < cg->n_mounts; i++)
+		if (cg->mounts[i].v2)
+			return open(cg->mounts[i].dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return -1;
+}
+
+int
+pod_cgroup_new(const char *cgroups_path, struct pod_cgroup **ret, struct pod_err **err)
+{
+	return cgroup_new(cgroups_path, ret, err);
+}
+
+int
+pod_cgroup_make(struct pod_cgroup *cg, json_t *oci_resources, pid_t pid, struct pod_err **err)
+{
 	cleanup_free bool *created = NULL;
 	struct cg_res res = { 0 };
 	size_t i;
@@ -950,9 +985,7 @@ pod_cgroup_create(const char *cgroups_path, json_t *oci_resources, pid_t pid,
 	if (oci_resources && !json_is_object(oci_resources) && !json_is_null(oci_resources))
 		return pod_err_set(err, POD_E_INVALID, 0, "linux.resources: expected an object");
 	if (json_is_object(oci_resources) && pod_cgroup_parse_res(oci_resources, &res, err) < 0)
-		return pod_err_wrap(err, "creating cgroup \"%s\"", cgroups_path);
-	if (cgroup_new(cgroups_path, &cg, err) < 0)
-		return -1;
+		return pod_err_wrap(err, "creating cgroup \"%s\"", cg->path);
 	created = xcalloc(cg->n_mounts, sizeof(bool));
 	for (i = 0; i < cg->n_mounts; i++)
 		if (make_dirs(&cg->mounts[i], &created[i], err) < 0)
@@ -961,13 +994,25 @@ pod_cgroup_create(const char *cgroups_path, json_t *oci_resources, pid_t pid,
 		goto fail;
 	if (pid > 0 && pod_cgroup_add_pid(cg, pid, err) < 0)
 		goto fail;
-	*ret = TAKE_PTR(cg);
 	return 0;
 fail:
 	for (i = cg->n_mounts; i-- > 0;)
 		if (created[i])
 			(void) rmdir(cg->mounts[i].dir);
-	return pod_err_wrap(err, "creating cgroup \"%s\"", cgroups_path);
+	return pod_err_wrap(err, "creating cgroup \"%s\"", cg->path);
+}
+
+int
+pod_cgroup_create(const char *cgroups_path, json_t *oci_resources, pid_t pid,
+		  struct pod_cgroup **ret, struct pod_err **err)
+{
+	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+
+	if (cgroup_new(cgroups_path, &cg, err) < 0 ||
+	    pod_cgroup_make(cg, oci_resources, pid, err) < 0)
+		return -1;
+	*ret = TAKE_PTR(cg);
+	return 0;
 }
 
 int

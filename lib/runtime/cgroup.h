@@ -76,7 +76,19 @@ int pod_cgroup_load(const char *cgroups_path, struct pod_cgroup **ret, struct po
 struct pod_cgroup *pod_cgroup_free(struct pod_cgroup *cg);
 void pod_cgroup_freep(struct pod_cgroup **cg);
 
+/* The same in two steps: the object (no file system change), then the directories. */
+int pod_cgroup_new(const char *cgroups_path, struct pod_cgroup **ret, struct pod_err **err);
+int pod_cgroup_make(struct pod_cgroup *cg, json_t *oci_resources, pid_t pid,
+		    struct pod_err **err);
+
 int pod_cgroup_add_pid(struct pod_cgroup *cg, pid_t pid, struct pod_err **err);
+/* The calling process, which must be single-threaded, moves itself in (cheaper). */
+int pod_cgroup_join_self(struct pod_cgroup *cg, bool v2_joined, struct pod_err **err);
+/*
+ * An O_PATH fd on the cgroup's v2 directory, for clone3's CLONE_INTO_CGROUP;
+ * -1 when it has none (v1 only) or it cannot be opened.
+ */
+int pod_cgroup_v2_open(struct pod_cgroup *cg);
 /* Applies a (partial) linux.resources object, as `update` does. */
 int pod_cgroup_update(struct pod_cgroup *cg, json_t *oci_resources, struct pod_err **err);
 /* Returns once the kernel reports the new state (FROZEN/THAWED, frozen 1/0). */

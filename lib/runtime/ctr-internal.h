@@ -55,6 +55,12 @@ struct ctr_log_follow {
 	struct ctr_log_watch watch[4];
 	size_t n_watch;
 	void *data;
+	/*
+	 * Set while a watched fd wakes the loop whenever the log grows (the
+	 * monitor's attach socket): no inotify then. Closing an inotify fd waits
+	 * for an SRCU grace period (8-20 ms here), on every attach's exit path.
+	 */
+	bool watch_wakes;
 };
 int pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *o,
 		   struct ctr_log_follow *f, struct pod_err **err);

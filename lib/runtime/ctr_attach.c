@@ -28,7 +28,7 @@ struct att {
 	size_t n_keys, matched;
 	bool from_socket; /* output comes from the socket (no k8s-file log) */
 	struct ctr_log_follow *f;
-	size_t sock_watch, stdin_watch;
+	size_t sock_watch, stdin_watch, exit_watch;
 };
 
 /* "ctrl-p,ctrl-q" -> {0x10, 0x11}; Podman's detach key syntax */
@@ -133,6 +133,9 @@ on_stdin(void *data, struct pod_err **err)
 	return 0;
 }
 
+static void watch_rundir(struct att *a);
+static int on_rundir(void *data, struct pod_err **err);
+
 static int
 on_socket(void *data, struct pod_err **err)
 {
@@ -143,10 +146,14 @@ on_socket(void *data, struct pod_err **err)
 	if (n < 0)
 		return 0; /* EAGAIN, EINTR; a broken socket reads 0 next */
 	if (n == 0) {
-		/* the monitor is gone */
+		/* the monitor is gone, or has dropped us: watch the log and rundir instead */
 		a->f->watch[a->sock_watch].fd = -1;
 		close(a->sock);
 		a->sock = -1;
+		if (att_done(a))
+			return 0; /* the usual end: exit.json is there */
+		a->f->watch_wakes = false;
+		watch_rundir(a);
 		return 0;
 	}
 	if (a->from_socket && n > 1) {
@@ -157,6 +164,24 @@ on_socket(void *data, struct pod_err **err)
 				return pod_err_sys(err, "writing output");
 	}
 	return 0;
+}
+
+/*
+ * Once the attach socket is gone the end is seen when exit.json is renamed
+ * into place, not at the next poll timeout. While the socket is there its
+ * end is the end: the monitor closes it after writing exit.json.
+ */
+static void
+watch_rundir(struct att *a)
+{
+	if (a->exitfd >= 0)
+		return;
+	a->exitfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+	if (a->exitfd >= 0 && inotify_add_watch(a->exitfd, a->rundir, IN_MOVED_TO | IN_CREATE) < 0) {
+		close(a->exitfd);
+		a->exitfd = -1;
+	}
+	a->f->watch[a->exit_watch].fd = a->exitfd;
 }
 
 /* something changed in the rundir: the stream loop looks at att_done() again */
@@ -253,16 +278,13 @@ pod_ctr_attach(struct pod_engine *e, struct pod_ctr *c, int attach_fd,
 		send_winsize(&a);
 	}
 	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.sigfd, .cb = on_signal };
-	/* the end is seen when exit.json is renamed into place, not at the next poll timeout */
-	a.exitfd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (a.exitfd >= 0 && inotify_add_watch(a.exitfd, a.rundir, IN_MOVED_TO | IN_CREATE) < 0) {
-		close(a.exitfd);
-		a.exitfd = -1;
-	}
-	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.exitfd, .cb = on_rundir };
 	a.f = &f;
+	a.exit_watch = f.n_watch;
+	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = -1, .cb = on_rundir };
 	a.sock_watch = f.n_watch;
 	f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = a.sock, .cb = on_socket };
+	/* every chunk the monitor logs it also sends us, after writing it to the log */
+	f.watch_wakes = true;
 	a.stdin_watch = f.n_watch;
 	if (o->stdin_open)
 		f.watch[f.n_watch++] = (struct ctr_log_watch){ .fd = STDIN_FILENO, .cb = on_stdin };

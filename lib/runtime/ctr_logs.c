@@ -227,6 +227,7 @@ pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *
 	struct reader r = { .o = o, .pending = POD_STRBUF_INIT };
 	cleanup_close int fd = -1;
 	cleanup_close int ino = -1;
+	bool inotify_failed = false;
 	int rc = 0;
 
 	if (path) {
@@ -256,21 +257,24 @@ pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *
 	}
 	if (!f)
 		goto out;
-	if (path) {
-		ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-		if (ino >= 0) {
-			cleanup_free char *dir = xstrdup(path);
-			char *slash = strrchr(dir, '/');
-			if (slash)
-				*slash = '\0';
-			/* the directory: the log may not exist yet, or be replaced when rotated */
-			(void) inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO);
-		}
-	}
 	for (;;) {
 		struct pollfd p[1 + ARRAY_SIZE(f->watch)];
 		size_t n = 0;
 		bool finished = f->done && f->done(f->data);
+
+		if (path && ino < 0 && !f->watch_wakes && !inotify_failed) {
+			ino = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
+			inotify_failed = ino < 0;
+			if (ino >= 0) {
+				cleanup_free char *dir = xstrdup(path);
+				char *slash = strrchr(dir, '/');
+				if (slash)
+					*slash = '\0';
+				/* the directory: the log may not exist yet, or be replaced when
+				 * rotated */
+				(void) inotify_add_watch(ino, dir, IN_MODIFY | IN_CREATE | IN_MOVED_TO);
+			}
+		}
 
 		if (path) {
 			struct stat st, pst;
@@ -291,7 +295,7 @@ pod_ctr_log_stream(const char *path, int64_t offset, const struct pod_log_opts *
 		p[n++] = (struct pollfd){ .fd = ino, .events = POLLIN };
 		for (size_t i = 0; i < f->n_watch; i++)
 			p[n++] = (struct pollfd){ .fd = f->watch[i].fd, .events = POLLIN };
-		if (poll(p, n, ino >= 0 ? 250 : 50) < 0 && errno != EINTR) {
+		if (poll(p, n, ino >= 0 || f->watch_wakes ? 250 : 50) < 0 && errno != EINTR) {
 			pod_err_sys(err, "poll");
 			goto fail;
 		}

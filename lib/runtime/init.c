@@ -271,6 +271,9 @@ pod_rt_init_main(struct pod_rt_init *a)
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	umask(0);
 	expect(a, OCI_SYNC_GO);
+	/* the runtime made the cgroup; without a new user namespace we may join it */
+	if (a->self_cgroup && pod_cgroup_join_self(a->self_cgroup, a->cgroup_v2_joined, &e) < 0)
+		fail(a, e);
 	/* a joined user namespace first: the others may belong to it */
 	for (size_t i = 0; i < s->n_namespaces; i++)
 		if (a->ns_fds[i] >= 0 && s->namespaces[i].type == CLONE_NEWUSER)
@@ -356,7 +359,7 @@ pod_rt_exec_main(struct pod_rt_init *a)
 
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* joining the cgroup ourselves ("0" is the writer) saves a round trip to the runtime */
-	if (a->exec_cgroup && pod_cgroup_add_pid(a->exec_cgroup, 0, &e) < 0)
+	if (a->exec_cgroup && pod_cgroup_join_self(a->exec_cgroup, false, &e) < 0)
 		fail(a, e);
 	for (size_t i = 0; i < ARRAY_SIZE(a->exec_ns_fds) && a->exec_ns_fds[i] >= 0; i++)
 		join_ns(a, a->exec_ns_fds[i], 0);

@@ -236,6 +236,27 @@ clone_fork(unsigned long flags)
 	return (pid_t) syscall(SYS_clone, flags | SIGCHLD, NULL, NULL, NULL, NULL);
 }
 
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+/*
+ * The same, the child born in the v2 cgroup cg_fd (clone3); -1 with errno
+ * ENOSYS/E2BIG/EINVAL... when the kernel cannot: the caller falls back.
+ */
+static pid_t
+clone_fork_into(unsigned long flags, int cg_fd)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size,
+			tls, set_tid, set_tid_size, cgroup;
+	} args = {
+		.flags = flags | CLONE_INTO_CGROUP, .exit_signal = SIGCHLD,
+		.cgroup = (uint64_t) cg_fd,
+	};
+	return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
+}
+
 static int
 console_for(const struct pod_oci_process *p, const char *sock_path, int sock_fd, int *ret,
 	    struct pod_err **err)
@@ -271,6 +292,8 @@ do_create(const char *root, const char *id, const char *bundle_in,
 {
 	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = NULL;
 	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+	bool cg_made = false, v2_joined = false;
+	cleanup_close int cg_fd = -1;
 	cleanup_free char *bundle = NULL, *rootfs = NULL, *dir = NULL, *cfg = NULL, *fifo = NULL;
 	cleanup_free char *cfg_copy = NULL, *state_text = NULL, *cfg_text = NULL;
 	cleanup_close int fifo_fd = -1, console_fd = -1, own_pidns = -1;
@@ -368,7 +391,33 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			goto fail;
 		}
 	}
-	pid = clone_fork(clone_flags);
+	/*
+	 * The cgroup before the init: it is born in the v2 one, if any, and
+	 * joins the v1 ones itself (see pod_cgroup_join_self), both far cheaper
+	 * than moving it in from here. In a new user namespace it could not
+	 * write the host's cgroup files: we move it then.
+	 */
+	if (s->cgroups_path) {
+		if (pod_cgroup_new(s->cgroups_path, &cg, err) < 0 ||
+		    pod_cgroup_make(cg, s->resources, 0, err) < 0) {
+			pod_err_wrap(err, "creating cgroup %s", s->cgroups_path);
+			goto fail;
+		}
+		cg_made = true;
+		cg_fd = pod_cgroup_v2_open(cg);
+	} else if (s->resources) {
+		pod_rt_debug("linux.resources ignored: no linux.cgroupsPath");
+	}
+	pid = -1;
+	if (cg_fd >= 0) {
+		pid = clone_fork_into(clone_flags, cg_fd);
+		if (pid < 0)
+			pod_rt_debug("clone3 into the v2 cgroup: %s; moving the process instead",
+				     pod_strerror(errno));
+	}
+	v2_joined = pid >= 0 && cg_fd >= 0;
+	if (pid < 0)
+		pid = clone_fork(clone_flags);
 	if (pid == 0) {
 		struct pod_rt_init a = {
 			.spec = s, .proc = s->process, .rootfs = rootfs, .bundle = bundle,
@@ -377,6 +426,9 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			.preserve_fds = opts->preserve_fds, .unshare_flags = unshare_flags,
 			.new_userns = clone_flags & CLONE_NEWUSER,
 			.seccomp_bpf = &bpf,
+			/* in a new user namespace it could not write the host's cgroup files */
+			.self_cgroup = (clone_flags & CLONE_NEWUSER) ? NULL : cg,
+			.cgroup_v2_joined = v2_joined,
 		};
 		close(sync[0]);
 		pod_rt_init_main(&a);
@@ -403,14 +455,8 @@ do_create(const char *root, const char *id, const char *bundle_in,
 
 	if ((clone_flags & CLONE_NEWUSER) && write_maps(pid, s, err) < 0)
 		goto fail;
-	if (s->cgroups_path) {
-		if (pod_cgroup_create(s->cgroups_path, s->resources, pid, &cg, err) < 0) {
-			pod_err_wrap(err, "creating cgroup %s", s->cgroups_path);
-			goto fail;
-		}
-	} else if (s->resources) {
-		pod_rt_debug("linux.resources ignored: no linux.cgroupsPath");
-	}
+	if (cg && (clone_flags & CLONE_NEWUSER) && pod_cgroup_add_pid(cg, pid, err) < 0)
+		goto fail;
 	if (pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
 		pod_err_sys(err, "talking to the container's init");
 		goto fail;
@@ -464,7 +510,7 @@ fail:
 		close(sync[1]);
 	close_fds(ns_fds, s->n_namespaces);
 	reap(pid);
-	if (cg) {
+	if (cg && cg_made) {
 		struct pod_err *e = NULL;
 		if (pod_cgroup_destroy(cg, &e) < 0)
 			pod_err_free(&e);
