@@ -183,14 +183,27 @@ m_volume(const struct pod_ctr *c, const char *v)
 	return false;
 }
 
-static int
-created_of(struct pod_engine *e, const char *ref, int64_t *ret, struct pod_err **err)
-{
-	cleanup_ctr struct pod_ctr *c = NULL;
+/*
+ * The creation times that before= and since= name, one per value, looked
+ * up once before the walk (a lookup may sync its container: not while the
+ * walk's statement reads the store), as Podman does when it builds its
+ * filters.
+ */
+static int64_t *before_ns, *since_ns;
 
-	if (pod_ctr_lookup(e, ref, &c, err) < 0)
-		return -1;
-	*ret = c->created_ns;
+static int
+created_of(struct pod_engine *e, char *const *refs, int64_t **ret, struct pod_err **err)
+{
+	size_t n = pod_strv_len(refs);
+	cleanup_free int64_t *t = xcalloc(n + 1, sizeof(*t));
+
+	for (size_t i = 0; i < n; i++) {
+		cleanup_ctr struct pod_ctr *c = NULL;
+		if (pod_ctr_lookup(e, refs[i], &c, err) < 0)
+			return -1;
+		t[i] = c->created_ns;
+	}
+	*ret = TAKE_PTR(t);
 	return 0;
 }
 
@@ -242,22 +255,12 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 			ok = false;
 		json_decref(labels);
 	}
-	if (ok && ((v = pod_filters_get(f, "before")))) {
-		for (size_t i = 0; v[i] && ok; i++) {
-			int64_t t;
-			if (created_of(e, v[i], &t, err) < 0)
-				return -1;
-			ok = c->created_ns < t;
-		}
-	}
-	if (ok && ((v = pod_filters_get(f, "since")))) {
-		for (size_t i = 0; v[i] && ok; i++) {
-			int64_t t;
-			if (created_of(e, v[i], &t, err) < 0)
-				return -1;
-			ok = c->created_ns > t;
-		}
-	}
+	if (ok && ((v = pod_filters_get(f, "before"))))
+		for (size_t i = 0; v[i] && ok; i++)
+			ok = c->created_ns < before_ns[i];
+	if (ok && ((v = pod_filters_get(f, "since"))))
+		for (size_t i = 0; v[i] && ok; i++)
+			ok = c->created_ns > since_ns[i];
 	if (ok && ((v = pod_filters_get(f, "until")))) {
 		int64_t t;
 		if (pod_filter_until(v, pod_now_ns(), &t, err) < 0)
@@ -531,10 +534,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
 	cleanup_json json_t *headers = NULL;
 	cleanup_free char *fmt = NULL;
-	struct pod_ctr **v = NULL;
 	struct row *rows = NULL;
 	struct walk walk = { 0 };
-	size_t n = 0, nrows = 0;
+	size_t nrows = 0;
 	int64_t now = pod_now_ns();
 	int rc = -1;
 
@@ -591,18 +593,14 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	 * containers).
 	 */
 	(void) sqlite3_exec(pod_store_db(e->store), "PRAGMA cache_size = -128", NULL, NULL, NULL);
-	if (pod_filters_get(&f, "before") || pod_filters_get(&f, "since")) {
-		/* those look other containers up (and sync them): not inside the walk */
-		if (pod_ctr_list(e, &v, &n, err) < 0)
-			goto out;
-		for (size_t i = 0; i < n; i++) {
-			struct pod_ctr *c = TAKE_PTR(v[i]);
-			if (add_row(e, c, &walk, err) < 0)
-				goto out;
-		}
-	} else if (pod_ctr_list_each(e, add_row, &walk, err) < 0) {
+	if (pod_filters_get(&f, "before") &&
+	    created_of(e, pod_filters_get(&f, "before"), &before_ns, err) < 0)
 		goto out;
-	}
+	if (pod_filters_get(&f, "since") &&
+	    created_of(e, pod_filters_get(&f, "since"), &since_ns, err) < 0)
+		goto out;
+	if (pod_ctr_list_each(e, add_row, &walk, err) < 0)
+		goto out;
 	rows = walk.rows;
 	nrows = walk.n;
 	/* newest first; -l and -n take from there */
@@ -626,7 +624,8 @@ out:
 	}
 	free(walk.rows);
 	pod_record_out_free(walk.out);
-	pod_ctr_list_free(v, n);
+	free(before_ns);
+	free(since_ns);
 	return rc;
 }
 
