@@ -1,5 +1,6 @@
 /* pod-container - container sub-verbs: exists, cleanup, prune */
 #include "cli/ctr_opts.h"
+#include "cli/filter.h"
 #include "cli/tool.h"
 #include "core/human.h"
 #include "core/json.h"
@@ -121,11 +122,57 @@ static const struct pod_tool cleanup_tool = {
 
 /* --- prune ------------------------------------------------------------- */
 
+/* label=, label!= and until=, as Podman's container prune reads them */
+static int
+prune_filters(struct pod_filters *f, int64_t *until, struct pod_err **err)
+{
+	static const char *const keys[] = { "label", "label!", "until", NULL };
+
+	for (size_t i = 0; opt.filter && opt.filter[i]; i++) {
+		if (!strchr(opt.filter[i], '='))
+			return pod_err_set(err, POD_E_INVALID, 0, "filter input must be in the form "
+					   "of filter=value: %s is invalid", opt.filter[i]);
+		if (pod_filters_add(f, opt.filter[i], keys, err) < 0)
+			return -1;
+	}
+	if (pod_filters_get(f, "until") &&
+	    pod_filter_until(pod_filters_get(f, "until"), pod_now_ns(), until, err) < 0)
+		return -1;
+	return 0;
+}
+
+static bool
+prune_match(const struct pod_filters *f, int64_t until, const struct pod_ctr *c)
+{
+	char *const *yes = pod_filters_get(f, "label"), *const *no = pod_filters_get(f, "label!");
+	bool ok = true;
+
+	if (pod_filters_get(f, "until") && c->created_ns >= until)
+		return false;
+	if (yes || no) {
+		json_t *img = json_object_get(json_object_get(c->data, "ImageConfig"), "Labels");
+		json_t *own = json_object_get(c->settings, "Labels");
+		cleanup_json json_t *labels = json_object();
+		if (json_is_object(img))
+			json_object_update(labels, img);
+		if (json_is_object(own))
+			json_object_update(labels, own);
+		ok = (!yes || pod_filter_match_labels(labels, yes)) &&
+		     (!no || pod_filter_match_labels_negated(labels, no));
+	}
+	return ok;
+}
+
 static int
 prune_run(struct pod_ctx *ctx, struct pod_err **err)
 {
+	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
 	cleanup_strv char **ids = NULL;
+	int64_t until = 0;
 	int rc = 0;
+
+	if (prune_filters(&f, &until, err) < 0)
+		return -1;
 
 	if (!opt.force && isatty(STDIN_FILENO)) {
 		char answer[16] = "";
@@ -151,7 +198,7 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 			continue;
 		}
 		if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
-		    c->state == POD_CTR_STOPPING)
+		    c->state == POD_CTR_STOPPING || !prune_match(&f, until, c))
 			continue;
 		if (pod_ctr_remove(engine, c, false, 0, &e2) < 0) {
 			if (e2->kind != POD_E_NOTFOUND && e2->kind != POD_E_STATE) {
