@@ -1,5 +1,6 @@
 /* monitor.c - pod-monitor: create and start through the runtime, copy I/O, record the exit */
 #include "runtime/monitor_priv.h"
+#include "runtime/oci-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -25,6 +26,7 @@
 
 struct mon {
 	const struct pod_monitor_opts *o;
+	bool one_step;		/* our own runtime: `run --detach`, and the runner may delete */
 	int sigfd;
 	int sync_fd;
 	int devnull;
@@ -520,7 +522,9 @@ create_and_start(struct mon *m, struct pod_err **err)
 	int c_in = m->devnull, c_out = m->devnull, c_err = -1, cap = -1;
 	char **argv;
 	int code;
+	bool one_step;
 
+	m->one_step = false;
 	if ((o->terminal || !o->container_pidfile) && make_tmpdir(m, err) < 0)
 		return -1;
 	m->pidfile = o->container_pidfile ? xstrdup(o->container_pidfile) :
@@ -548,7 +552,23 @@ create_and_start(struct mon *m, struct pod_err **err)
 			c_in = in_p[0];
 	}
 
-	argv = runtime_argv(o, "create");
+	/*
+	 * Our own runtime gets one `run --detach` (create and start): nothing
+	 * happens between the two here, and it saves starting the runtime a
+	 * second time. A container that ends at once is reaped meanwhile (see
+	 * the orphans). Others get create and start, so that their errors read
+	 * as they do under Podman ("runc create failed: ...").
+	 * The OOM count before it starts: its cgroup is new (none is 0).
+	 */
+	{
+		const char *slash = strrchr(o->runtime, '/');
+		one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
+		m->one_step = one_step;
+	}
+	m->oom_base = oom_count(o->cgroup_path);
+	argv = runtime_argv(o, one_step ? "run" : "create");
+	if (one_step)
+		argv = pod_strv_push(argv, xstrdup("--detach"));
 	argv = pod_strv_push(argv, xstrdup("--bundle"));
 	argv = pod_strv_push(argv, xstrdup(o->bundle));
 	argv = pod_strv_push(argv, xstrdup("--pid-file"));
@@ -558,7 +578,15 @@ create_and_start(struct mon *m, struct pod_err **err)
 		argv = pod_strv_push(argv, xstrdup(m->console_path));
 	}
 	argv = pod_strv_push(argv, xstrdup(o->cid));
-	code = run_runtime(m, argv, c_in, c_out, c_err, cap, err);
+	/*
+	 * The runtime's stderr is the container's: what is on it before the
+	 * container runs is the runtime's error. With `run` the container may
+	 * be writing already, so its output stays in the pipe for the log, and
+	 * is read as the error only when the runtime failed (it never ran).
+	 */
+	code = run_runtime(m, argv, c_in, c_out, c_err, one_step ? -1 : cap, err);
+	if (one_step && code > 0 && cap >= 0)
+		capture(m, cap);
 	/* the container holds its ends now */
 	close_fd(&in_p[0]);
 	close_fd(&out_p[1]);
@@ -566,7 +594,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	if (code < 0)
 		goto fail_sync;
 	if (code != 0) {
-		runtime_failed(m, "create", code, err);
+		runtime_failed(m, one_step ? "run" : "create", code, err);
 		goto fail_delete;
 	}
 	if (m->rt_err.len > 0)
@@ -592,16 +620,18 @@ create_and_start(struct mon *m, struct pod_err **err)
 			m->finished_ns = pod_now_ns();
 		}
 	}
-	m->oom_base = oom_count(o->cgroup_path);
-
-	argv = runtime_argv(o, "start");
-	argv = pod_strv_push(argv, xstrdup(o->cid));
-	code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);
-	if (code < 0)
-		goto fail_sync_delete;
-	if (code != 0) {
-		runtime_failed(m, "start", code, err);
-		goto fail_delete;
+	if (m->oom_base < 0 && oom_count(o->cgroup_path) >= 0)
+		m->oom_base = 0;
+	if (!one_step) {
+		argv = runtime_argv(o, "start");
+		argv = pod_strv_push(argv, xstrdup(o->cid));
+		code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);
+		if (code < 0)
+			goto fail_sync_delete;
+		if (code != 0) {
+			runtime_failed(m, "start", code, err);
+			goto fail_delete;
+		}
 	}
 	remove_tmpdir(m);
 	return 0;
@@ -863,7 +893,7 @@ supervise(struct mon *m, struct pod_err **err)
 }
 
 static void
-write_exit_files(struct mon *m, int code, bool oom)
+write_exit_files(struct mon *m, int code, bool oom, bool runtime_left)
 {
 	const struct pod_monitor_opts *o = m->o;
 	struct pod_err *e = NULL;
@@ -871,8 +901,9 @@ write_exit_files(struct mon *m, int code, bool oom)
 	if (o->persist_dir) {
 		cleanup_free char *path = xasprintf("%s/exit.json", o->persist_dir);
 		cleanup_free char *s = xasprintf("{\"exit_code\":%d,\"finished_ns\":%" PRId64
-						 ",\"oom_killed\":%s}\n", code, m->finished_ns,
-						 oom ? "true" : "false");
+						 ",\"oom_killed\":%s%s}\n", code, m->finished_ns,
+						 oom ? "true" : "false",
+						 runtime_left ? ",\"runtime_left\":true" : "");
 		if (write_atomic_str(path, s, &e) < 0) {
 			pod_warn("writing the exit file: %s", e->msg);
 			pod_err_free(&e);
@@ -889,6 +920,12 @@ write_exit_files(struct mon *m, int code, bool oom)
 	}
 }
 
+static bool
+runner_alive(const struct pod_monitor_opts *o)
+{
+	return o->runner_pid > 0 && pod_rt_pid_alive((pid_t) o->runner_pid, o->runner_start);
+}
+
 static void
 run_exit_command(struct mon *m)
 {
@@ -899,6 +936,11 @@ run_exit_command(struct mon *m)
 
 	if (!o->exit_command)
 		return;
+	if (runner_alive(o)) {
+		/* if it dies before its cleanup, the next command to look does it */
+		pod_debug("the runner %" PRId64 " cleans up: no exit command", o->runner_pid);
+		return;
+	}
 	if (o->exit_delay > 0) {
 		struct timespec ts = { .tv_sec = (time_t) o->exit_delay };
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
@@ -947,7 +989,7 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 		.ctr_pid = -1, .cmd_pid = -1, .oom_base = -1, .rt_err = POD_STRBUF_INIT,
 	};
 	int r = -1, code;
-	bool oom = false;
+	bool oom = false, rt_left;
 
 	cloexec_inherited(sync_fd);
 	if (sync_fd >= 0 && fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0) {
@@ -998,8 +1040,16 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 	close_fd(&m.out_fd);
 	close_fd(&m.err_fd);
 	close_fd(&m.in_fd);
-	delete_container(&m);
-	write_exit_files(&m, code, oom);
+	/*
+	 * The `run --rm` waiting for the exit deletes the container from our
+	 * own runtime in-process, which is quicker than starting it again here
+	 * and lets it go on at once. Any other command that finds it so (the
+	 * runner died) deletes it as well.
+	 */
+	rt_left = m.one_step && runner_alive(o);
+	if (!rt_left)
+		delete_container(&m);
+	write_exit_files(&m, code, oom, rt_left);
 	pod_monitor_attach_close(&m.at);
 	pod_monitor_log_close(&m.log);
 	run_exit_command(&m);

@@ -80,6 +80,10 @@ struct pod_monitor_opts {
 	const char *exit_command;
 	char *const *exit_command_args;
 	int64_t exit_delay;		/* seconds before the exit command */
+	/* the exit command is skipped while this process (pid, /proc start time)
+	 * lives: `run --rm` cleans up and removes the container itself */
+	int64_t runner_pid;
+	uint64_t runner_start;
 	const char *log_level;		/* the monitor's --log-level; NULL: default */
 	const char *monitor_log;	/* spawn: file for the monitor's stderr; NULL: /dev/null
 					 * (passthrough keeps the caller's stdio) */
@@ -94,6 +98,7 @@ struct pod_monitor_exit {
 	int exit_code;		/* 128+signal when killed */
 	int64_t finished_ns;	/* CLOCK_REALTIME */
 	bool oom_killed;
+	bool runtime_left;	/* the monitor left the runtime's delete to the runner */
 };
 
 /* "k8s-file", "none", "passthrough"; POD_E_INVALID for anything else */
