@@ -19,36 +19,38 @@ static const struct pod_opt options[] = {
 	POD_OPT_END
 };
 
+/* one mounted container, printed or added to the JSON array (data) */
+static int
+list_one(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	json_t *arr = data;
+	cleanup_free char *path = NULL;
+	char sid[POD_ID_SHORT_LEN + 1];
+
+	if (!pod_ctr_is_mounted(e, c))
+		return 0;
+	path = pod_ctr_rootfs(e, c);
+	if (arr) {
+		json_array_append_new(arr, json_pack("{s:s, s:[s], s:o}", "id", c->id, "Names",
+						     c->name, "mountpoint", pod_json_string(path)));
+		return 0;
+	}
+	pod_id_short(c->id, sid);
+	printf("%s  %s\n", opt.no_trunc ? c->id : sid, path);
+	return 0;
+}
+
 static int
 list(struct pod_engine *e, struct pod_err **err)
 {
-	struct pod_ctr **v = NULL;
-	size_t n = 0;
-	cleanup_json json_t *arr = json_array();
 	bool json = opt.format && STREQ(opt.format, "json");
+	cleanup_json json_t *arr = json ? json_array() : NULL;
 
 	if (opt.format && !json)
 		return pod_err_set(err, POD_E_INVALID, 0, "unsupported format \"%s\": only json",
 				   opt.format);
-	if (pod_ctr_list(e, &v, &n, err) < 0)
+	if (pod_ctr_each(e, 0, list_one, arr, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		cleanup_free char *path = NULL;
-		char sid[POD_ID_SHORT_LEN + 1];
-
-		if (!pod_ctr_is_mounted(e, v[i]))
-			continue;
-		path = pod_ctr_rootfs(e, v[i]);
-		if (json) {
-			json_array_append_new(arr, json_pack("{s:s, s:[s], s:o}", "id", v[i]->id,
-							     "Names", v[i]->name, "mountpoint",
-							     pod_json_string(path)));
-			continue;
-		}
-		pod_id_short(v[i]->id, sid);
-		printf("%s  %s\n", opt.no_trunc ? v[i]->id : sid, path);
-	}
-	pod_ctr_list_free(v, n);
 	if (json) {
 		cleanup_free char *text = json_dumps(arr, JSON_INDENT(1));
 
@@ -74,6 +76,12 @@ mount_one(struct pod_engine *e, struct pod_ctr *c, bool all, struct pod_err **er
 }
 
 static int
+mount_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	return mount_one(e, c, true, err);
+}
+
+static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
@@ -82,20 +90,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
 	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t nv = 0;
-		int r = 0;
-
 		if (n)
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "when using the --all switch, you may not pass any "
 					   "containers names or IDs");
-		if (pod_ctr_list(e, &v, &nv, err) < 0)
-			return -1;
-		for (size_t i = 0; i < nv && r == 0; i++)
-			r = mount_one(e, v[i], true, err);
-		pod_ctr_list_free(v, nv);
-		return r;
+		return pod_ctr_each(e, 0, mount_listed, NULL, err);
 	}
 	if (!n)
 		return list(e, err);

@@ -81,6 +81,14 @@ show(struct pod_engine *e, const struct pod_ctr *c, const char *want, bool with_
 }
 
 static int
+show_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	size_t n;
+
+	return show(e, c, NULL, true, &n, err);
+}
+
+static int
 port_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
@@ -96,36 +104,21 @@ port_run(struct pod_ctx *ctx, struct pod_err **err)
 				   "you must supply a running container name or id");
 	if (pod_cli_engine(&ctx->g, true, &e, err) < 0)
 		return -1;
-	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t nv = 0;
-		if (pod_ctr_list(e, &v, &nv, err) < 0)
-			return -1;
-		for (size_t i = 0; i < nv; i++)
-			if (show(e, v[i], NULL, true, &n, err) < 0) {
-				pod_ctr_list_free(v, nv);
-				return -1;
-			}
-		pod_ctr_list_free(v, nv);
-		return 0;
-	}
+	if (opt.all)
+		return pod_ctr_each(e, 0, show_listed, NULL, err);
 
 	cleanup_ctr struct pod_ctr *c = NULL;
 	if (opt.latest) {
-		struct pod_ctr **v = NULL;
-		size_t nv = 0;
+		cleanup_strv char **ids = NULL;
 		if (ctx->args[0] && ctx->args[1])
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "accepts at most 1 arg(s) with --latest, received %d", 2);
-		if (pod_ctr_list(e, &v, &nv, err) < 0)
+		if (pod_ctr_list_ids(e, &ids, err) < 0)
 			return -1;
-		if (nv == 0) {
-			pod_ctr_list_free(v, nv);
+		if (!ids[0])
 			return pod_err_set(err, POD_E_NOTFOUND, 0, "no containers to list ports of");
-		}
-		c = v[0];
-		v[0] = NULL;
-		pod_ctr_list_free(v, nv);
+		if (pod_ctr_load(e, ids[0], &c, err) < 0 || pod_ctr_sync(e, c, err) < 0)
+			return -1;
 		want = ctx->args[0];
 	} else {
 		if (pod_ctr_lookup(e, ctx->args[0], &c, err) < 0)

@@ -47,22 +47,21 @@ restart_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 static int
 restart_all(struct pod_ctx *ctx, struct pod_err **err)
 {
-	struct pod_ctr **v = NULL;
-	size_t n = 0;
+	/* IDs only: restart_one loads each in turn */
+	cleanup_strv char **ids = NULL;
 
 	if (!opt.all)
 		return 0;
-	if (pod_ctr_list(engine, &v, &n, err) < 0)
+	if (pod_ctr_list_ids(engine, &ids, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ids[i]; i++) {
 		struct pod_err *e2 = NULL;
-		if (restart_one(ctx, v[i]->id, &e2) < 0) {
+		if (restart_one(ctx, ids[i], &e2) < 0) {
 			pod_err_print(e2);
 			ctx->status = 125;
 			pod_err_free(&e2);
 		}
 	}
-	pod_ctr_list_free(v, n);
 	return 0;
 }
 

@@ -58,6 +58,23 @@ start_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 	return 0;
 }
 
+/* --all, oldest first: one container at a time; a failure is reported and the walk goes on */
+static int
+start_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct pod_ctx *ctx = data;
+	struct pod_err *e2 = NULL;
+
+	if (c->state == POD_CTR_RUNNING)
+		return 0;
+	if (start_one(ctx, c->id, &e2) < 0) {
+		pod_err_print(e2);
+		pod_err_free(&e2);
+		ctx->status = 125;
+	}
+	return 0;
+}
+
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -69,24 +86,11 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
 		return -1;
 	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t n = 0;
 		if (ctx->args[0])
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "--all and containers cannot be used together");
-		if (pod_ctr_list(engine, &v, &n, err) < 0)
+		if (pod_ctr_each(engine, POD_CTR_EACH_OLDEST_FIRST, start_listed, ctx, err) < 0)
 			return -1;
-		for (size_t i = n; i > 0; i--) {
-			struct pod_err *e2 = NULL;
-			if (v[i - 1]->state == POD_CTR_RUNNING)
-				continue;
-			if (start_one(ctx, v[i - 1]->id, &e2) < 0) {
-				pod_err_print(e2);
-				pod_err_free(&e2);
-				ctx->status = 125;
-			}
-		}
-		pod_ctr_list_free(v, n);
 	}
 	return 0;
 }

@@ -40,6 +40,24 @@ stop_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 	return stop_ctr(ctx, c, target, err);
 }
 
+/* --all: one container at a time; a failure is reported and the walk goes on */
+static int
+stop_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	cleanup_free char *id = xstrdup(c->id);
+	struct pod_ctx *ctx = data;
+	struct pod_err *e2 = NULL;
+
+	if (c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED)
+		return 0;
+	if (stop_ctr(ctx, c, id, &e2) < 0) {
+		pod_err_print(e2);
+		pod_err_free(&e2);
+		ctx->status = 125;
+	}
+	return 0;
+}
+
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -50,23 +68,8 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
 		return -1;
-	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t n = 0;
-		if (pod_ctr_list(engine, &v, &n, err) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			struct pod_err *e2 = NULL;
-			if (v[i]->state != POD_CTR_RUNNING && v[i]->state != POD_CTR_PAUSED)
-				continue;
-			if (stop_ctr(ctx, v[i], v[i]->id, &e2) < 0) {
-				pod_err_print(e2);
-				pod_err_free(&e2);
-				ctx->status = 125;
-			}
-		}
-		pod_ctr_list_free(v, n);
-	}
+	if (opt.all && pod_ctr_each(engine, 0, stop_listed, ctx, err) < 0)
+		return -1;
 	return 0;
 }
 

@@ -15,6 +15,18 @@ static const struct pod_opt options[] = {
 	POD_OPT_END
 };
 
+/* --all: each mounted container; the first failure stops */
+static int
+unmount_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	if (!pod_ctr_is_mounted(e, c) && pod_ctr_mount_count(e, c) == 0)
+		return 0;
+	if (pod_ctr_unmount(e, c, opt.force, err) < 0)
+		return -1;
+	printf("%s\n", c->id);
+	return 0;
+}
+
 static int
 run(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -30,23 +42,8 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 				   "you must provide at least one container name or ID");
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t nv = 0;
-		int r = 0;
-
-		if (pod_ctr_list(e, &v, &nv, err) < 0)
-			return -1;
-		for (size_t i = 0; i < nv && r == 0; i++) {
-			if (!pod_ctr_is_mounted(e, v[i]) && pod_ctr_mount_count(e, v[i]) == 0)
-				continue;
-			r = pod_ctr_unmount(e, v[i], opt.force, err);
-			if (r == 0)
-				printf("%s\n", v[i]->id);
-		}
-		pod_ctr_list_free(v, nv);
-		return r;
-	}
+	if (opt.all)
+		return pod_ctr_each(e, 0, unmount_listed, NULL, err);
 	for (size_t i = 0; i < n; i++) {
 		cleanup_ctr struct pod_ctr *c = NULL;
 		struct pod_err *e2 = NULL;

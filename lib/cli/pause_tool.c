@@ -96,6 +96,24 @@ selected(const struct pod_ctr *c)
 	       pod_filter_match_labels(labels, pod_filters_get(&filters, "label"));
 }
 
+/* --all and --filter: one container at a time; a failure is reported and the walk goes on */
+static int
+each_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	cleanup_free char *id = xstrdup(c->id);
+	struct pod_ctx *ctx = data;
+	struct pod_err *e2 = NULL;
+
+	if (c->state != (pausing ? POD_CTR_RUNNING : POD_CTR_PAUSED) || !selected(c))
+		return 0;
+	if (do_one(ctx, c, id, &e2) < 0) {
+		pod_err_print(e2);
+		pod_err_free(&e2);
+		ctx->status = 125;
+	}
+	return 0;
+}
+
 int
 pod_cli_pause_setup(struct pod_ctx *ctx, bool pause, struct pod_err **err)
 {
@@ -122,23 +140,8 @@ pod_cli_pause_setup(struct pod_ctx *ctx, bool pause, struct pod_err **err)
 		id[strcspn(id, "\r\n")] = '\0';
 		ctx->args = pod_strv_push(ctx->args, xstrdup(id));
 	}
-	if (listing) {
-		struct pod_ctr **v = NULL;
-		size_t n = 0;
-		if (pod_ctr_list(engine, &v, &n, err) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			struct pod_err *e2 = NULL;
-			if (v[i]->state != (pausing ? POD_CTR_RUNNING : POD_CTR_PAUSED) || !selected(v[i]))
-				continue;
-			if (do_one(ctx, v[i], v[i]->id, &e2) < 0) {
-				pod_err_print(e2);
-				pod_err_free(&e2);
-				ctx->status = 125;
-			}
-		}
-		pod_ctr_list_free(v, n);
-	}
+	if (listing && pod_ctr_each(engine, 0, each_listed, ctx, err) < 0)
+		return -1;
 	return 0;
 }
 

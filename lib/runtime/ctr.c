@@ -438,6 +438,40 @@ pod_ctr_list_ids(struct pod_engine *e, char ***ret, struct pod_err **err)
 	return 0;
 }
 
+int
+pod_ctr_each(struct pod_engine *e, unsigned flags,
+	     int (*fn)(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err),
+	     void *data, struct pod_err **err)
+{
+	cleanup_strv char **ids = NULL;
+	size_t n;
+
+	if (pod_ctr_list_ids(e, &ids, err) < 0)
+		return -1;
+	n = pod_strv_len(ids);
+	for (size_t k = 0; k < n; k++) {
+		const char *id = ids[flags & POD_CTR_EACH_OLDEST_FIRST ? n - 1 - k : k];
+		cleanup_ctr struct pod_ctr *c = NULL;
+		struct pod_err *e2 = NULL;
+		int r;
+
+		if (pod_ctr_load(e, id, &c, &e2) < 0) {
+			if (e2->kind != POD_E_NOTFOUND) {
+				*err = e2;
+				return -1;
+			}
+			pod_err_free(&e2);
+			continue;
+		}
+		if (pod_ctr_sync(e, c, err) < 0)
+			return -1;
+		r = fn(e, c, data, err);
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
 static bool is_active(enum pod_ctr_state s);
 
 int

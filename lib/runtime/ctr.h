@@ -122,6 +122,20 @@ void pod_ctr_list_free(struct pod_ctr **v, size_t n);
  * (pod_ctr_load, pod_ctr_sync) instead of holding every row's data at once.
  */
 int pod_ctr_list_ids(struct pod_engine *e, char ***ret, struct pod_err **err);
+enum pod_ctr_each_flags {
+	POD_CTR_EACH_OLDEST_FIRST = 1 << 0,
+};
+/*
+ * Every container, synced, newest first (oldest first with the flag), for
+ * tools that act on all of them (stop --all, kill --all, ...): loaded one
+ * at a time, fn borrows c (freed when fn returns) and may change the store
+ * (no statement is open). A container removed meanwhile is skipped. A
+ * non-zero return from fn, or a failed load, stops the walk and is returned.
+ */
+int pod_ctr_each(struct pod_engine *e, unsigned flags,
+		 int (*fn)(struct pod_engine *e, struct pod_ctr *c, void *data,
+			   struct pod_err **err),
+		 void *data, struct pod_err **err);
 /*
  * Every container, synced, one at a time and in no particular order (the
  * caller sorts): fn gets each and owns it (frees it or keeps it), so a
