@@ -163,13 +163,42 @@ prune_match(const struct pod_filters *f, int64_t until, const struct pod_ctr *c)
 	return ok;
 }
 
+struct prune_walk {
+	struct pod_ctx *ctx;
+	const struct pod_filters *f;
+	int64_t until;
+	int status;
+};
+
+/* removes c when it is not running and matches; a failure is reported and the walk goes on */
+static int
+prune_one(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct prune_walk *w = data;
+	struct pod_err *e2 = NULL;
+
+	if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
+	    c->state == POD_CTR_STOPPING || !prune_match(w->f, w->until, c))
+		return 0;
+	if (pod_ctr_remove(e, c, false, 0, &e2) < 0) {
+		if (e2->kind != POD_E_NOTFOUND && e2->kind != POD_E_STATE) {
+			pod_err_print(e2);
+			w->status = 125;
+		}
+		pod_err_free(&e2);
+		return 0;
+	}
+	if (w->ctx->g.dispatched)
+		return pod_print_line(c->id, err);
+	cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "container", "Id", c->id);
+	return pod_json_print_line(stdout, r, err);
+}
+
 static int
 prune_run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
-	cleanup_strv char **ids = NULL;
 	int64_t until = 0;
-	int rc = 0;
 
 	if (prune_filters(&f, &until, err) < 0)
 		return -1;
@@ -184,42 +213,10 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 			return 0;
 	}
 	/* one container loaded at a time: 1000 held at once took 8 MiB */
-	if (pod_ctr_list_ids(engine, &ids, err) < 0)
-		return -1;
-	for (size_t i = 0; ids[i]; i++) {
-		cleanup_ctr struct pod_ctr *c = NULL;
-		struct pod_err *e2 = NULL;
-		if (pod_ctr_load(engine, ids[i], &c, &e2) < 0 || pod_ctr_sync(engine, c, &e2) < 0) {
-			if (e2->kind != POD_E_NOTFOUND) {
-				pod_err_print(e2);
-				rc = 125;
-			}
-			pod_err_free(&e2);
-			continue;
-		}
-		if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
-		    c->state == POD_CTR_STOPPING || !prune_match(&f, until, c))
-			continue;
-		if (pod_ctr_remove(engine, c, false, 0, &e2) < 0) {
-			if (e2->kind != POD_E_NOTFOUND && e2->kind != POD_E_STATE) {
-				pod_err_print(e2);
-				rc = 125;
-			}
-			pod_err_free(&e2);
-			continue;
-		}
-		if (ctx->g.dispatched) {
-			if (pod_print_line(c->id, err) < 0)
-				break;
-		} else {
-			cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "container", "Id",
-							   c->id);
-			if (pod_json_print_line(stdout, r, err) < 0)
-				break;
-		}
-	}
-	ctx->status = rc;
-	return *err ? -1 : 0;
+	struct prune_walk w = { ctx, &f, until, 0 };
+	int r = pod_ctr_each(engine, 0, prune_one, &w, err);
+	ctx->status = w.status;
+	return r < 0 ? -1 : 0;
 }
 
 static const struct pod_opt prune_options[] = {

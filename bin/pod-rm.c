@@ -79,6 +79,21 @@ rm_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 	return rm_ctr(ctx, c, target, err);
 }
 
+/* --all: a failure is reported and the walk goes on */
+static int
+rm_listed(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct pod_ctx *ctx = data;
+	struct pod_err *e2 = NULL;
+
+	if (rm_ctr(ctx, c, c->id, &e2) < 0) {
+		ctx->status = pod_tool_exit_code(ctx->tool, e2);
+		pod_err_print(e2);
+		pod_err_free(&e2);
+	}
+	return 0;
+}
+
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -89,29 +104,9 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
 		return -1;
-	if (opt.all) {
-		/* one container loaded at a time: 1000 held at once took 8 MiB */
-		cleanup_strv char **ids = NULL;
-		if (pod_ctr_list_ids(engine, &ids, err) < 0)
-			return -1;
-		for (size_t i = 0; ids[i]; i++) {
-			cleanup_ctr struct pod_ctr *c = NULL;
-			struct pod_err *e2 = NULL;
-			if (pod_ctr_load(engine, ids[i], &c, &e2) < 0) {
-				if (e2->kind == POD_E_NOTFOUND) {
-					pod_err_free(&e2); /* removed meanwhile (with its pod) */
-					continue;
-				}
-			} else if (pod_ctr_sync(engine, c, &e2) == 0) {
-				(void) rm_ctr(ctx, c, c->id, &e2);
-			}
-			if (e2) {
-				ctx->status = pod_tool_exit_code(ctx->tool, e2);
-				pod_err_print(e2);
-				pod_err_free(&e2);
-			}
-		}
-	}
+	/* one container loaded at a time: 1000 held at once took 8 MiB */
+	if (opt.all && pod_ctr_each(engine, 0, rm_listed, ctx, err) < 0)
+		return -1;
 	return 0;
 }
 
