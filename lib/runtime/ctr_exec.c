@@ -748,10 +748,16 @@ read_report(int fd, struct pod_err **err)
 
 /*
  * -d: a supervisor (double fork, new session, stdio on /dev/null) starts
- * the process, reports, then waits for it to record its exit code.
+ * the process, reports, then waits for it to record its exit code and
+ * write "exec_died". It is the one process that can see that code: the
+ * process is its child (built-in runtime) or re-parented to it (runc and
+ * crun's `exec --detach`, with the supervisor a child subreaper); the
+ * caller has long returned. The event uses the container as it was at the
+ * start (a forked process must not use the store's connection).
  */
 static int
-run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod_err **err)
+run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, const char *path,
+	     json_t *rec, int lock, struct pod_err **err)
 {
 	int rep[2];
 	pid_t child;
@@ -792,6 +798,7 @@ run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod
 		if (xwait(x->pid, &w, &code, &e) < 0)
 			(void) reap(x->pid, &code);
 		session_ended(path, rec, code);
+		pod_ctr_event(eng, c, "exec_died", code);
 		_exit(0);
 	}
 	close(rep[1]);
@@ -903,7 +910,7 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 
 	pod_ctr_event(e, c, "exec", 0);
 	if (o->detach) {
-		r = run_detached(&x, path, rec, lock, err);
+		r = run_detached(e, c, &x, path, rec, lock, err);
 		if (r < 0) {
 			(void) unlink(path);
 			return -1;

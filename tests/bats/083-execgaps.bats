@@ -1,0 +1,62 @@
+#!/usr/bin/env bats
+# 083-execgaps: what Podman 4.3 does around detached exec sessions
+# (exec_died of -d, -dt without a reader), rmi of a mounted image, the
+# password prompt of push/login --creds USER, and restart's events.
+
+load helpers
+load ctr-helpers
+
+setup() {
+    basic_setup
+    add_busybox_image
+}
+
+teardown() {
+    "$PODUTILS_BIN/pod-rm" -af -t 0 >/dev/null 2>&1 || true
+    basic_teardown
+}
+
+# wait_for_event CTR STATUS: waits (5 s at most) until CTR has a STATUS event
+wait_for_event() {
+    local i
+    for i in $(seq 50); do
+        run_pod events --stream=false --filter container="$1" --filter event="$2" --format '{{.Status}}'
+        [[ -n "$output" ]] && return 0
+        sleep 0.1
+    done
+    echo "# no $2 event for $1"
+    return 1
+}
+
+@test "exec -d: the session's end writes exec_died with its exit code (pod-oci and runc)" {
+    local rt
+    for rt in pod-oci runc; do
+        if [[ $rt == runc ]] && ! command -v runc >/dev/null; then continue; fi
+        run_pod --runtime "$rt" run -d --name "xd-$rt" busybox sleep 1000
+        run_pod exec -d "xd-$rt" sh -c 'sleep 0.5; exit 7'
+        local sid=$output
+        run_pod events --stream=false --filter container="xd-$rt" --format '{{.Status}}'
+        is "$(echo $output)" "create init start exec" "$rt: exec at once, no exec_died yet"
+        wait_for_event "xd-$rt" exec_died
+        run_pod events --stream=false --filter container="xd-$rt" \
+            --format '{{.Status}}:{{.ContainerExitCode}}'
+        is "$(echo $output)" "create:0 init:0 start:0 exec:0 exec_died:7" "$rt: Podman's sequence"
+        run jq -r '"\(.Running) \(.ExitCode)"' "$POD_RUNROOT/containers/"*"/exec/$sid.json"
+        is "$output" "false 7" "$rt: the session file has the code too"
+
+        # a session the container's stop kills ends with 137
+        run_pod exec -d "xd-$rt" sleep 500
+        run_pod stop -t 0 "xd-$rt"
+        run_pod events --stream=false --filter container="xd-$rt" --filter event=exec_died \
+            --format '{{.ContainerExitCode}}'
+        local i
+        for i in $(seq 50); do
+            [[ $(echo $output) == "7 137" ]] && break
+            sleep 0.1
+            run_pod events --stream=false --filter container="xd-$rt" --filter event=exec_died \
+                --format '{{.ContainerExitCode}}'
+        done
+        is "$(echo $output)" "7 137" "$rt: killed with its container"
+        run_pod rm -f -t 0 "xd-$rt"
+    done
+}
