@@ -753,11 +753,14 @@ read_report(int fd, struct pod_err **err)
  * process is its child (built-in runtime) or re-parented to it (runc and
  * crun's `exec --detach`, with the supervisor a child subreaper); the
  * caller has long returned. The event uses the container as it was at the
- * start (a forked process must not use the store's connection).
+ * start (a forked process must not use the store's connection). With -t
+ * it holds the pty's master and reads and discards the output (Podman's
+ * conmon runs these sessions with log driver "none"), so the process
+ * never blocks, gets EIO or a hangup for want of a reader.
  */
 static int
-run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, const char *path,
-	     json_t *rec, int lock, struct pod_err **err)
+run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, bool keep_stdin,
+	     const char *path, json_t *rec, int lock, struct pod_err **err)
 {
 	int rep[2];
 	pid_t child;
@@ -774,7 +777,7 @@ run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, co
 	if (child == 0) {
 		struct pod_err *e = NULL;
 		struct xwait w = { .master = -1, .err_fd = -1 };
-		int null, code = -1;
+		int null, code = -1, in[2] = { -1, -1 };
 
 		close(rep[0]);
 		close(lock); /* a supervisor must not keep the container locked */
@@ -785,6 +788,12 @@ run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, co
 			(void) dup2(null, fd);
 		if (null > 2)
 			close(null);
+		/* -i: stdin stays open, never written (no one can attach to it), as
+		 * Podman's conmon holds it; the process reads no end of input */
+		if (keep_stdin && pipe2(in, O_CLOEXEC) == 0) {
+			(void) dup2(in[0], STDIN_FILENO);
+			close(in[0]);
+		}
 		if (xrun_start(x, &e) < 0) {
 			report_err(rep[1], e);
 			_exit(1);
@@ -910,7 +919,7 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 
 	pod_ctr_event(e, c, "exec", 0);
 	if (o->detach) {
-		r = run_detached(e, c, &x, path, rec, lock, err);
+		r = run_detached(e, c, &x, o->interactive && !o->tty, path, rec, lock, err);
 		if (r < 0) {
 			(void) unlink(path);
 			return -1;

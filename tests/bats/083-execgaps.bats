@@ -60,3 +60,34 @@ wait_for_event() {
         run_pod rm -f -t 0 "xd-$rt"
     done
 }
+
+@test "exec -dt: the pty's output is read and dropped, the process never loses its terminal" {
+    local rt
+    for rt in pod-oci runc; do
+        if [[ $rt == runc ]] && ! command -v runc >/dev/null; then continue; fi
+        run_pod --runtime "$rt" run -d --name "xt-$rt" busybox sleep 1000
+        # 1.3 MB is far more than a pty buffers: without a reader seq blocks
+        # for ever, with a closed master it gets EIO or SIGHUP (code 1 or 129)
+        run_pod exec -dt "xt-$rt" sh -c 'seq 1 200000 && sleep 0.3 && tty > /tmp/tty && exit 4'
+        wait_for_event "xt-$rt" exec_died
+        run_pod events --stream=false --filter container="xt-$rt" --filter event=exec_died \
+            --format '{{.ContainerExitCode}}'
+        is "$output" "4" "$rt: the process wrote everything and ended as it chose"
+        run_pod exec "xt-$rt" cat /tmp/tty
+        assert "$output" =~ "^/dev/pts/[0-9]+$" "$rt: on a terminal"
+        run_pod logs "xt-$rt"
+        is "$output" "" "$rt: the session's output is in no log (Podman drops it)"
+
+        # -di: stdin stays open without data, as Podman's conmon holds it
+        run_pod exec -di "xt-$rt" sh -c 'read x; echo "read $?" > /tmp/read'
+        run_pod exec -d "xt-$rt" sh -c 'read x; echo "read $?" > /tmp/read-null'
+        sleep 0.5
+        run_pod exec "xt-$rt" cat /tmp/read-null
+        is "$output" "read 1" "$rt: -d without -i reads the end of input at once"
+        run_pod 1 exec "xt-$rt" cat /tmp/read
+        run_pod exec "xt-$rt" ps -o args
+        assert "$output" =~ "sh -c read x; echo \"read \\$\\?\" > /tmp/read
+" "$rt: -di still waits for input"
+        run_pod rm -f -t 0 "xt-$rt"
+    done
+}
