@@ -91,3 +91,40 @@ wait_for_event() {
         run_pod rm -f -t 0 "xt-$rt"
     done
 }
+
+@test "rmi and image prune -a of a mounted image unmount it first, as Podman's do" {
+    run_pod image mount busybox
+    local mnt=$output
+    run_pod image mount busybox
+    is "$output" "$mnt" "counted twice"
+    run_pod rmi busybox
+    is "$output" "Untagged: docker.io/library/busybox:latest
+Deleted: $BUSYBOX_ID" "Podman 4.3 removes it without a word"
+    run awk -v m="$mnt" '$5 == m' /proc/self/mountinfo
+    is "$output" "" "the overlay is unmounted"
+    run_pod image mount
+    is "$output" "" "no mount listed"
+    run_pod events --stream=false --filter type=image --filter event=mount \
+        --filter event=untag --filter event=remove --format '{{.Status}} {{.ID}}'
+    is "$(echo $output)" "mount $BUSYBOX_ID mount $BUSYBOX_ID untag $BUSYBOX_ID remove $BUSYBOX_ID" \
+        "Podman's events: a mount each, no unmount"
+
+    add_busybox_image
+    run_pod image mount busybox
+    mnt=$output
+    run_pod image prune -af
+    is "$output" "$BUSYBOX_ID" "prune -a removes the mounted image"
+    run awk -v m="$mnt" '$5 == m' /proc/self/mountinfo
+    is "$output" "" "and its mount"
+    run_pod 125 image mount busybox
+    assert "$output" =~ "busybox" "nothing left to mount"
+
+    # mount and unmount events, as Podman
+    add_busybox_image
+    run_pod image mount busybox
+    run_pod image unmount busybox
+    is "$output" "$BUSYBOX_ID" "unmount prints the ID"
+    run_pod events --stream=false --filter type=image --since 3s --format '{{.Status}} {{.Name}}'
+    assert "$output" =~ "mount 
+unmount $" "mount and unmount events carry no name"
+}
