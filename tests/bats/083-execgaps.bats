@@ -6,6 +6,25 @@
 load helpers
 load ctr-helpers
 
+REG_SH=$BATS_TEST_DIRNAME/fixtures/registry.sh
+PTY_RUN=$BATS_TEST_DIRNAME/fixtures/pty-run.py
+
+setup_file() {
+    if command -v docker-registry >/dev/null; then
+        # shellcheck source=fixtures/registry.sh
+        source "$REG_SH"
+        registry_start "$BATS_FILE_TMPDIR/auth" htpasswd >&2
+    fi
+}
+
+teardown_file() {
+    if [[ -d "$BATS_FILE_TMPDIR/auth" ]]; then
+        source "$REG_SH"
+        registry_stop "$BATS_FILE_TMPDIR/auth" >&2
+    fi
+    true
+}
+
 setup() {
     basic_setup
     add_busybox_image
@@ -127,4 +146,46 @@ Deleted: $BUSYBOX_ID" "Podman 4.3 removes it without a word"
     run_pod events --stream=false --filter type=image --since 3s --format '{{.Status}} {{.Name}}'
     assert "$output" =~ "mount 
 unmount $" "mount and unmount events carry no name"
+}
+
+@test "push --creds USER and login -u USER ask for the password the way pull does, as Podman" {
+    command -v docker-registry >/dev/null || skip "docker-registry is not installed"
+    local r pass
+    r=127.0.0.1:$(cat "$BATS_FILE_TMPDIR/auth/port")
+    pass=$(cut -d: -f2- "$BATS_FILE_TMPDIR/auth/creds")
+
+    # no terminal: Podman's words, for push as for pull
+    run_pod 125 push -q --tls-verify=false --creds podutils busybox "$r/cr/bb:1" </dev/null
+    is "$output" "Password: Error: could not read password from terminal: inappropriate ioctl for device" "push"
+    run_pod 125 push -q --tls-verify=false --creds podutils: busybox "$r/cr/bb:1" </dev/null
+    is "$output" "Password: Error: could not read password from terminal: inappropriate ioctl for device" "USER: asks too"
+    run_pod 125 login --tls-verify=false -u podutils "$r" </dev/null
+    is "$output" "Password: Error: getting username and password: reading password: inappropriate ioctl for device" "login"
+
+    # at a terminal: not echoed, and it is the password used
+    run "$PTY_RUN" --timeout 30 expect:"Password: " send:"$pass\r" -- \
+        "$PODMAN" push -q --tls-verify=false --creds podutils busybox "$r/cr/bb:1"
+    is "$status" 0 "pushed with the typed password: $output"
+    assert "$output" !~ "$pass" "the password is not echoed"
+    run "$PTY_RUN" --timeout 30 expect:"Password: " send:"wrong\r" -- \
+        "$PODMAN" push -q --tls-verify=false --creds podutils busybox "$r/cr/bb:2"
+    is "$status" 125 "a wrong password fails: $output"
+    assert "$output" =~ "unauthorized" "the registry's answer"
+    run skopeo inspect --tls-verify=false --creds "podutils:$pass" "docker://$r/cr/bb:1"
+    is "$status" 0 "the image is in the registry"
+    run skopeo inspect --tls-verify=false --creds "podutils:$pass" "docker://$r/cr/bb:2"
+    assert "$status" -ne 0 "the wrong password pushed nothing"
+
+    # :PASSWORD reads the user name from stdin (Podman's "Username: ")
+    run_pod push -q --tls-verify=false --creds ":$pass" busybox "$r/cr/bb:3" <<<"podutils"
+    is "$output" "Username: " "the user name's prompt"
+
+    # login -u USER at a terminal, then an empty --creds is no --creds: the auth file's
+    run "$PTY_RUN" --timeout 30 expect:"Password: " send:"$pass\r" -- \
+        "$PODMAN" login --tls-verify=false -u podutils "$r"
+    is "$status" 0 "login with the typed password: $output"
+    assert "$output" =~ "Login Succeeded!" "login's answer"
+    run_pod pull -q --tls-verify=false --creds "" "$r/cr/bb:3"
+    is "$output" "$BUSYBOX_ID" "pull --creds '' uses the stored login, as Podman"
+    run_pod push -q --tls-verify=false --creds "" busybox "$r/cr/bb:4"
 }
