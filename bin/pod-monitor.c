@@ -10,7 +10,7 @@ static struct {
 	char *exit_command;
 	char **runtime_args, **exit_command_args;
 	int64_t log_size_max, exit_delay, sync_fd;
-	char *health_command;
+	char *health_command, *runner;
 	char **health_command_args;
 	int64_t health_interval_ms;
 	bool terminal, stdin_open, leave_stdin_open, start;
@@ -51,6 +51,9 @@ static const struct pod_opt options[] = {
 		     "Argument for the exit command (repeatable)"),
 	POD_OPT_INT(0, "exit-delay", "SECONDS", &opt.exit_delay,
 		    "Wait SECONDS before running the exit command"),
+	POD_OPT_STRING(0, "runner", "PID:START", &opt.runner,
+		       "Skip the exit command while process PID, started at START (field 22 of "
+		       "/proc/PID/stat), runs: it cleans up after the container itself"),
 	POD_OPT_INT(0, "sync-fd", "FD", &opt.sync_fd,
 		    "Report {\"pid\": N} or an error as JSON on FD once the container runs"),
 	POD_OPT_INT(0, "health-interval-ms", "MS", &opt.health_interval_ms,
@@ -99,6 +102,19 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 				   "container");
 	if (opt.sync_fd < -1 || opt.sync_fd > 65535)
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid sync fd %" PRId64, opt.sync_fd);
+	if (opt.runner) {
+		char *colon = strchr(opt.runner, ':');
+		int64_t start = 0;
+		if (!colon || (*colon = '\0', !pod_parse_int64(opt.runner, &o.runner_pid)) ||
+		    o.runner_pid <= 0 || o.runner_pid > INT32_MAX ||
+		    !pod_parse_int64(colon + 1, &start) || start < 0) {
+			if (colon)
+				*colon = ':';
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid --runner \"%s\": expected PID:START", opt.runner);
+		}
+		o.runner_start = (uint64_t) start;
+	}
 	if (opt.log_driver && pod_monitor_log_driver_parse(opt.log_driver, &o.log_driver, err) < 0)
 		return -1;
 	return pod_monitor_run(&o, (int) opt.sync_fd, err);

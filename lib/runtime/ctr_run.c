@@ -495,6 +495,14 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.container_pidfile = ctr_pid;
 	mo.exit_command = cleanup_tool;
 	mo.exit_command_args = exit_args;
+	{
+		json_t *rp = json_object_get(c->data, "RunnerPid");
+		json_t *rs = json_object_get(c->data, "RunnerStartTime");
+		if (json_is_integer(rp) && json_is_integer(rs)) {
+			mo.runner_pid = json_integer_value(rp);
+			mo.runner_start = (uint64_t) json_integer_value(rs);
+		}
+	}
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
 	{

@@ -1,5 +1,6 @@
 /* monitor.c - pod-monitor: create and start through the runtime, copy I/O, record the exit */
 #include "runtime/monitor_priv.h"
+#include "runtime/oci-internal.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -520,6 +521,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	int c_in = m->devnull, c_out = m->devnull, c_err = -1, cap = -1;
 	char **argv;
 	int code;
+	bool one_step;
 
 	if ((o->terminal || !o->container_pidfile) && make_tmpdir(m, err) < 0)
 		return -1;
@@ -548,7 +550,22 @@ create_and_start(struct mon *m, struct pod_err **err)
 			c_in = in_p[0];
 	}
 
-	argv = runtime_argv(o, "create");
+	/*
+	 * Our own runtime gets one `run --detach` (create and start): nothing
+	 * happens between the two here, and it saves starting the runtime a
+	 * second time. A container that ends at once is reaped meanwhile (see
+	 * the orphans). Others get create and start, so that their errors read
+	 * as they do under Podman ("runc create failed: ...").
+	 * The OOM count before it starts: its cgroup is new (none is 0).
+	 */
+	{
+		const char *slash = strrchr(o->runtime, '/');
+		one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
+	}
+	m->oom_base = oom_count(o->cgroup_path);
+	argv = runtime_argv(o, one_step ? "run" : "create");
+	if (one_step)
+		argv = pod_strv_push(argv, xstrdup("--detach"));
 	argv = pod_strv_push(argv, xstrdup("--bundle"));
 	argv = pod_strv_push(argv, xstrdup(o->bundle));
 	argv = pod_strv_push(argv, xstrdup("--pid-file"));
@@ -558,7 +575,15 @@ create_and_start(struct mon *m, struct pod_err **err)
 		argv = pod_strv_push(argv, xstrdup(m->console_path));
 	}
 	argv = pod_strv_push(argv, xstrdup(o->cid));
-	code = run_runtime(m, argv, c_in, c_out, c_err, cap, err);
+	/*
+	 * The runtime's stderr is the container's: what is on it before the
+	 * container runs is the runtime's error. With `run` the container may
+	 * be writing already, so its output stays in the pipe for the log, and
+	 * is read as the error only when the runtime failed (it never ran).
+	 */
+	code = run_runtime(m, argv, c_in, c_out, c_err, one_step ? -1 : cap, err);
+	if (one_step && code > 0 && cap >= 0)
+		capture(m, cap);
 	/* the container holds its ends now */
 	close_fd(&in_p[0]);
 	close_fd(&out_p[1]);
@@ -566,7 +591,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	if (code < 0)
 		goto fail_sync;
 	if (code != 0) {
-		runtime_failed(m, "create", code, err);
+		runtime_failed(m, one_step ? "run" : "create", code, err);
 		goto fail_delete;
 	}
 	if (m->rt_err.len > 0)
@@ -592,16 +617,18 @@ create_and_start(struct mon *m, struct pod_err **err)
 			m->finished_ns = pod_now_ns();
 		}
 	}
-	m->oom_base = oom_count(o->cgroup_path);
-
-	argv = runtime_argv(o, "start");
-	argv = pod_strv_push(argv, xstrdup(o->cid));
-	code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);
-	if (code < 0)
-		goto fail_sync_delete;
-	if (code != 0) {
-		runtime_failed(m, "start", code, err);
-		goto fail_delete;
+	if (m->oom_base < 0 && oom_count(o->cgroup_path) >= 0)
+		m->oom_base = 0;
+	if (!one_step) {
+		argv = runtime_argv(o, "start");
+		argv = pod_strv_push(argv, xstrdup(o->cid));
+		code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);
+		if (code < 0)
+			goto fail_sync_delete;
+		if (code != 0) {
+			runtime_failed(m, "start", code, err);
+			goto fail_delete;
+		}
 	}
 	remove_tmpdir(m);
 	return 0;
@@ -899,6 +926,11 @@ run_exit_command(struct mon *m)
 
 	if (!o->exit_command)
 		return;
+	if (o->runner_pid > 0 && pod_rt_pid_alive((pid_t) o->runner_pid, o->runner_start)) {
+		/* if it dies before its cleanup, the next command to look does it */
+		pod_debug("the runner %" PRId64 " cleans up: no exit command", o->runner_pid);
+		return;
+	}
 	if (o->exit_delay > 0) {
 		struct timespec ts = { .tv_sec = (time_t) o->exit_delay };
 		while (nanosleep(&ts, &ts) < 0 && errno == EINTR)

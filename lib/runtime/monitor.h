@@ -80,6 +80,10 @@ struct pod_monitor_opts {
 	const char *exit_command;
 	char *const *exit_command_args;
 	int64_t exit_delay;		/* seconds before the exit command */
+	/* the exit command is skipped while this process (pid, /proc start time)
+	 * lives: `run --rm` cleans up and removes the container itself */
+	int64_t runner_pid;
+	uint64_t runner_start;
 	const char *log_level;		/* the monitor's --log-level; NULL: default */
 	const char *monitor_log;	/* spawn: file for the monitor's stderr; NULL: /dev/null
 					 * (passthrough keeps the caller's stdio) */

@@ -112,6 +112,9 @@ pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int sync_fd
 		v = push_opt(v, "exit-command-arg", o->exit_command_args[i]);
 	if (o->exit_delay > 0)
 		v = pod_strv_push(v, xasprintf("--exit-delay=%" PRId64, o->exit_delay));
+	if (o->runner_pid > 0)
+		v = pod_strv_push(v, xasprintf("--runner=%" PRId64 ":%" PRIu64, o->runner_pid,
+					       o->runner_start));
 	v = push_opt(v, "log-level", o->log_level);
 	if (o->health_interval_ms > 0 && o->health_command) {
 		v = pod_strv_push(v, xasprintf("--health-interval-ms=%" PRId64,

@@ -888,6 +888,7 @@ complete -c pod-monitor -l container-pidfile -r -d 'Pid file for the runtime (th
 complete -c pod-monitor -l exit-command -r -d 'Run PATH after the container has exited and been deleted'
 complete -c pod-monitor -l exit-command-arg -r -d 'Argument for the exit command (repeatable)'
 complete -c pod-monitor -l exit-delay -r -d 'Wait SECONDS before running the exit command'
+complete -c pod-monitor -l runner -r -d 'Skip the exit command while process PID, started at START (field 22 of /proc/PID/stat), runs: it cleans up after the container itself'
 complete -c pod-monitor -l sync-fd -r -d 'Report {"pid": N} or an error as JSON on FD once the container runs'
 complete -c pod-monitor -l health-interval-ms -r -d 'Run the health command every MS milliseconds while the container runs'
 complete -c pod-monitor -l health-command -r -d 'The healthcheck command (pod-healthcheck)'
