@@ -189,3 +189,46 @@ unmount $" "mount and unmount events carry no name"
     is "$output" "$BUSYBOX_ID" "pull --creds '' uses the stored login, as Podman"
     run_pod push -q --tls-verify=false --creds "" busybox "$r/cr/bb:4"
 }
+
+@test "restart: Podman's events (no cleanup between died and init); a pod member's restart leaves the infra alone" {
+    run_pod run -d --name rsrun busybox sleep 1000
+    run_pod restart -t 0 rsrun
+    run_pod events --stream=false --filter container=rsrun --format '{{.Status}}:{{.ContainerExitCode}}'
+    is "$(echo $output)" "create:0 init:0 start:0 restart:0 died:137 init:0 start:0" "a running container"
+    run_pod inspect rsrun --format '{{.State.Status}}'
+    is "$output" "running" "it runs again"
+
+    run_pod run -d --name rsexit busybox sh -c 'exit 3'
+    run_pod wait rsexit
+    wait_for_event rsexit cleanup
+    run_pod restart rsexit
+    run_pod wait rsexit
+    wait_for_event rsexit init
+    local i
+    for i in $(seq 50); do
+        run_pod events --stream=false --filter container=rsexit --format '{{.Status}}:{{.ContainerExitCode}}'
+        [[ "$(echo $output)" == *"died:3 cleanup:0 restart"*"died:3 cleanup:0" ]] && break
+        sleep 0.1
+    done
+    is "$(echo $output)" "create:0 init:0 start:0 died:3 cleanup:0 restart:0 init:0 start:0 died:3 cleanup:0" \
+        "an exited container: restart, init, start"
+
+    run_pod create --name rscreated busybox sleep 1000
+    run_pod restart rscreated
+    run_pod events --stream=false --filter container=rscreated --format '{{.Status}}'
+    is "$(echo $output)" "create restart init start" "a created one"
+
+    # restarting a pod's only member is no exit for --exit-policy stop
+    run_pod pod create --name rspod --exit-policy stop
+    run_pod run -d --pod rspod --name rsmember busybox sleep 1000
+    run_pod pod inspect rspod --format '{{.InfraContainerID}}'
+    local infra=$output
+    run_pod inspect "$infra" --format '{{.State.StartedAt}}'
+    local started=$output
+    run_pod restart -t 0 rsmember
+    run_pod inspect "$infra" --format '{{.State.Status}} {{.State.StartedAt}}'
+    is "$output" "running $started" "the infra was not stopped and started again"
+    run_pod events --stream=false --filter container="$infra" --format '{{.Status}}'
+    is "$(echo $output)" "create init start" "no event of the infra"
+    run_pod pod rm -f -t 0 rspod
+}
