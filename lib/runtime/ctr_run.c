@@ -782,7 +782,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	cleanup_free char *cgpath = NULL;
 	const char *cgp = pod_ctr_str(c, "CgroupsPath");
 	struct pod_err *e2 = NULL;
-	bool transition = false;
+	bool transition = false, rt_left = false;
 
 	if (is_active(c->state)) {
 		struct pod_monitor_exit x = { 0 };
@@ -803,6 +803,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		}
 		c->has_exit_code = true;
 		if (got) {
+			rt_left = x.runtime_left;
 			c->exit_code = x.exit_code;
 			c->finished_ns = x.finished_ns;
 			json_object_set_new(c->data, "OOMKilled", json_boolean(x.oom_killed));
@@ -817,7 +818,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		transition = true;
 		pod_ctr_event(e, c, "died", c->exit_code);
 	}
-	if (!pod_ctr_monitor_alive(c))
+	if (rt_left || !pod_ctr_monitor_alive(c))
 		runtime_delete(e, c);
 	if (pod_ctr_net_teardown(e, c, &e2) < 0) {
 		pod_warn("tearing down the network of %s: %s", c->id, e2->msg);

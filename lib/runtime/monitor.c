@@ -26,6 +26,7 @@
 
 struct mon {
 	const struct pod_monitor_opts *o;
+	bool one_step;		/* our own runtime: `run --detach`, and the runner may delete */
 	int sigfd;
 	int sync_fd;
 	int devnull;
@@ -523,6 +524,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	int code;
 	bool one_step;
 
+	m->one_step = false;
 	if ((o->terminal || !o->container_pidfile) && make_tmpdir(m, err) < 0)
 		return -1;
 	m->pidfile = o->container_pidfile ? xstrdup(o->container_pidfile) :
@@ -561,6 +563,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	{
 		const char *slash = strrchr(o->runtime, '/');
 		one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
+		m->one_step = one_step;
 	}
 	m->oom_base = oom_count(o->cgroup_path);
 	argv = runtime_argv(o, one_step ? "run" : "create");
@@ -890,7 +893,7 @@ supervise(struct mon *m, struct pod_err **err)
 }
 
 static void
-write_exit_files(struct mon *m, int code, bool oom)
+write_exit_files(struct mon *m, int code, bool oom, bool runtime_left)
 {
 	const struct pod_monitor_opts *o = m->o;
 	struct pod_err *e = NULL;
@@ -898,8 +901,9 @@ write_exit_files(struct mon *m, int code, bool oom)
 	if (o->persist_dir) {
 		cleanup_free char *path = xasprintf("%s/exit.json", o->persist_dir);
 		cleanup_free char *s = xasprintf("{\"exit_code\":%d,\"finished_ns\":%" PRId64
-						 ",\"oom_killed\":%s}\n", code, m->finished_ns,
-						 oom ? "true" : "false");
+						 ",\"oom_killed\":%s%s}\n", code, m->finished_ns,
+						 oom ? "true" : "false",
+						 runtime_left ? ",\"runtime_left\":true" : "");
 		if (write_atomic_str(path, s, &e) < 0) {
 			pod_warn("writing the exit file: %s", e->msg);
 			pod_err_free(&e);
@@ -916,6 +920,12 @@ write_exit_files(struct mon *m, int code, bool oom)
 	}
 }
 
+static bool
+runner_alive(const struct pod_monitor_opts *o)
+{
+	return o->runner_pid > 0 && pod_rt_pid_alive((pid_t) o->runner_pid, o->runner_start);
+}
+
 static void
 run_exit_command(struct mon *m)
 {
@@ -926,7 +936,7 @@ run_exit_command(struct mon *m)
 
 	if (!o->exit_command)
 		return;
-	if (o->runner_pid > 0 && pod_rt_pid_alive((pid_t) o->runner_pid, o->runner_start)) {
+	if (runner_alive(o)) {
 		/* if it dies before its cleanup, the next command to look does it */
 		pod_debug("the runner %" PRId64 " cleans up: no exit command", o->runner_pid);
 		return;
@@ -979,7 +989,7 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 		.ctr_pid = -1, .cmd_pid = -1, .oom_base = -1, .rt_err = POD_STRBUF_INIT,
 	};
 	int r = -1, code;
-	bool oom = false;
+	bool oom = false, rt_left;
 
 	cloexec_inherited(sync_fd);
 	if (sync_fd >= 0 && fcntl(sync_fd, F_SETFD, FD_CLOEXEC) < 0) {
@@ -1030,8 +1040,16 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 	close_fd(&m.out_fd);
 	close_fd(&m.err_fd);
 	close_fd(&m.in_fd);
-	delete_container(&m);
-	write_exit_files(&m, code, oom);
+	/*
+	 * The `run --rm` waiting for the exit deletes the container from our
+	 * own runtime in-process, which is quicker than starting it again here
+	 * and lets it go on at once. Any other command that finds it so (the
+	 * runner died) deletes it as well.
+	 */
+	rt_left = m.one_step && runner_alive(o);
+	if (!rt_left)
+		delete_container(&m);
+	write_exit_files(&m, code, oom, rt_left);
 	pod_monitor_attach_close(&m.at);
 	pod_monitor_log_close(&m.log);
 	run_exit_command(&m);

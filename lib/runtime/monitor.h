@@ -98,6 +98,7 @@ struct pod_monitor_exit {
 	int exit_code;		/* 128+signal when killed */
 	int64_t finished_ns;	/* CLOCK_REALTIME */
 	bool oom_killed;
+	bool runtime_left;	/* the monitor left the runtime's delete to the runner */
 };
 
 /* "k8s-file", "none", "passthrough"; POD_E_INVALID for anything else */

@@ -526,18 +526,20 @@ pod_monitor_read_exit(const char *persist_dir, struct pod_monitor_exit *ret,
 	cleanup_json json_t *j = NULL;
 	json_error_t jerr;
 	json_int_t code = 0, finished = 0;
-	int oom = 0;
+	int oom = 0, left = 0;
 
 	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return pod_err_set(err, POD_E_NOTFOUND, ENOENT, "no exit file %s", path);
 	if (pod_read_file(path, &data, NULL, 4096, err) < 0)
 		return -1;
 	j = json_loads(data, JSON_REJECT_DUPLICATES, &jerr);
-	if (!j || json_unpack_ex(j, &jerr, 0, "{s:I, s:I, s:b}", "exit_code", &code,
-				 "finished_ns", &finished, "oom_killed", &oom) < 0)
+	if (!j || json_unpack_ex(j, &jerr, 0, "{s:I, s:I, s:b, s?b}", "exit_code", &code,
+				 "finished_ns", &finished, "oom_killed", &oom, "runtime_left",
+				 &left) < 0)
 		return pod_err_set(err, POD_E_GENERIC, 0, "%s: %s", path, jerr.text);
 	ret->exit_code = (int) code;
 	ret->finished_ns = finished;
 	ret->oom_killed = oom;
+	ret->runtime_left = left;
 	return 0;
 }
