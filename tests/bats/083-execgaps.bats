@@ -35,15 +35,15 @@ teardown() {
     basic_teardown
 }
 
-# wait_for_event CTR STATUS: waits (5 s at most) until CTR has a STATUS event
+# wait_for_event CTR STATUS [N]: waits (5 s at most) until CTR has N (1) STATUS events
 wait_for_event() {
     local i
     for i in $(seq 50); do
         run_pod events --stream=false --filter container="$1" --filter event="$2" --format '{{.Status}}'
-        [[ -n "$output" ]] && return 0
+        [[ -n "$output" && $(wc -l <<<"$output") -ge ${3:-1} ]] && return 0
         sleep 0.1
     done
-    echo "# no $2 event for $1"
+    echo "# no ${3:-1} $2 event(s) for $1"
     return 1
 }
 
@@ -108,6 +108,37 @@ wait_for_event() {
         assert "$output" =~ "sh -c read x; echo \"read \\$\\?\" > /tmp/read
 " "$rt: -di still waits for input"
         run_pod rm -f -t 0 "xt-$rt"
+    done
+}
+
+@test "exec -it: a session left with the detach keys still ends with exec_died and its code" {
+    local rt
+    for rt in pod-oci runc; do
+        if [[ $rt == runc ]] && ! command -v runc >/dev/null; then continue; fi
+        run_pod --runtime "$rt" run -d --name "xk-$rt" busybox sleep 1000
+        local t0=$SECONDS
+        run "$PTY_RUN" --timeout 20 expect:ready sleep:0.3 send:"\x10\x11" -- \
+            "$PODMAN" exec -it "xk-$rt" sh -c 'echo ready; sleep 1.5; exit 9'
+        is "$status" 0 "$rt: detached: $output"
+        assert "$(( SECONDS - t0 ))" -lt 2 "$rt: at once, not when the process ends"
+        run_pod exec "xk-$rt" ps -o args
+        assert "$output" =~ "sh -c echo ready; sleep 1.5; exit 9" "$rt: the session runs on"
+        wait_for_event "xk-$rt" exec_died 2
+        run_pod events --stream=false --filter container="xk-$rt" --filter event=exec_died \
+            --format '{{.ContainerExitCode}}'
+        is "$(echo $output)" "0 9" "$rt: the ps, then the detached session's own code"
+        run cat "$POD_RUNROOT/containers/"*"/exec/"*.json
+        is "$(jq -r '"\(.Detached) \(.Running) \(.ExitCode)"' <<<"$output")" "true false 9" \
+            "$rt: its session file"
+
+        # not detached: the code, the event, no session left
+        run "$PTY_RUN" --timeout 20 -- "$PODMAN" exec -it "xk-$rt" sh -c 'exit 6'
+        is "$status" 6 "$rt: the exit code through the keeper"
+        run_pod 127 exec -it "xk-$rt" nosuchcmd
+        assert "$output" =~ "executable file not found" "$rt: a failed start is the runtime's error"
+        run_pod inspect "xk-$rt" --format '{{len .ExecIDs}}'
+        is "$output" "1" "$rt: only the detached session is listed"
+        run_pod rm -f -t 0 "xk-$rt"
     done
 }
 
