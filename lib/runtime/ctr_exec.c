@@ -917,7 +917,8 @@ run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, stru
 		goto out;
 	}
 	/* signals sent to us go to the keeper, which passes them on; the
-	 * terminal's SIGWINCH reaches it (our process group) by itself */
+	 * terminal's own (SIGWINCH, SIGINT when not raw) reach it by themselves,
+	 * as it is in our process group */
 	sigemptyset(&mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&mask, forwarded[i]);
@@ -936,7 +937,7 @@ run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, stru
 			struct signalfd_siginfo si;
 
 			while (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si))
-				if (si.ssi_signo != SIGWINCH)
+				if (si.ssi_code != SI_KERNEL)
 					(void) kill(k, (int) si.ssi_signo);
 		}
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
