@@ -134,6 +134,9 @@ wait_for_event() {
         # not detached: the code, the event, no session left
         run "$PTY_RUN" --timeout 20 -- "$PODMAN" exec -it "xk-$rt" sh -c 'exit 6'
         is "$status" 6 "$rt: the exit code through the keeper"
+        run "$PTY_RUN" --timeout 20 sleep:0.8 resize:31x101 -- \
+            "$PODMAN" exec -it "xk-$rt" sh -c 'sleep 2; stty size'
+        assert "$output" =~ "31 101" "$rt: the terminal's resize reaches the session"
         run_pod 127 exec -it "xk-$rt" nosuchcmd
         assert "$output" =~ "executable file not found" "$rt: a failed start is the runtime's error"
         run_pod inspect "xk-$rt" --format '{{len .ExecIDs}}'
