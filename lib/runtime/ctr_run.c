@@ -970,6 +970,9 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		/* stop without the --rm/restart follow-ups: we remove it ourselves */
 		json_object_set_new(c->data, "StoppedByUser", json_true());
 		json_object_set_new(c->settings, "Rm", json_false());
+		/* its exec sessions go with it: as in Podman, no "exec_died" for them
+		 * (a detached session's supervisor writes none once its file is gone) */
+		pod_ctr_exec_forget(e, c->id);
 		close(TAKE_FD(lock));
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;
