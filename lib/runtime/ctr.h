@@ -212,6 +212,14 @@ int pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_er
 int pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct pod_err **err);
 
 /*
+ * `podman restart`: "restart", then a stop as above (its events are
+ * Podman's "died" without "cleanup", and a pod's exit policy ignores it)
+ * and a start.
+ */
+int pod_ctr_restart(struct pod_engine *e, struct pod_ctr *c, int64_t timeout,
+		    struct pod_err **err);
+
+/*
  * Records the exit (monitor exit file, or -1), unmounts, removes the
  * cgroup and the runtime's state, then applies the restart policy or
  * --rm. Safe to run any number of times.

@@ -4,6 +4,8 @@
 #include "runtime/ctr_net.h"
 #include "core/fs.h"
 #include "core/json.h"
+#include "core/lock.h"
+#include "core/strbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,25 +216,79 @@ pod_ctr_ns_mode(const struct pod_ctr *c, const char *key)
 	return v && *v ? v : "private";
 }
 
+/*
+ * Adds or drops "127.0.0.1\tNAME" in the hosts file of net_rundir. Members
+ * bind-mount that very file, so it is rewritten in place (a rename would
+ * leave them the old inode): the new text is written over the old and the
+ * file cut to its length, so a reader never sees it empty. hosts.lock
+ * beside it serialises the members' edits (the file itself is replaced
+ * when its owner starts again, its lock file is not).
+ */
+static int
+hosts_edit(const char *net_rundir, const char *name, bool add, struct pod_err **err)
+{
+	cleanup_free char *path = pod_path_join(net_rundir, "hosts");
+	cleanup_free char *lpath = pod_path_join(net_rundir, "hosts.lock");
+	cleanup_free char *text = NULL, *line = xasprintf("127.0.0.1\t%s\n", name);
+	cleanup_lock int lock = -1;
+	cleanup_close int fd = -1;
+	struct pod_strbuf out = POD_STRBUF_INIT;
+	size_t n;
+	bool have = false;
+	int rc = 0;
+
+	lock = pod_lock_open(lpath, true, true, err);
+	if (lock < 0)
+		return -1;
+	if (pod_read_file(path, &text, NULL, 1u << 20, err) < 0)
+		return -1;
+	for (const char *q = text; *q;) {
+		size_t l = strcspn(q, "\n");
+		bool match = l + 1 == strlen(line) && strncmp(q, line, l) == 0;
+		have |= match;
+		if (!match) {
+			pod_strbuf_add(&out, q, l);
+			pod_strbuf_addch(&out, '\n');
+		}
+		q += l + (q[l] == '\n');
+	}
+	if (add == have) {
+		pod_strbuf_release(&out);
+		return 0;
+	}
+	if (add)
+		pod_strbuf_adds(&out, line);
+	n = out.len;
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || (n && pwrite(fd, out.buf, n, 0) != (ssize_t) n) ||
+	    ftruncate(fd, (off_t) n) < 0)
+		rc = pod_err_sys(err, "writing %s", path);
+	pod_strbuf_release(&out);
+	return rc;
+}
+
 int
 pod_ctr_ns_hosts_add(const char *net_rundir, const char *name, struct pod_err **err)
 {
-	cleanup_free char *path = pod_path_join(net_rundir, "hosts");
-	cleanup_free char *text = NULL, *line = xasprintf("127.0.0.1\t%s\n", name);
-	cleanup_free char *out = NULL;
-	size_t len = 0;
+	return hosts_edit(net_rundir, name, true, err);
+}
 
-	if (pod_read_file(path, &text, &len, 1u << 20, err) < 0)
-		return -1;
-	if (strstr(text, line))
+int
+pod_ctr_ns_hosts_remove(const char *net_rundir, const char *name, struct pod_err **err)
+{
+	struct pod_err *e2 = NULL;
+	cleanup_free char *path = pod_path_join(net_rundir, "hosts");
+
+	/* its owner is gone, and its hosts file with it */
+	if (access(path, F_OK) < 0 && errno == ENOENT)
 		return 0;
-	out = xasprintf("%s%s%s", text, len && text[len - 1] != '\n' ? "\n" : "", line);
-	/* in place: members bind-mount this very file */
-	{
-		cleanup_close int fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		size_t n = strlen(out);
-		if (fd < 0 || write(fd, out, n) != (ssize_t) n)
-			return pod_err_sys(err, "writing %s", path);
+	if (hosts_edit(net_rundir, name, false, &e2) < 0) {
+		if (e2->errnum == ENOENT) {
+			pod_err_free(&e2);
+			return 0;
+		}
+		*err = e2;
+		return -1;
 	}
 	return 0;
 }

@@ -47,9 +47,12 @@ void pod_ctr_ns_release(struct pod_ctr_ns *n);
 /*
  * A pod member sharing the infra's network: its name goes into the shared
  * /etc/hosts (127.0.0.1 NAME, as Podman adds it) so members reach each other
- * by name; once per name.
+ * by name; once per name. When the member stops or is removed its line goes
+ * again (Podman does the same); a hosts file already gone is no error. Both
+ * edit the file in place under a lock, so concurrent members lose nothing.
  */
 int pod_ctr_ns_hosts_add(const char *net_rundir, const char *name, struct pod_err **err);
+int pod_ctr_ns_hosts_remove(const char *net_rundir, const char *name, struct pod_err **err);
 
 /* inspect's HostConfig modes: "private", "host", "container:ID", "ns:PATH" */
 const char *pod_ctr_ns_mode(const struct pod_ctr *c, const char *key);

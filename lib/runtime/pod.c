@@ -9,6 +9,7 @@
 #include "runtime/ctr-internal.h"
 #include "runtime/ctr_exec.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "store/events.h"
 
 #include <errno.h>
@@ -899,6 +900,41 @@ pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, int64_
 	return 0;
 }
 
+/*
+ * A member that stops leaves the /etc/hosts it shares with the pod, as
+ * Podman's cleanup does; its start puts the line back (ctr_run.c).
+ */
+static void
+hosts_forget(struct pod_engine *e, const struct pod_ctr *c)
+{
+	const char *net = pod_ctr_setting_str(c, "Network");
+	cleanup_free char *id = NULL, *rundir = NULL;
+	struct pod_err *e2 = NULL;
+
+	if (!net || !pod_str_has_prefix(net, "container:"))
+		return;
+	id = xstrdup(net + 10);
+	/* the container that owns the namespace, as the start found it (ctr_ns.c) */
+	for (int depth = 0; depth < 8; depth++) {
+		cleanup_ctr struct pod_ctr *t = NULL;
+		const char *m;
+		if (pod_ctr_load(e, id, &t, &e2) < 0) {
+			pod_err_free(&e2);
+			break;
+		}
+		m = pod_ctr_setting_str(t, "Network");
+		if (!m || !pod_str_has_prefix(m, "container:"))
+			break;
+		free(id);
+		id = xstrdup(m + 10);
+	}
+	rundir = pod_ctr_rundir(e, id);
+	if (pod_ctr_ns_hosts_remove(rundir, c->name, &e2) < 0) {
+		pod_warn("removing %s from the hosts file of its pod: %s", c->name, e2->msg);
+		pod_err_free(&e2);
+	}
+}
+
 void
 pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c)
 {
@@ -913,6 +949,7 @@ pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c)
 
 	if (!pid || pod_ctr_setting_bool(c, "PodInfra"))
 		return;
+	hosts_forget(e, c);
 	if (pod_load(e, pid, &p, &e2) < 0 || !p->infra_id)
 		goto out;
 	policy = json_string_value(json_object_get(p->settings, "ExitPolicy"));

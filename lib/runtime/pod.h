@@ -111,8 +111,8 @@ int pod_pod_remove(struct pod_engine *e, const struct pod_pod *p, bool force, in
 		   struct pod_err **err);
 
 /*
- * Called by a member's cleanup after it exited (its row saved): with
- * --exit-policy stop, the infra container stops when no other member runs.
+ * Called by a member's cleanup after it exited (its row saved): its line
+ * leaves the pod's shared /etc/hosts, and with --exit-policy stop, the infra container stops when no other member runs.
  * Failures are logged, never returned.
  */
 void pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c);
