@@ -472,36 +472,46 @@ rm_finish(struct pod_ctx *ctx, struct pod_err **err)
  * Containers using the network (set up on it, or configured for it): with
  * -f they go first, as with Podman; without, the network is in use.
  */
+struct net_users {
+	const char *net;
+	char **live; /* containers set up on it */
+};
+
+static int
+rm_user(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct net_users *u = data;
+	cleanup_json json_t *nets = pod_ctr_net_ps_networks(e, c);
+	bool uses = pod_strv_contains(u->live, c->id);
+	json_t *x;
+	size_t k;
+
+	json_array_foreach(nets, k, x)
+		uses |= STREQ(json_string_value(x), u->net);
+	if (uses && !ropt.force)
+		return pod_err_set(err, POD_E_INUSE, 0,
+				   "\"%s\" has associated containers with it. Use -f to "
+				   "forcibly delete containers and pods: network is being used",
+				   u->net);
+	if (uses)
+		return pod_ctr_remove(e, c, true, ropt.time, err);
+	return 0;
+}
+
 static int
 rm_users(struct pod_ctx *ctx, const char *net, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
 	cleanup_strv char **live = NULL;
-	struct pod_ctr **v = NULL;
-	size_t n = 0;
-	int r = 0;
+	struct net_users u = { net, NULL };
 
 	if (pod_net_network_users(ctx->data, net, &live, err) < 0)
 		return -1;
-	if (pod_cli_engine(&ctx->g, false, &e, err) < 0 || pod_ctr_list(e, &v, &n, err) < 0)
+	u.live = live;
+	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n && r == 0; i++) {
-		cleanup_json json_t *nets = pod_ctr_net_ps_networks(e, v[i]);
-		bool uses = pod_strv_contains(live, v[i]->id);
-		json_t *x;
-		size_t k;
-		json_array_foreach(nets, k, x)
-			uses |= STREQ(json_string_value(x), net);
-		if (uses && !ropt.force)
-			r = pod_err_set(err, POD_E_INUSE, 0,
-					"\"%s\" has associated containers with it. Use -f to "
-					"forcibly delete containers and pods: network is being used",
-					net);
-		else if (uses)
-			r = pod_ctr_remove(e, v[i], true, ropt.time, err);
-	}
-	pod_ctr_list_free(v, n);
-	return r;
+	/* one container at a time: the store may hold thousands */
+	return pod_ctr_each(e, 0, rm_user, &u, err);
 }
 
 static int

@@ -192,6 +192,25 @@ cmp_ctr(const void *a, const void *b)
 	return strcmp((*(struct pod_ctr *const *) a)->id, (*(struct pod_ctr *const *) b)->id);
 }
 
+struct kept {
+	struct pod_ctr **v;
+	size_t n;
+};
+
+static int
+keep_ctr(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+{
+	struct kept *k = data;
+
+	if (!opt.all && c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
+		pod_ctr_free(c);
+		return 0;
+	}
+	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
+	k->v[k->n++] = c;
+	return 0;
+}
+
 /* the containers of this round: the targets, else every running one (-a: every one) */
 static int
 collect(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
@@ -214,20 +233,14 @@ collect(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
 			v[n++] = c;
 		}
 	} else {
-		struct pod_ctr **all = NULL;
-		size_t na = 0;
-		if (pod_ctr_list(engine, &all, &na, err) < 0)
+		/* only the kept ones stay loaded: the store may hold thousands of stopped ones */
+		struct kept k = { NULL, 0 };
+		if (pod_ctr_list_each(engine, keep_ctr, &k, err) < 0) {
+			pod_ctr_list_free(k.v, k.n);
 			return -1;
-		for (size_t i = 0; i < na; i++) {
-			if (opt.all || all[i]->state == POD_CTR_RUNNING ||
-			    all[i]->state == POD_CTR_PAUSED) {
-				v = xrealloc(v, (n + 1) * sizeof(*v));
-				v[n++] = all[i];
-			} else {
-				pod_ctr_free(all[i]);
-			}
 		}
-		free(all);
+		v = k.v;
+		n = k.n;
 	}
 	if (n)
 		qsort(v, n, sizeof(*v), cmp_ctr);
