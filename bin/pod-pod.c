@@ -486,7 +486,7 @@ ps_run(struct pod_ctx *ctx, struct pod_err **err)
 	for (size_t i = 0; i < n; i++) {
 		struct prow *r = &rows[nrows];
 		r->p = pods[i];
-		if (pod_pod_members(engine, pods[i], &r->m, &r->n, err) < 0)
+		if (pod_pod_members_brief(engine, pods[i], &r->m, &r->n, err) < 0)
 			goto out;
 		r->rec = pod_pod_ps_json(engine, r->p, r->m, r->n);
 		nrows++;

@@ -148,9 +148,12 @@ pod_pod_list(struct pod_engine *e, struct pod_pod ***ret, size_t *ret_n, struct 
 	return 0;
 }
 
+static bool is_infra(const struct pod_pod *p, const struct pod_ctr *c);
+
+/* brief: only the infra container keeps its data (see pod_pod_members_brief) */
 static int
-members_load(struct pod_engine *e, const struct pod_pod *p, bool sync, struct pod_ctr ***ret,
-	     size_t *ret_n, struct pod_err **err)
+members_load(struct pod_engine *e, const struct pod_pod *p, bool sync, bool brief,
+	     struct pod_ctr ***ret, size_t *ret_n, struct pod_err **err)
 {
 	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
 		e->store, "SELECT id FROM containers WHERE pod_id = ? ORDER BY created, rowid", err);
@@ -187,6 +190,11 @@ members_load(struct pod_engine *e, const struct pod_pod *p, bool sync, struct po
 			pod_ctr_list_free(v, n);
 			return -1;
 		}
+		if (brief && !is_infra(p, c)) {
+			json_decref(c->data);
+			c->data = NULL;
+			c->settings = NULL;
+		}
 		v[n++] = c;
 	}
 	*ret = v;
@@ -215,7 +223,14 @@ int
 pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
 		size_t *ret_n, struct pod_err **err)
 {
-	return members_load(e, p, true, ret, ret_n, err);
+	return members_load(e, p, true, false, ret, ret_n, err);
+}
+
+int
+pod_pod_members_brief(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
+		      size_t *ret_n, struct pod_err **err)
+{
+	return members_load(e, p, true, true, ret, ret_n, err);
 }
 
 const char *
@@ -956,7 +971,7 @@ pod_pod_member_exited(struct pod_engine *e, const struct pod_ctr *c)
 	if (!policy || !STREQ(policy, "stop"))
 		goto out;
 	/* no sync: another member's cleanup may hold its lock and wait for ours */
-	if (members_load(e, p, false, &m, &n, &e2) < 0)
+	if (members_load(e, p, false, false, &m, &n, &e2) < 0)
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (!is_infra(p, m[i]) && !STREQ(m[i]->id, c->id) && ctr_active(m[i]) &&

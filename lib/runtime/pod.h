@@ -57,6 +57,13 @@ int pod_pod_list(struct pod_engine *e, struct pod_pod ***ret, size_t *ret_n,
 /* the members, synced, oldest first (so the infra container comes first) */
 int pod_pod_members(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
 		    size_t *ret_n, struct pod_err **err);
+/*
+ * The same for listings (pod ps, pod_pod_ps_json): every member's ID, name,
+ * state and times, but only the infra container keeps its data (data and
+ * settings are NULL for the others), so 1000 members cost little memory.
+ */
+int pod_pod_members_brief(struct pod_engine *e, const struct pod_pod *p, struct pod_ctr ***ret,
+			  size_t *ret_n, struct pod_err **err);
 
 /* the name of the pod with this ID (malloc'd), NULL when none */
 char *pod_pod_name_of(struct pod_engine *e, const char *pod_id);
