@@ -202,9 +202,15 @@ keep_ctr(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **e
 {
 	struct kept *k = data;
 
-	if (!opt.all && c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
-		pod_ctr_free(c);
-		return 0;
+	if (c->state != POD_CTR_RUNNING && c->state != POD_CTR_PAUSED) {
+		if (!opt.all) {
+			pod_ctr_free(c);
+			return 0;
+		}
+		/* a stopped one's stats are zeros with its ID and name: its data can go */
+		json_decref(c->data);
+		c->data = NULL;
+		c->settings = NULL;
 	}
 	k->v = xrealloc(k->v, (k->n + 1) * sizeof(*k->v));
 	k->v[k->n++] = c;
@@ -256,17 +262,50 @@ one_round(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
 	struct pod_ctr **v = NULL;
 	size_t n = 0;
 	cleanup_json json_t *records = json_array();
+	cleanup_json json_t *headers = json_pack(
+		"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID", "ID",
+		"ContainerID", "CONTAINER ID", "Name", "NAME", "CPUPerc", "CPU %", "MemUsage",
+		"MEM USAGE / LIMIT", "MemUsageBytes", "MEM USAGE / LIMIT", "MemPerc", "MEM %",
+		"NetIO", "NET IO", "BlockIO", "BLOCK IO", "PIDs", "PIDS", "UpTime", "CPU TIME",
+		"AVGCPU", "AVG CPU %", "CPU", "CPU");
+	const char *fmt = opt.format && *opt.format ? opt.format : DEFAULT_FORMAT;
+	bool lines = !ctx->g.dispatched && !(opt.format && *opt.format);
+	/* a template's rows are rendered one container at a time, not held as objects */
+	cleanup_(pod_record_out_freep) struct pod_record_out *out = NULL;
+	struct pod_strbuf *texts = NULL;
 	int rc = -1;
 
+	if (!lines && !pod_format_is_json(fmt)) {
+		out = pod_record_out_new("stats", fmt, headers, false, 0, stdout, err);
+		if (!out)
+			return -1;
+		if (pod_record_out_whole(out))
+			out = pod_record_out_free(out);
+	}
 	if (collect(ctx, engine, latest, &v, &n, err) < 0)
 		return -1;
+	texts = xcalloc(n + 1, sizeof(*texts));
+	for (size_t i = 0; i < n; i++)
+		pod_strbuf_init(&texts[i]);
 	for (size_t i = 0; i < n; i++) {
 		struct pod_ctr_stats s;
 		if (pod_ctr_stats(engine, v[i], &s, err) < 0)
 			goto out;
-		json_array_append_new(records, stats_obj(v[i], &s));
+		if (!out) {
+			json_array_append_new(records, stats_obj(v[i], &s));
+			continue;
+		}
+		cleanup_json json_t *o = stats_obj(v[i], &s);
+		if (pod_record_out_render(out, o, &texts[i], err) < 0)
+			goto out;
 	}
-	if (!ctx->g.dispatched && !(opt.format && *opt.format)) {
+	if (out) {
+		for (size_t i = 0; i < n; i++)
+			if (pod_record_out_put(out, texts[i].buf, texts[i].len, err) < 0)
+				goto out;
+		if (pod_record_out_end(out, err) < 0)
+			goto out;
+	} else if (lines) {
 		size_t i;
 		json_t *o;
 		json_array_foreach(records, i, o) {
@@ -284,16 +323,8 @@ one_round(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
 		text = json_dumps(arr, JSON_INDENT(1) | JSON_PRESERVE_ORDER);
 		if (printf("%s\n", text) < 0)
 			goto out;
-	} else {
-		cleanup_json json_t *headers = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
-			"ID", "ContainerID", "CONTAINER ID", "Name", "NAME", "CPUPerc", "CPU %",
-			"MemUsage", "MEM USAGE / LIMIT", "MemUsageBytes", "MEM USAGE / LIMIT",
-			"MemPerc", "MEM %", "NetIO", "NET IO", "BlockIO", "BLOCK IO", "PIDs", "PIDS",
-			"UpTime", "CPU TIME", "AVGCPU", "AVG CPU %", "CPU", "CPU");
-		if (pod_format_records("stats", opt.format && *opt.format ? opt.format :
-					DEFAULT_FORMAT, records, headers, false, stdout, err) < 0)
-			goto out;
+	} else if (pod_format_records("stats", fmt, records, headers, false, stdout, err) < 0) {
+		goto out;
 	}
 	if (fflush(stdout) != 0) {
 		pod_err_set(err, POD_E_IO, 0, "writing stats");
@@ -301,6 +332,9 @@ one_round(struct pod_ctx *ctx, struct pod_engine *engine, const char *latest,
 	}
 	rc = 0;
 out:
+	for (size_t i = 0; texts && i < n; i++)
+		pod_strbuf_release(&texts[i]);
+	free(texts);
 	pod_ctr_list_free(v, n);
 	return rc;
 }
