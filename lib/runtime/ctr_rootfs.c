@@ -95,15 +95,19 @@ pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **e
 		pod_strbuf_release(&opts);
 		return mount_overlay_fd(lowers, upper, work, merged, err);
 	}
-	if (pod_ctr_setting_bool(c, "Rm")) {
+	if (pod_ctr_setting_bool(c, "Rm") || pod_ctr_setting_bool(c, "PodInfra")) {
 		/*
 		 * Like Podman, a --rm container's upper dir is thrown away: mount it
-		 * "volatile", so the unmount does not sync it to disk. Overlay
-		 * refuses a second volatile mount while its marker is there; the
-		 * rootfs was unmounted cleanly (it is not mounted now), so clear it.
+		 * "volatile", so the unmount does not sync it to disk (15-20 ms
+		 * here). A pod's infra container keeps nothing either. Overlay
+		 * refuses a second mount while its marker (incompat/volatile/dirty)
+		 * is there; the rootfs is not mounted now, and what it held is not
+		 * kept, so clear it (a pod's infra container is started again).
 		 */
 		cleanup_free char *inc = pod_path_join(work, "work/incompat");
 		cleanup_free char *vol = pod_path_join(inc, "volatile");
+		cleanup_free char *dirty = pod_path_join(vol, "dirty");
+		(void) unlink(dirty);
 		(void) rmdir(vol);
 		(void) rmdir(inc);
 		pod_strbuf_adds(&opts, ",volatile");
