@@ -1,4 +1,5 @@
 /* pod-pod - manage pods (`podman pod create|ps|inspect|start|stop|rm|...`) */
+#include "cli/ctr_devices.h"
 #include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/filter.h"
@@ -23,7 +24,8 @@ static struct {
 	char *name, *infra_image, *infra_command, *infra_name, *hostname, *cgroup_parent;
 	char *memory, *cpus, *exit_policy, *share;
 	char **label, **label_file, **publish, **network, **add_host, **dns, **dns_search;
-	char **dns_option, **volume;
+	char **dns_option, **volume, **device, **security_opt, **sysctl;
+	char *userns, **uidmap, **gidmap;
 	bool infra, no_hosts, replace;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
@@ -129,6 +131,47 @@ share_setting(json_t *s, const char *v, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * --sysctl, --security-opt and --device belong to the infra container, as
+ * in Podman: its sysctls reach the members through the namespaces they
+ * share, and members get its devices too (pod.h).
+ */
+static int
+security_settings(json_t *s, struct pod_err **err)
+{
+	if (opt.userns || opt.uidmap || opt.gidmap)
+		return pod_err_set(err, POD_E_INVALID, 0, "--%s is not supported for pods: "
+				   "podutils does not run containers in a user namespace",
+				   opt.userns ? "userns" : opt.uidmap ? "uidmap" : "gidmap");
+	if (opt.sysctl) {
+		json_t *a = json_array();
+		if (pod_ctr_sysctls_check(opt.sysctl, err) < 0) {
+			json_decref(a);
+			return -1;
+		}
+		for (size_t i = 0; opt.sysctl[i]; i++)
+			json_array_append_new(a, pod_json_string(opt.sysctl[i]));
+		json_object_set_new(s, "Sysctls", a);
+	}
+	if (opt.security_opt) {
+		json_t *a = json_array();
+		if (pod_ctr_security_opts(s, opt.security_opt, err) < 0) {
+			json_decref(a);
+			return -1;
+		}
+		for (size_t i = 0; opt.security_opt[i]; i++)
+			json_array_append_new(a, pod_json_string(opt.security_opt[i]));
+		json_object_set_new(s, "SecurityOpt", a);
+	}
+	if (opt.device) {
+		json_t *d = pod_ctr_devices_setting(opt.device, err);
+		if (!d)
+			return -1;
+		json_object_set_new(s, "Devices", d);
+	}
+	return 0;
+}
+
 static json_t *
 create_settings(struct pod_err **err)
 {
@@ -202,6 +245,8 @@ create_settings(struct pod_err **err)
 			return NULL;
 		json_object_set_new(s, "Volumes", vols);
 	}
+	if (security_settings(s, err) < 0)
+		return NULL;
 	{
 		struct pod_ctr_net_flags nf = {
 			.networks = opt.network, .publish = opt.publish, .dns = opt.dns,
@@ -257,6 +302,7 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
 		       "Optional parent cgroup for the pod"),
 	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
 	POD_OPT_STRV(0, "dns", "ip", &opt.dns, "Set custom DNS servers"),
 	POD_OPT_STRV(0, "dns-option", "option", &opt.dns_option, "Set custom DNS options"),
 	POD_OPT_STRV(0, "dns-search", "domain", &opt.dns_search, "Set custom DNS search domains"),
@@ -289,9 +335,17 @@ static const struct pod_opt create_options[] = {
 		     "Publish a container's port, or a range of ports, to the host (default [])"),
 	POD_OPT_BOOL(0, "replace", &opt.replace,
 		     "If a pod with the same name exists, replace it"),
+	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_STRING(0, "share", "string", &opt.share,
 		       "A comma delimited list of kernel namespaces the pod will share (default "
 		       "\"ipc,net,uts\")"),
+	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
+	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
+	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
 	POD_OPT_END

@@ -385,6 +385,11 @@ static const char *const net_keys[] = {
 	"NoHosts",   NULL,
 };
 
+/* --sysctl, --security-opt, --device of pod create: the infra's own (specgen.h) */
+static const char *const infra_keys[] = {
+	"Sysctls", "NoNewPrivileges", "SeccompProfile", "Devices", NULL,
+};
+
 static json_t *
 infra_settings(const struct pod_pod *p, const char *image)
 {
@@ -415,6 +420,9 @@ infra_settings(const struct pod_pod *p, const char *image)
 	for (size_t i = 0; net_keys[i]; i++)
 		if ((v = json_object_get(ps, net_keys[i])))
 			json_object_set(s, net_keys[i], v);
+	for (size_t i = 0; infra_keys[i]; i++)
+		if ((v = json_object_get(ps, infra_keys[i])))
+			json_object_set(s, infra_keys[i], v);
 	if (!json_object_get(s, "Network"))
 		json_object_set_new(s, "Network", json_string("bridge"));
 	/* a pod that does not share its network: the infra needs none of its own */
@@ -563,6 +571,32 @@ pod_shares(const struct pod_pod *p, const char *what)
 	return false;
 }
 
+/* a member gets the pod's devices, as Podman passes the infra's down; its own win */
+static void
+member_devices(const struct pod_pod *p, json_t *s)
+{
+	json_t *pd = json_object_get(p->settings, "Devices"), *d, *x;
+	json_t *own = json_object_get(s, "Devices");
+	json_t *out = json_array();
+	size_t i, k;
+
+	if (!json_array_size(pd)) {
+		json_decref(out);
+		return;
+	}
+	json_array_foreach(pd, i, d) {
+		const char *path = json_string_value(json_object_get(d, "PathInContainer"));
+		bool mine = false;
+		json_array_foreach(own, k, x)
+			mine |= STREQ(json_string_value(json_object_get(x, "PathInContainer")) ?: "",
+				      path ?: "");
+		if (!mine)
+			json_array_append(out, d);
+	}
+	json_array_extend(out, own);
+	json_object_set_new(s, "Devices", out);
+}
+
 int
 pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 {
@@ -623,6 +657,8 @@ pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 		json_array_extend(vols, json_object_get(s, "Volumes"));
 		json_object_set_new(s, "Volumes", vols);
 	}
+	if (p->infra_id)
+		member_devices(p, s);
 	return 0;
 }
 
@@ -1067,6 +1103,8 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 		json_object_set_new(o, "cpu_period", json_integer(period ? period : 100000));
 		json_object_set_new(o, "cpu_quota", json_integer(quota));
 	}
+	if (json_array_size(json_object_get(s, "SecurityOpt")))
+		json_object_set(o, "security_opt", json_object_get(s, "SecurityOpt"));
 	if (mem > 0) {
 		json_object_set_new(o, "memory_limit", json_integer(mem));
 		json_object_set_new(o, "memory_swap", json_integer(2 * mem));

@@ -11,7 +11,10 @@
  *   ExitPolicy ("continue" | "stop"), Memory, CpuQuota, CpuPeriod,
  *   Volumes[], CreateCommand[], and the network settings of ctr_net.h
  *   (Network, Networks[], PortMappings[], Dns[], AddHosts[], ...), which
- *   belong to the infra container.
+ *   belong to the infra container, as do Sysctls[], NoNewPrivileges,
+ *   SeccompProfile (SecurityOpt[] keeps the --security-opt values) and
+ *   Devices[] (specgen.h). Members see the sysctls through the namespaces
+ *   they share and get the devices too, as Podman does.
  *
  * The infra container (Settings.PodInfra) runs the local
  * localhost/podman-pause:VERSION image, built on first use from the

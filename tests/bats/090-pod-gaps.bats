@@ -117,3 +117,64 @@ member_lines() {
     run_pod ps -a -q
     is "$output" "" "pod rm -f leaves no containers"
 }
+
+@test "pod create --sysctl, --security-opt, --device take effect in the infra and its members" {
+    run_pod pod create --name pg42 --network none --sysctl kernel.msgmax=12345 \
+        --sysctl net.ipv4.tcp_syncookies=0 --security-opt no-new-privileges \
+        --security-opt seccomp=unconfined --device /dev/zero:/dev/podzero --device /dev/net \
+        --device /dev/loop-control:/dev/podloop:r
+    track_pod pg42
+    run_pod run -d --pod pg42 --name m42 busybox sleep 1000
+    # sysctls of the infra's namespaces, seen by the member sharing them
+    run_pod exec m42 cat /proc/sys/kernel/msgmax /proc/sys/net/ipv4/tcp_syncookies
+    is "$output" "12345
+0" "the pod's ipc and net sysctls, inside a member"
+    # the security options are the infra's, as in Podman
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' pg42)
+    ipid=$("$PODMAN" inspect --format '{{.State.Pid}}' "$infra")
+    run grep -E '^(NoNewPrivs|Seccomp):' /proc/"$ipid"/status
+    is "$output" "NoNewPrivs:	1
+Seccomp:	0" "the infra runs with no_new_privs and without seccomp"
+    run_pod exec m42 grep -E '^(NoNewPrivs|Seccomp):' /proc/self/status
+    is "$output" "NoNewPrivs:	0
+Seccomp:	2" "a member keeps its own defaults"
+    run_pod pod inspect --format '{{json .security_opt}}' pg42
+    is "$output" '["no-new-privileges","seccomp=unconfined"]' "pod inspect security_opt"
+    # the devices, in the infra and in every member
+    run_pod exec m42 sh -c 'stat -c "%t:%T %F" /dev/podzero /dev/net/tun; head -c 4 /dev/podzero | od -An -tx1'
+    is "$output" "1:5 character special file
+a:c8 character special file
+ 00 00 00 00" "member: /dev/podzero is /dev/zero, /dev/net/tun from the directory"
+    # :r lets the device be opened for reading only (the cgroup's rule)
+    run_pod exec m42 sh -c ': < /dev/podloop'
+    run_pod '?' exec m42 sh -c ': > /dev/podloop'
+    assert "$status" -ne 0 "--device ...:r forbids opening for writing"
+    assert "$output" =~ "Operation not permitted" "the cgroup denies it"
+    run_pod run --rm --pod pg42 busybox test -c /dev/podzero
+    run_pod '?' run --rm busybox test -c /dev/podzero
+    assert "$status" -ne 0 "a container outside the pod has no such device"
+    run_pod pod rm -f -t 0 pg42
+}
+
+@test "pod create: bad --sysctl, --device, --security-opt values; --userns is refused" {
+    local cases=(
+        "--sysctl foo|foo is invalid, sysctl values must be in the form of KEY=VALUE"
+        "--sysctl vm.swappiness=1|sysctl 'vm.swappiness' is not allowed"
+        "--device /dev/nope|stat /dev/nope: no such file or directory"
+        "--device /dev/zero:/x:rwz|invalid device mode: rwz"
+        "--device /dev/zero:rel|invalid device mode: rel"
+        "--device /dev/zero:/a:r:x|invalid device specification: /dev/zero:/a:r:x"
+        "--device /etc/passwd|/etc/passwd is not a valid device: not a device node"
+        "--security-opt bogus|invalid --security-opt 1: \"bogus\""
+        "--userns auto|--userns is not supported for pods: podutils does not run containers in a user namespace"
+        "--uidmap 0:100000:65536|--uidmap is not supported for pods: podutils does not run containers in a user namespace"
+        "--gidmap 0:100000:65536|--gidmap is not supported for pods: podutils does not run containers in a user namespace"
+    )
+    for c in "${cases[@]}"; do
+        # shellcheck disable=SC2086
+        run_pod 125 pod create --network none ${c%%|*}
+        is "$output" "Error: ${c#*|}" "pod create ${c%%|*}"
+    done
+    run_pod pod ps -q
+    is "$output" "" "no pod was created"
+}

@@ -1,0 +1,22 @@
+/*
+ * ctr_devices.h - --device and --sysctl values checked as Podman checks
+ * them at create, for `pod create` (its infra container and members).
+ *
+ * pod_ctr_devices_setting() returns a new array of Settings.Devices
+ * entries {PathOnHost, PathInContainer, CgroupPermissions} (specgen.h): a
+ * symlink is resolved, a directory gives every device node below it.
+ */
+#ifndef POD_CLI_CTR_DEVICES_H
+#define POD_CLI_CTR_DEVICES_H
+
+#include <jansson.h>
+
+#include "core/err.h"
+
+/* "HOST[:CTR][:PERMS]" values; NULL (err set) on a bad value or a missing device */
+json_t *pod_ctr_devices_setting(char *const *values, struct pod_err **err);
+
+/* KEY=VALUE, and a key Podman allows (IPC kernel.*, fs.mqueue.*, net.*) */
+int pod_ctr_sysctls_check(char *const *values, struct pod_err **err);
+
+#endif
