@@ -1,5 +1,6 @@
 /* pod-container - container sub-verbs: exists, cleanup, prune */
 #include "cli/ctr_opts.h"
+#include "cli/filter.h"
 #include "cli/tool.h"
 #include "core/human.h"
 #include "core/json.h"
@@ -121,12 +122,57 @@ static const struct pod_tool cleanup_tool = {
 
 /* --- prune ------------------------------------------------------------- */
 
+/* label=, label!= and until=, as Podman's container prune reads them */
+static int
+prune_filters(struct pod_filters *f, int64_t *until, struct pod_err **err)
+{
+	static const char *const keys[] = { "label", "label!", "until", NULL };
+
+	for (size_t i = 0; opt.filter && opt.filter[i]; i++) {
+		if (!strchr(opt.filter[i], '='))
+			return pod_err_set(err, POD_E_INVALID, 0, "filter input must be in the form "
+					   "of filter=value: %s is invalid", opt.filter[i]);
+		if (pod_filters_add(f, opt.filter[i], keys, err) < 0)
+			return -1;
+	}
+	if (pod_filters_get(f, "until") &&
+	    pod_filter_until(pod_filters_get(f, "until"), pod_now_ns(), until, err) < 0)
+		return -1;
+	return 0;
+}
+
+static bool
+prune_match(const struct pod_filters *f, int64_t until, const struct pod_ctr *c)
+{
+	char *const *yes = pod_filters_get(f, "label"), *const *no = pod_filters_get(f, "label!");
+	bool ok = true;
+
+	if (pod_filters_get(f, "until") && c->created_ns >= until)
+		return false;
+	if (yes || no) {
+		json_t *img = json_object_get(json_object_get(c->data, "ImageConfig"), "Labels");
+		json_t *own = json_object_get(c->settings, "Labels");
+		cleanup_json json_t *labels = json_object();
+		if (json_is_object(img))
+			json_object_update(labels, img);
+		if (json_is_object(own))
+			json_object_update(labels, own);
+		ok = (!yes || pod_filter_match_labels(labels, yes)) &&
+		     (!no || pod_filter_match_labels_negated(labels, no));
+	}
+	return ok;
+}
+
 static int
 prune_run(struct pod_ctx *ctx, struct pod_err **err)
 {
-	struct pod_ctr **v = NULL;
-	size_t n = 0;
+	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
+	cleanup_strv char **ids = NULL;
+	int64_t until = 0;
 	int rc = 0;
+
+	if (prune_filters(&f, &until, err) < 0)
+		return -1;
 
 	if (!opt.force && isatty(STDIN_FILENO)) {
 		char answer[16] = "";
@@ -137,14 +183,24 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 		    (answer[0] != 'y' && answer[0] != 'Y'))
 			return 0;
 	}
-	if (pod_ctr_list(engine, &v, &n, err) < 0)
+	/* one container loaded at a time: 1000 held at once took 8 MiB */
+	if (pod_ctr_list_ids(engine, &ids, err) < 0)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; ids[i]; i++) {
+		cleanup_ctr struct pod_ctr *c = NULL;
 		struct pod_err *e2 = NULL;
-		if (v[i]->state == POD_CTR_RUNNING || v[i]->state == POD_CTR_PAUSED ||
-		    v[i]->state == POD_CTR_STOPPING)
+		if (pod_ctr_load(engine, ids[i], &c, &e2) < 0 || pod_ctr_sync(engine, c, &e2) < 0) {
+			if (e2->kind != POD_E_NOTFOUND) {
+				pod_err_print(e2);
+				rc = 125;
+			}
+			pod_err_free(&e2);
 			continue;
-		if (pod_ctr_remove(engine, v[i], false, 0, &e2) < 0) {
+		}
+		if (c->state == POD_CTR_RUNNING || c->state == POD_CTR_PAUSED ||
+		    c->state == POD_CTR_STOPPING || !prune_match(&f, until, c))
+			continue;
+		if (pod_ctr_remove(engine, c, false, 0, &e2) < 0) {
 			if (e2->kind != POD_E_NOTFOUND && e2->kind != POD_E_STATE) {
 				pod_err_print(e2);
 				rc = 125;
@@ -153,16 +209,15 @@ prune_run(struct pod_ctx *ctx, struct pod_err **err)
 			continue;
 		}
 		if (ctx->g.dispatched) {
-			if (pod_print_line(v[i]->id, err) < 0)
+			if (pod_print_line(c->id, err) < 0)
 				break;
 		} else {
 			cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "container", "Id",
-							   v[i]->id);
+							   c->id);
 			if (pod_json_print_line(stdout, r, err) < 0)
 				break;
 		}
 	}
-	pod_ctr_list_free(v, n);
 	ctx->status = rc;
 	return *err ? -1 : 0;
 }

@@ -9,6 +9,7 @@
 #include "image/imgmount.h"
 #include "image/prune.h"
 #include "cli/filter.h"
+#include "store/events.h"
 #include "store/store.h"
 
 
@@ -185,7 +186,6 @@ struct prune_match {
 	struct pod_filters f;
 	int dangling; /* -1 any, 0 named only, 1 dangling only */
 	int64_t until;
-	char **mounted; /* image IDs with an image mount */
 };
 
 static bool
@@ -218,8 +218,6 @@ prune_keep_match(void *ctx, const struct pod_image *img, struct pod_image *const
 
 	(void) all;
 	(void) n;
-	if (pod_strv_contains(m->mounted, img->id))
-		return false;
 	if ((m->dangling == 1 && !dangling) || (m->dangling == 0 && dangling))
 		return false;
 	if ((v = pod_filters_get(&m->f, "label")) &&
@@ -250,7 +248,6 @@ static void
 prune_match_release(struct prune_match *m)
 {
 	pod_filters_release(&m->f);
-	pod_strv_free(m->mounted);
 }
 
 static int
@@ -293,14 +290,6 @@ prune_parse(struct pod_ctx *ctx, struct prune_match *m, struct pod_err **err)
 	if ((v = pod_filters_get(&m->f, "until")) &&
 	    pod_filter_until(v, pod_now_ns(), &m->until, err) < 0)
 		return -1;
-	{
-		cleanup_free char *runroot = NULL;
-		cleanup_strv char **paths = NULL;
-
-		if (runroot_of(ctx, &runroot, err) < 0 ||
-		    pod_image_mounted(runroot, &m->mounted, &paths, err) < 0)
-			return -1;
-	}
 	return 0;
 }
 
@@ -645,6 +634,15 @@ mount_list(struct pod_ctx *ctx, struct pod_imagestore *is, const char *runroot,
 	return pod_table_flush(t, stdout, err);
 }
 
+/* Podman's image mount and unmount events carry the ID alone */
+static void
+mount_event(const char *runroot, const char *id, const char *status)
+{
+	struct pod_event ev = { .type = "image", .status = status, .id = id };
+
+	pod_event_emit_runroot(runroot, &ev);
+}
+
 static int
 mount_run(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -674,6 +672,8 @@ mount_run(struct pod_ctx *ctx, struct pod_err **err)
 			cleanup_free char *path = NULL;
 
 			rc = pod_image_mount(is, runroot, all[i], &path, err);
+			if (rc == 0)
+				mount_event(runroot, all[i]->id, "mount");
 		}
 		pod_image_list_free(all, n_all);
 		return rc < 0 ? -1 : mount_list(ctx, is, runroot, err);
@@ -685,6 +685,7 @@ mount_run(struct pod_ctx *ctx, struct pod_err **err)
 		if (pod_image_lookup(is, ctx->args[i], &img, err) < 0 ||
 		    pod_image_mount(is, runroot, img, &path, err) < 0)
 			return -1;
+		mount_event(runroot, img->id, "mount");
 		if (ctx->g.dispatched) {
 			if (pod_print_line(path, err) < 0)
 				return -1;
@@ -729,6 +730,7 @@ unmount_one(struct pod_ctx *ctx, const char *id, struct pod_err **err)
 
 	if (r <= 0)
 		return r;
+	mount_event(ctx->data, id, "unmount");
 	if (ctx->g.dispatched)
 		return pod_print_line(id, err);
 	{

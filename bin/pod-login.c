@@ -1,4 +1,5 @@
 /* pod-login - log in to a registry (`podman login`) */
+#include "cli/password.h"
 #include "cli/tool.h"
 #include "config/config.h"
 #include "core/json.h"
@@ -7,7 +8,6 @@
 #include "image/regaccess.h"
 
 #include <errno.h>
-#include <termios.h>
 #include <unistd.h>
 
 #define SECRET_MAX 65536
@@ -143,32 +143,6 @@ read_all(int fd, char **ret, size_t *ret_len, struct pod_err **err)
 	return 0;
 }
 
-/* the password typed on the terminal, not echoed */
-static char *
-read_password(struct pod_err **err)
-{
-	struct termios old, quiet;
-	bool eof = false;
-	char *p;
-
-	if (tcgetattr(STDIN_FILENO, &old) < 0) {
-		pod_err_sys(err, "getting username and password: reading password");
-		return NULL;
-	}
-	fputs("Password: ", stdout);
-	fflush(stdout);
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t) ECHO;
-	(void) tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
-	p = read_line(STDIN_FILENO, &eof, err);
-	(void) tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
-	fputs("\n", stdout);
-	if (!p && eof)
-		pod_err_set(err, POD_E_INVALID, 0,
-			    "getting username and password: reading password: EOF");
-	return p;
-}
-
 static int
 print_result(struct pod_ctx *ctx, const char *path, const char *key, const char *user,
 	     const char *text, struct pod_err **err)
@@ -293,14 +267,9 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 			if (memchr(pass, '\0', len))
 				return pod_err_set(err, POD_E_INVALID, 0,
 						   "the password must not contain NUL bytes");
-		} else if (!isatty(STDIN_FILENO)) {
-			fputs("Password: ", stdout);
-			fflush(stdout);
-			return pod_err_set(err, POD_E_INVALID, ENOTTY,
-					   "getting username and password: reading password: "
-					   "inappropriate ioctl for device");
-		} else if (!(pass = read_password(err))) {
-			return -1;
+		} else if (pod_cli_read_password(&pass, err) < 0) {
+			/* the prompt pull and push --creds USER use too */
+			return pod_err_wrap(err, "getting username and password: reading password");
 		}
 	}
 	if (!*user || !*pass)

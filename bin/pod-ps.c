@@ -11,6 +11,7 @@
 #include "runtime/pod.h"
 #include "runtime/specgen.h"
 
+#include <errno.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
@@ -31,10 +32,19 @@ static const char *const filter_keys[] = { "id",     "name",  "label", "label!",
 	"table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.CreatedHuman}}\t{{.Status}}\t{{.Ports}}\t"   \
 	"{{.Names}}"
 
+/*
+ * A listed container, as little of it as sorting and printing need: its
+ * text is rendered while its data is loaded, so that 1000 containers cost
+ * their output, not 1000 JSON trees.
+ */
 struct row {
-	struct pod_ctr *c;
-	json_t *rec;  /* the JSON record */
-	char *status; /* "Up 3 seconds (healthy)": made while the full data is loaded */
+	int64_t created_ns;
+	char *id;
+	char *key;	 /* --sort's key (names, image, id, status, command) */
+	json_int_t size; /* --sort size: RootFsSize + RwSize */
+	char *text;	 /* what the row prints */
+	size_t len;
+	json_t *view; /* a template ranging over the whole list needs every view */
 };
 
 static bool
@@ -173,14 +183,27 @@ m_volume(const struct pod_ctr *c, const char *v)
 	return false;
 }
 
-static int
-created_of(struct pod_engine *e, const char *ref, int64_t *ret, struct pod_err **err)
-{
-	cleanup_ctr struct pod_ctr *c = NULL;
+/*
+ * The creation times that before= and since= name, one per value, looked
+ * up once before the walk (a lookup may sync its container: not while the
+ * walk's statement reads the store), as Podman does when it builds its
+ * filters.
+ */
+static int64_t *before_ns, *since_ns;
 
-	if (pod_ctr_lookup(e, ref, &c, err) < 0)
-		return -1;
-	*ret = c->created_ns;
+static int
+created_of(struct pod_engine *e, char *const *refs, int64_t **ret, struct pod_err **err)
+{
+	size_t n = pod_strv_len(refs);
+	cleanup_free int64_t *t = xcalloc(n + 1, sizeof(*t));
+
+	for (size_t i = 0; i < n; i++) {
+		cleanup_ctr struct pod_ctr *c = NULL;
+		if (pod_ctr_lookup(e, refs[i], &c, err) < 0)
+			return -1;
+		t[i] = c->created_ns;
+	}
+	*ret = TAKE_PTR(t);
 	return 0;
 }
 
@@ -232,22 +255,12 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 			ok = false;
 		json_decref(labels);
 	}
-	if (ok && ((v = pod_filters_get(f, "before")))) {
-		for (size_t i = 0; v[i] && ok; i++) {
-			int64_t t;
-			if (created_of(e, v[i], &t, err) < 0)
-				return -1;
-			ok = c->created_ns < t;
-		}
-	}
-	if (ok && ((v = pod_filters_get(f, "since")))) {
-		for (size_t i = 0; v[i] && ok; i++) {
-			int64_t t;
-			if (created_of(e, v[i], &t, err) < 0)
-				return -1;
-			ok = c->created_ns > t;
-		}
-	}
+	if (ok && ((v = pod_filters_get(f, "before"))))
+		for (size_t i = 0; v[i] && ok; i++)
+			ok = c->created_ns < before_ns[i];
+	if (ok && ((v = pod_filters_get(f, "since"))))
+		for (size_t i = 0; v[i] && ok; i++)
+			ok = c->created_ns > since_ns[i];
 	if (ok && ((v = pod_filters_get(f, "until")))) {
 		int64_t t;
 		if (pod_filter_until(v, pod_now_ns(), &t, err) < 0)
@@ -272,18 +285,27 @@ keep(struct pod_engine *e, const struct pod_filters *f, const struct pod_ctr *c,
 	return 0;
 }
 
-static const char *
-sort_key(struct row *r, const char *by)
+/* --sort's key of a row, read while its record exists */
+static void
+set_sort_key(struct row *r, const struct pod_ctr *c, json_t *rec)
 {
-	if (STREQ(by, "names"))
-		return r->c->name;
-	if (STREQ(by, "image"))
-		return json_string_value(json_object_get(r->rec, "Image"));
-	if (STREQ(by, "id"))
-		return r->c->id;
-	if (STREQ(by, "status"))
-		return pod_ctr_state_name(r->c->state);
-	return NULL;
+	const char *by = opt.sort ? opt.sort : "created";
+
+	if (STREQ(by, "names")) {
+		r->key = xstrdup(c->name);
+	} else if (STREQ(by, "image")) {
+		r->key = xstrdup(json_string_value(json_object_get(rec, "Image")) ?: "");
+	} else if (STREQ(by, "id")) {
+		r->key = xstrdup(c->id);
+	} else if (STREQ(by, "status")) {
+		r->key = xstrdup(pod_ctr_state_name(c->state));
+	} else if (STREQ(by, "command")) {
+		r->key = json_dumps(json_object_get(rec, "Command"), 0);
+	} else if (STREQ(by, "size")) {
+		json_t *sz = json_object_get(rec, "Size");
+		r->size = json_integer_value(json_object_get(sz, "RootFsSize")) +
+			  json_integer_value(json_object_get(sz, "RwSize"));
+	}
 }
 
 static const char *sort_by;
@@ -292,43 +314,27 @@ static int
 cmp_rows(const void *a, const void *b)
 {
 	struct row *x = (struct row *) a, *y = (struct row *) b;
-	const char *kx, *ky;
 
 	/* newest first, then by ID: the order of the store's listing */
 	if (STREQ(sort_by, "created") || STREQ(sort_by, "runningfor"))
-		return x->c->created_ns < y->c->created_ns ? 1 :
-		       x->c->created_ns > y->c->created_ns ? -1 : strcmp(x->c->id, y->c->id);
-	if (STREQ(sort_by, "command")) {
-		cleanup_free char *cx = json_dumps(json_object_get(x->rec, "Command"), 0);
-		cleanup_free char *cy = json_dumps(json_object_get(y->rec, "Command"), 0);
-		return strcmp(cx ? cx : "", cy ? cy : "");
-	}
-	if (STREQ(sort_by, "size")) {
-		json_t *sx = json_object_get(x->rec, "Size"), *sy = json_object_get(y->rec, "Size");
-		json_int_t rx = json_integer_value(json_object_get(sx, "RootFsSize")) +
-				json_integer_value(json_object_get(sx, "RwSize"));
-		json_int_t ry = json_integer_value(json_object_get(sy, "RootFsSize")) +
-				json_integer_value(json_object_get(sy, "RwSize"));
-		return rx < ry ? -1 : rx > ry ? 1 : 0;
-	}
-	kx = sort_key(x, sort_by);
-	ky = sort_key(y, sort_by);
-	return strcmp(kx ? kx : "", ky ? ky : "");
+		return x->created_ns < y->created_ns ? 1 :
+		       x->created_ns > y->created_ns ? -1 : strcmp(x->id, y->id);
+	if (STREQ(sort_by, "size"))
+		return x->size < y->size ? -1 : x->size > y->size ? 1 : 0;
+	return strcmp(x->key ? x->key : "", y->key ? y->key : "");
 }
 
 /* the object templates see: Podman's psReporter fields */
 static json_t *
-template_view(const struct row *r, int64_t now)
+template_view(const struct pod_ctr *c, json_t *rec, const char *status, int64_t now)
 {
 	/*
 	 * The record itself, changed in place: it is not used after this, and
 	 * each value below is read before its key is replaced.
 	 */
-	json_t *v = json_incref(r->rec);
-	const struct pod_ctr *c = r->c;
+	json_t *v = json_incref(rec);
 	cleanup_free char *created = pod_human_ago(c->created_ns, now);
-	const char *status = r->status;
-	json_t *cmd = json_object_get(r->rec, "Command"), *x;
+	json_t *cmd = json_object_get(rec, "Command"), *x;
 	struct pod_strbuf sb = POD_STRBUF_INIT;
 	char shortid[POD_ID_SHORT_LEN + 1];
 	size_t i;
@@ -346,7 +352,7 @@ template_view(const struct row *r, int64_t now)
 	json_object_set_new(v, "ID", json_string(opt.no_trunc ? c->id : shortid));
 	json_object_set_new(v, "Command", json_string(sb.buf ? sb.buf : ""));
 	{
-		const char *pid = json_string_value(json_object_get(r->rec, "Pod"));
+		const char *pid = json_string_value(json_object_get(rec, "Pod"));
 		char ps[POD_ID_SHORT_LEN + 1] = "";
 		if (pid && *pid)
 			pod_id_short(pid, ps);
@@ -358,13 +364,13 @@ template_view(const struct row *r, int64_t now)
 	json_object_set_new(v, "Status", json_string(status));
 	json_object_set_new(v, "State", json_string(status));
 	{
-		cleanup_free char *ports = pod_ctr_net_ports_text(json_object_get(r->rec, "Ports"));
+		cleanup_free char *ports = pod_ctr_net_ports_text(json_object_get(rec, "Ports"));
 		json_object_set_new(v, "Ports", json_string(ports));
 	}
 	json_object_set_new(v, "Names", json_string(c->name));
 	{
 		struct pod_strbuf nb = POD_STRBUF_INIT;
-		json_array_foreach(json_object_get(r->rec, "Networks"), i, x) {
+		json_array_foreach(json_object_get(rec, "Networks"), i, x) {
 			if (i)
 				pod_strbuf_addch(&nb, ',');
 			pod_strbuf_adds(&nb, json_string_value(x));
@@ -373,7 +379,7 @@ template_view(const struct row *r, int64_t now)
 		pod_strbuf_release(&nb);
 	}
 	if (opt.size) {
-		json_t *s = json_object_get(r->rec, "Size");
+		json_t *s = json_object_get(rec, "Size");
 		cleanup_free char *rw = pod_human_size_prec(
 			json_integer_value(json_object_get(s, "RwSize")), 3, false);
 		cleanup_free char *root = pod_human_size_prec(
@@ -385,62 +391,140 @@ template_view(const struct row *r, int64_t now)
 	return v;
 }
 
+enum ps_mode {
+	PS_QUIET,  /* -q: the IDs */
+	PS_LINES,  /* pod-ps without --format: a JSON record per line */
+	PS_FORMAT, /* --format, or podman's table */
+};
+
 /* the rows being collected, one container at a time */
 struct walk {
 	const struct pod_filters *f;
 	int64_t now;
-	bool lite; /* the default table or -q: only what they show is kept */
+	bool lite; /* the default table or -q: only what they show is built */
+	enum ps_mode mode;
+	struct pod_record_out *out; /* PS_FORMAT */
+	bool json;		    /* PS_FORMAT with --format json: the records as they are */
+	bool whole;		    /* PS_FORMAT with a template ranging over the list */
 	struct row *rows;
 	size_t n, cap;
 };
 
-/* keeps c as a row (it owns c) when the filters let it through */
-static int
-add_row(struct pod_engine *e, struct pod_ctr *c, void *data, struct pod_err **err)
+/* what the default table, -q and the sort keys read; the rest is not built */
+static json_t *
+lite_record(struct pod_engine *e, const struct pod_ctr *c)
 {
+	json_t *r = json_object();
+	const char *pod = pod_ctr_setting_str(c, "Pod");
+	cleanup_free char *pn = pod_pod_name_of(e, pod);
+
+	json_object_set_new(r, "Command",
+			    pod_specgen_args(c->settings, json_object_get(c->data, "ImageConfig")));
+	json_object_set_new(r, "Image", pod_json_string(pod_ctr_str(c, "ImageName")));
+	json_object_set_new(r, "Networks", pod_ctr_net_ps_networks(e, c));
+	json_object_set_new(r, "Pod", json_string(pod ? pod : ""));
+	json_object_set_new(r, "PodName", json_string(pn ? pn : ""));
+	json_object_set_new(r, "Ports", pod_ctr_net_ps_ports(e, c));
+	return r;
+}
+
+/* keeps c as a row when the filters let it through; c is freed here */
+static int
+add_row(struct pod_engine *e, struct pod_ctr *c_, void *data, struct pod_err **err)
+{
+	cleanup_ctr struct pod_ctr *c = c_;
 	struct walk *w = data;
+	cleanup_json json_t *rec = NULL;
+	cleanup_strbuf struct pod_strbuf sb = POD_STRBUF_INIT;
+	struct row *r;
 	bool k = true;
 
 	if (!opt.all && !pod_filters_get(w->f, "status") && !opt.latest && !opt.last_set &&
-	    c->state != POD_CTR_RUNNING) {
-		pod_ctr_free(c);
+	    c->state != POD_CTR_RUNNING)
 		return 0;
-	}
-	if (keep(e, w->f, c, &k, err) < 0 || !k) {
-		pod_ctr_free(c);
-		return k ? -1 : 0;
-	}
+	if (keep(e, w->f, c, &k, err) < 0)
+		return -1;
+	if (!k)
+		return 0;
+	if (w->lite)
+		rec = lite_record(e, c);
+	else /* sorting by size needs the sizes, as Podman computes them for it */
+		rec = pod_ctr_ps_json(e, c, opt.size || (opt.sort && STREQ(opt.sort, "size")),
+				      w->now);
 	if (w->n == w->cap) {
 		w->cap = w->cap ? 2 * w->cap : 64;
-		w->rows = xrealloc(w->rows, (w->cap + 1) * sizeof(*w->rows));
+		w->rows = xrealloc(w->rows, w->cap * sizeof(*w->rows));
 	}
-	w->rows[w->n].c = c;
-	if (w->lite) {
-		/* what the default table, -q and the sort keys read; the rest is not built */
-		json_t *r = json_object();
-		cleanup_free char *pn = pod_pod_name_of(e, pod_ctr_setting_str(c, "Pod"));
-		const char *pod = pod_ctr_setting_str(c, "Pod");
-		json_object_set_new(r, "Command",
-				    pod_specgen_args(c->settings,
-						     json_object_get(c->data, "ImageConfig")));
-		json_object_set_new(r, "Image", pod_json_string(pod_ctr_str(c, "ImageName")));
-		json_object_set_new(r, "Networks", pod_ctr_net_ps_networks(e, c));
-		json_object_set_new(r, "Pod", json_string(pod ? pod : ""));
-		json_object_set_new(r, "PodName", json_string(pn ? pn : ""));
-		json_object_set_new(r, "Ports", pod_ctr_net_ps_ports(e, c));
-		w->rows[w->n].rec = r;
-	} else {
-		/* sorting by size needs the sizes, as Podman computes them for it */
-		w->rows[w->n].rec = pod_ctr_ps_json(
-			e, c, opt.size || (opt.sort && STREQ(opt.sort, "size")), w->now);
+	r = &w->rows[w->n++];
+	*r = (struct row){ .created_ns = c->created_ns, .id = xstrdup(c->id) };
+	set_sort_key(r, c, rec);
+	switch (w->mode) {
+	case PS_QUIET:
+		return 0;
+	case PS_LINES: {
+		json_object_set_new(rec, "Type", json_string("container"));
+		r->text = json_dumps(rec, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY);
+		if (!r->text)
+			return pod_err_set(err, POD_E_GENERIC, 0, "encoding JSON record");
+		r->len = strlen(r->text);
+		return 0;
 	}
-	w->rows[w->n].status = pod_ctr_status_text(c, w->now);
-	/* the record has what is shown: the full data need not stay in memory */
-	json_decref(c->data);
-	c->data = NULL;
-	c->settings = NULL;
-	w->n++;
+	case PS_FORMAT:
+		break;
+	}
+	if (!w->json) {
+		cleanup_free char *status = pod_ctr_status_text(c, w->now);
+		json_t *view = template_view(c, rec, status, w->now);
+		json_decref(rec);
+		rec = view;
+	}
+	if (w->whole) {
+		r->view = TAKE_PTR(rec);
+		return 0;
+	}
+	if (pod_record_out_render(w->out, rec, &sb, err) < 0)
+		return -1;
+	r->len = sb.len;
+	r->text = pod_strbuf_detach(&sb);
 	return 0;
+}
+
+static int
+print_rows(struct walk *w, struct row *rows, size_t nrows, const char *fmt, json_t *headers,
+	   struct pod_err **err)
+{
+	switch (w->mode) {
+	case PS_QUIET:
+		for (size_t i = 0; i < nrows; i++) {
+			char s[POD_ID_SHORT_LEN + 1];
+			pod_id_short(rows[i].id, s);
+			if (pod_print_line(opt.no_trunc ? rows[i].id : s, err) < 0)
+				return -1;
+		}
+		return 0;
+	case PS_LINES:
+		errno = 0;
+		for (size_t i = 0; i < nrows; i++)
+			if (fwrite(rows[i].text, 1, rows[i].len, stdout) != rows[i].len ||
+			    putchar('\n') == EOF)
+				break;
+		if (fflush(stdout) == EOF || ferror(stdout))
+			return pod_err_set(err, POD_E_IO, errno, "writing output: %s",
+					   pod_strerror(errno ? errno : EIO));
+		return 0;
+	case PS_FORMAT:
+		break;
+	}
+	if (w->whole) {
+		cleanup_json json_t *records = json_array();
+		for (size_t i = 0; i < nrows; i++)
+			json_array_append(records, rows[i].view);
+		return pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
+	}
+	for (size_t i = 0; i < nrows; i++)
+		if (pod_record_out_put(w->out, rows[i].text, rows[i].len, err) < 0)
+			return -1;
+	return pod_record_out_end(w->out, err);
 }
 
 static int
@@ -448,11 +532,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 {
 	cleanup_engine struct pod_engine *e = NULL;
 	cleanup_(pod_filters_release) struct pod_filters f = POD_FILTERS_INIT;
-	cleanup_json json_t *records = json_array();
-	struct pod_ctr **v = NULL;
+	cleanup_json json_t *headers = NULL;
+	cleanup_free char *fmt = NULL;
 	struct row *rows = NULL;
 	struct walk walk = { 0 };
-	size_t n = 0, nrows = 0;
+	size_t nrows = 0;
 	int64_t now = pod_now_ns();
 	int rc = -1;
 
@@ -473,30 +557,50 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 					   "options are: command, created, id, image, names, "
 					   "runningfor, size, or status");
 	}
+	walk.f = &f;
+	walk.now = now;
+	walk.lite = opt.quiet || (ctx->g.dispatched && !(opt.format && *opt.format) &&
+				  !opt.size && !(opt.sort && STREQ(opt.sort, "size")));
+	walk.mode = opt.quiet ? PS_QUIET :
+		    !ctx->g.dispatched && !(opt.format && *opt.format) ? PS_LINES : PS_FORMAT;
+	if (walk.mode == PS_FORMAT && opt.format && pod_format_is_json(opt.format)) {
+		fmt = xstrdup("json");
+		walk.json = true;
+	} else if (walk.mode == PS_FORMAT) {
+		headers = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
+				    "CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND",
+				    "CreatedHuman", "CREATED", "Status", "STATUS", "Ports", "PORTS",
+				    "Names", "NAMES", "Size", "SIZE", "RunningFor", "CREATED",
+				    "CreatedAt", "CREATED AT", "Pod", "POD ID");
+		json_object_set_new(headers, "PodName", json_string("PODNAME"));
+		if (opt.format && *opt.format)
+			fmt = xstrdup(opt.format);
+		else
+			fmt = xasprintf("%s%s%s", DEFAULT_FORMAT, opt.size ? "\t{{.Size}}" : "",
+					opt.pod ? "\t{{.Pod}}\t{{.PodName}}" : "");
+	}
+	if (fmt) {
+		walk.out = pod_record_out_new("ps", fmt, headers, opt.noheading, 0, stdout, err);
+		if (!walk.out)
+			return -1;
+		walk.whole = pod_record_out_whole(walk.out);
+	}
 	if (pod_cli_engine(&ctx->g, false, &e, err) < 0)
-		return -1;
+		goto out;
 	/*
 	 * One pass over the rows: SQLite's page cache would only keep pages
 	 * that are never read again (it was a tenth of the peak RSS over 1000
 	 * containers).
 	 */
 	(void) sqlite3_exec(pod_store_db(e->store), "PRAGMA cache_size = -128", NULL, NULL, NULL);
-	walk.f = &f;
-	walk.now = now;
-	walk.lite = opt.quiet || (ctx->g.dispatched && !(opt.format && *opt.format) &&
-				  !opt.size && !(opt.sort && STREQ(opt.sort, "size")));
-	if (pod_filters_get(&f, "before") || pod_filters_get(&f, "since")) {
-		/* those look other containers up (and sync them): not inside the walk */
-		if (pod_ctr_list(e, &v, &n, err) < 0)
-			return -1;
-		for (size_t i = 0; i < n; i++) {
-			struct pod_ctr *c = TAKE_PTR(v[i]);
-			if (add_row(e, c, &walk, err) < 0)
-				goto out;
-		}
-	} else if (pod_ctr_list_each(e, add_row, &walk, err) < 0) {
+	if (pod_filters_get(&f, "before") &&
+	    created_of(e, pod_filters_get(&f, "before"), &before_ns, err) < 0)
 		goto out;
-	}
+	if (pod_filters_get(&f, "since") &&
+	    created_of(e, pod_filters_get(&f, "since"), &since_ns, err) < 0)
+		goto out;
+	if (pod_ctr_list_each(e, add_row, &walk, err) < 0)
+		goto out;
 	rows = walk.rows;
 	nrows = walk.n;
 	/* newest first; -l and -n take from there */
@@ -510,57 +614,18 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		sort_by = opt.sort;
 		qsort(rows, nrows, sizeof(*rows), cmp_rows);
 	}
-
-	if (opt.quiet) {
-		for (size_t i = 0; i < nrows; i++) {
-			char s[POD_ID_SHORT_LEN + 1];
-			pod_id_short(rows[i].c->id, s);
-			if (pod_print_line(opt.no_trunc ? rows[i].c->id : s, err) < 0)
-				goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	if (!ctx->g.dispatched && !(opt.format && *opt.format)) {
-		for (size_t i = 0; i < nrows; i++) {
-			json_object_set_new(rows[i].rec, "Type", json_string("container"));
-			if (pod_json_print_line(stdout, rows[i].rec, err) < 0)
-				goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	if (opt.format && pod_format_is_json(opt.format)) {
-		for (size_t i = 0; i < nrows; i++)
-			json_array_append(records, rows[i].rec);
-		rc = pod_format_records("ps", "json", records, NULL, false, stdout, err);
-		goto out;
-	}
-	{
-		cleanup_json json_t *headers = json_pack(
-			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "ID",
-			"CONTAINER ID", "Image", "IMAGE", "Command", "COMMAND", "CreatedHuman",
-			"CREATED", "Status", "STATUS", "Ports", "PORTS", "Names", "NAMES", "Size",
-			"SIZE", "RunningFor", "CREATED", "CreatedAt", "CREATED AT", "Pod", "POD ID");
-		json_object_set_new(headers, "PodName", json_string("PODNAME"));
-		cleanup_free char *fmt = NULL;
-		for (size_t i = 0; i < nrows; i++)
-			json_array_append_new(records, template_view(&rows[i], now));
-		if (opt.format && *opt.format)
-			fmt = xstrdup(opt.format);
-		else
-			fmt = xasprintf("%s%s%s", DEFAULT_FORMAT, opt.size ? "\t{{.Size}}" : "",
-					opt.pod ? "\t{{.Pod}}\t{{.PodName}}" : "");
-		rc = pod_format_records("ps", fmt, records, headers, opt.noheading, stdout, err);
-	}
+	rc = print_rows(&walk, rows, nrows, fmt, headers, err);
 out:
 	for (size_t i = 0; i < walk.n; i++) {
-		json_decref(walk.rows[i].rec);
-		pod_ctr_free(walk.rows[i].c);
-		free(walk.rows[i].status);
+		free(walk.rows[i].id);
+		free(walk.rows[i].key);
+		free(walk.rows[i].text);
+		json_decref(walk.rows[i].view);
 	}
 	free(walk.rows);
-	pod_ctr_list_free(v, n);
+	pod_record_out_free(walk.out);
+	free(before_ns);
+	free(since_ns);
 	return rc;
 }
 

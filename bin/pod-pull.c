@@ -1,4 +1,5 @@
 /* pod-pull - pull images from a registry (`podman pull`, `podman image pull`) */
+#include "cli/password.h"
 #include "cli/tool.h"
 #include "core/json.h"
 #include "image/archive.h"
@@ -8,7 +9,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/stat.h>
-#include <termios.h>
 #include <unistd.h>
 
 static struct {
@@ -56,50 +56,6 @@ static struct {
 	char *creds; /* "user:password" after asking for the password */
 } st;
 
-/*
- * --creds USER: Podman asks for the password on the terminal ("Password: "
- * on stdout, not echoed) and fails without one.
- */
-static int
-ask_password(const char *user, struct pod_err **err)
-{
-	struct termios old, quiet;
-	char buf[4096];
-	size_t n = 0;
-
-	if (tcgetattr(STDIN_FILENO, &old) < 0) {
-		int e = errno;
-
-		fputs("Password: ", stdout);
-		fflush(stdout);
-		return pod_err_set(err, POD_E_GENERIC, e,
-				   "could not read password from terminal: %s", pod_strerror(e));
-	}
-	/* echo off before the prompt, keeping what was typed ahead */
-	quiet = old;
-	quiet.c_lflag &= ~(tcflag_t) ECHO;
-	(void) tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
-	fputs("Password: ", stdout);
-	fflush(stdout);
-	for (;;) {
-		ssize_t r = read(STDIN_FILENO, buf + n, 1);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0 || buf[n] == '\n' || n + 1 >= sizeof(buf))
-			break;
-		n++;
-	}
-	(void) tcsetattr(STDIN_FILENO, TCSANOW, &old);
-	fputs("\n", stdout);
-	fflush(stdout);
-	if (n && buf[n - 1] == '\r')
-		n--;
-	st.creds = xasprintf("%s:%.*s", user, (int) n, buf);
-	explicit_bzero(buf, sizeof(buf));
-	return 0;
-}
-
 static int
 setup(struct pod_ctx *ctx, struct pod_err **err)
 {
@@ -117,10 +73,9 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	}
 	if (opt.authfile && *opt.authfile && stat(opt.authfile, &sb) < 0)
 		return pod_err_sys(err, "checking authfile: stat %s", opt.authfile);
-	if (opt.creds && !*opt.creds)
-		return pod_err_set(err, POD_E_INVALID, 0, "credentials can't be empty");
 	st.po.authfile = opt.authfile && *opt.authfile ? opt.authfile : NULL;
-	if (opt.creds && !strchr(opt.creds, ':') && ask_password(opt.creds, err) < 0)
+	/* --creds USER: Podman asks for the password on the terminal */
+	if (pod_cli_creds_ask(opt.creds, &st.creds, err) < 0)
 		return -1;
 	st.po.creds = st.creds ? st.creds : opt.creds;
 	st.po.cert_dir = opt.cert_dir && *opt.cert_dir ? opt.cert_dir : NULL;

@@ -1,4 +1,5 @@
 /* pod-push - push an image to a registry (`podman push`, `podman image push`) */
+#include "cli/password.h"
 #include "cli/tool.h"
 #include "core/fs.h"
 #include "core/json.h"
@@ -211,6 +212,7 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 	cleanup_imagestore struct pod_imagestore *is = NULL;
 	cleanup_image struct pod_image *img = NULL;
 	cleanup_free char *dest = NULL, *digest = NULL;
+	cleanup_secret char *creds = NULL;
 	struct pod_push_opts po = { 0 };
 	int format = pod_push_format_parse(opt.format);
 	const char *src = ctx->args[0];
@@ -238,9 +240,12 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		return pod_err_set(err, POD_E_INVALID, 0, "signing images is not supported");
 	if (pod_regaccess_check_authfile(opt.authfile, err) < 0)
 		return -1;
+	/* --creds USER: the password from the terminal, as pull asks for it */
+	if (pod_cli_creds_ask(opt.creds, &creds, err) < 0)
+		return -1;
 	po.format = (enum pod_push_format) format;
 	po.access.authfile = opt.authfile;
-	po.access.creds = opt.creds;
+	po.access.creds = creds ? creds : opt.creds;
 	po.access.cert_dir = opt.cert_dir;
 	po.access.tls_verify = opt.tls_verify_set ? opt.tls_verify : -1;
 	if (!opt.quiet)

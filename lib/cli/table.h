@@ -68,4 +68,38 @@ int pod_format_records_buf(const char *name, const char *format, json_t *records
 /* report.IsJSON: is this --format value a request for plain JSON? */
 bool pod_format_is_json(const char *format);
 
+/*
+ * The same output one record at a time, for listings too long to hold as
+ * one array (ps and inspect over thousands of containers):
+ *  - pod_record_out_new() parses format and prints nothing yet;
+ *  - pod_record_out_render() appends the text one record prints to a
+ *    buffer (for "json" the array element as indented inside the array;
+ *    otherwise the template's output, a table row included), which the
+ *    caller may keep to sort records before printing them;
+ *  - pod_record_out_put() prints such a text, in output order (a table's
+ *    rows are kept until the end: its columns need every row);
+ *  - pod_record_out_end() prints what is left (the array's close, the
+ *    aligned table) and flushes.
+ * The bytes are those pod_format_records() prints for the array of the
+ * same records. A template that ranges over the whole list needs the list:
+ * pod_record_out_whole() says so, and the caller uses pod_format_records().
+ * POD_RECORD_OUT_JANSSON prints "json" as pod_json_dumps_pretty() prints
+ * the array (inspect's form) instead of Go's encoding/json.
+ */
+enum pod_record_out_flags {
+	POD_RECORD_OUT_JANSSON = 1 << 0,
+};
+struct pod_record_out;
+struct pod_record_out *pod_record_out_new(const char *name, const char *format, json_t *headers,
+					  bool noheading, unsigned flags, FILE *out,
+					  struct pod_err **err);
+bool pod_record_out_whole(const struct pod_record_out *o);
+int pod_record_out_render(struct pod_record_out *o, json_t *rec, struct pod_strbuf *sb,
+			  struct pod_err **err);
+int pod_record_out_put(struct pod_record_out *o, const char *text, size_t len,
+		       struct pod_err **err);
+int pod_record_out_end(struct pod_record_out *o, struct pod_err **err);
+struct pod_record_out *pod_record_out_free(struct pod_record_out *o);
+void pod_record_out_freep(struct pod_record_out **o);
+
 #endif

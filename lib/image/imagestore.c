@@ -11,6 +11,7 @@
 #include "core/strbuf.h"
 #include "image/digest.h"
 #include "image/imagestore-int.h"
+#include "image/imgmount.h"
 #include "image/manifest.h"
 #include "image/prune.h"
 #include "image/reference.h"
@@ -1403,7 +1404,20 @@ delete_image(struct pod_imagestore *is, const struct pod_image *img, size_t *ret
 	if (pod_store_commit(is->store, err) < 0)
 		return -1;
 
-	/* rows are gone: now the files */
+	/*
+	 * Rows are gone: now the files. An `image mount` of it goes first, as
+	 * containers/storage unmounts a layer it deletes: Podman's rmi and prune
+	 * remove a mounted image without a word. A mount that starts now finds
+	 * no row (pod_image_mount checks under the mount lock).
+	 */
+	{
+		struct pod_err *e = NULL;
+
+		if (pod_image_unmount(pod_store_paths(is->store)->runroot, img->id, true, &e) < 0) {
+			pod_warn("unmounting image %s: %s", img->id, e->msg);
+			pod_err_free(&e);
+		}
+	}
 	{
 		cleanup_free char *p = pod_imagestore_blob_path(is, img->config_digest);
 

@@ -137,6 +137,12 @@ pod_image_mount(struct pod_imagestore *is, const char *runroot, const struct pod
 		return -1;
 	n = read_count(dir, merged);
 	if (n == 0) {
+		cleanup_image struct pod_image *again = NULL;
+
+		/* an rmi that deleted the row since our caller's lookup unmounts
+		 * after the deletion, under this lock: do not mount its layers */
+		if (pod_image_lookup(is, img->id, &again, err) < 0)
+			return -1;
 		if (pod_mkdir_p(merged, 0755, err) < 0 || pod_mkdir_p(empty, 0755, err) < 0)
 			return -1;
 		if (pod_image_layer_dirs(is, img, &lowers, err) < 0)

@@ -1,6 +1,6 @@
 /*
- * prune.h - `image prune` with a caller's predicate (filters, mounted
- * images): like pod_image_prune(), but an image is removed only when
+ * prune.h - `image prune` with a caller's predicate (its filters):
+ * like pod_image_prune(), but an image is removed only when
  * match(ctx, img, all) says so. Images stop being candidates when a
  * container uses them; the loop repeats while removals free more.
  */

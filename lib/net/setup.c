@@ -1062,6 +1062,12 @@ host_link_del(struct pod_nl *host, const char *name, struct pod_err **err)
 	if (pid == 0) {
 		struct pod_nl *own = NULL;
 		struct pod_err *e = NULL;
+		/*
+		 * Our copies of the caller's fds would keep its flocks (the
+		 * container's lock) held until we exit: its next lock would wait
+		 * for the deletion after all.
+		 */
+		(void) syscall(SYS_close_range, 3U, ~0U, 0U);
 		_exit(pod_nl_open(-1, &own, &e) < 0 || pod_nl_link_del(own, name, &e) < 0);
 	}
 	link_del_pids[n_link_del_pids++] = pid;

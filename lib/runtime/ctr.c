@@ -412,6 +412,32 @@ fail:
 	return -1;
 }
 
+int
+pod_ctr_list_ids(struct pod_engine *e, char ***ret, struct pod_err **err)
+{
+	cleanup_stmt sqlite3_stmt *st = pod_store_prepare(
+		e->store, "SELECT id FROM containers ORDER BY created DESC, id", err);
+	cleanup_strv char **v = NULL;
+	size_t n = 0, cap = 16;
+	int r;
+
+	if (!st)
+		return -1;
+	v = xcalloc(cap + 1, sizeof(*v));
+	while ((r = sqlite3_step(st)) == SQLITE_ROW) {
+		if (n == cap) {
+			cap *= 2;
+			v = xrealloc(v, (cap + 1) * sizeof(*v));
+		}
+		v[n++] = col_text(st, 0);
+		v[n] = NULL;
+	}
+	if (r != SQLITE_DONE)
+		return pod_store_sqlite_err(e->store, err, "listing containers");
+	*ret = TAKE_PTR(v);
+	return 0;
+}
+
 static bool is_active(enum pod_ctr_state s);
 
 int

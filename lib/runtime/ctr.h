@@ -117,6 +117,12 @@ int pod_ctr_load(struct pod_engine *e, const char *id, struct pod_ctr **ret, str
 int pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct pod_err **err);
 void pod_ctr_list_free(struct pod_ctr **v, size_t n);
 /*
+ * Every container's ID, newest first (pod_ctr_list's order), as a strv:
+ * a tool that acts on every container (rm --all, prune) loads each in turn
+ * (pod_ctr_load, pod_ctr_sync) instead of holding every row's data at once.
+ */
+int pod_ctr_list_ids(struct pod_engine *e, char ***ret, struct pod_err **err);
+/*
  * Every container, synced, one at a time and in no particular order (the
  * caller sorts): fn gets each and owns it (frees it or keeps it), so a
  * listing need not hold every row's data at once. A row that needs a sync
@@ -190,6 +196,14 @@ int pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_er
  * has exited and is cleaned up. A container that does not run is fine.
  */
 int pod_ctr_stop(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct pod_err **err);
+
+/*
+ * `podman restart`: "restart", then a stop as above (its events are
+ * Podman's "died" without "cleanup", and a pod's exit policy ignores it)
+ * and a start.
+ */
+int pod_ctr_restart(struct pod_engine *e, struct pod_ctr *c, int64_t timeout,
+		    struct pod_err **err);
 
 /*
  * Records the exit (monitor exit file, or -1), unmounts, removes the

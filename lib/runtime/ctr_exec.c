@@ -748,10 +748,19 @@ read_report(int fd, struct pod_err **err)
 
 /*
  * -d: a supervisor (double fork, new session, stdio on /dev/null) starts
- * the process, reports, then waits for it to record its exit code.
+ * the process, reports, then waits for it to record its exit code and
+ * write "exec_died". It is the one process that can see that code: the
+ * process is its child (built-in runtime) or re-parented to it (runc and
+ * crun's `exec --detach`, with the supervisor a child subreaper); the
+ * caller has long returned. The event uses the container as it was at the
+ * start (a forked process must not use the store's connection). With -t
+ * it holds the pty's master and reads and discards the output (Podman's
+ * conmon runs these sessions with log driver "none"), so the process
+ * never blocks, gets EIO or a hangup for want of a reader.
  */
 static int
-run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod_err **err)
+run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, bool keep_stdin,
+	     const char *path, json_t *rec, int lock, struct pod_err **err)
 {
 	int rep[2];
 	pid_t child;
@@ -768,7 +777,7 @@ run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod
 	if (child == 0) {
 		struct pod_err *e = NULL;
 		struct xwait w = { .master = -1, .err_fd = -1 };
-		int null, code = -1;
+		int null, code = -1, in[2] = { -1, -1 };
 
 		close(rep[0]);
 		close(lock); /* a supervisor must not keep the container locked */
@@ -779,6 +788,12 @@ run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod
 			(void) dup2(null, fd);
 		if (null > 2)
 			close(null);
+		/* -i: stdin stays open, never written (no one can attach to it), as
+		 * Podman's conmon holds it; the process reads no end of input */
+		if (keep_stdin && pipe2(in, O_CLOEXEC) == 0) {
+			(void) dup2(in[0], STDIN_FILENO);
+			close(in[0]);
+		}
 		if (xrun_start(x, &e) < 0) {
 			report_err(rep[1], e);
 			_exit(1);
@@ -792,6 +807,7 @@ run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod
 		if (xwait(x->pid, &w, &code, &e) < 0)
 			(void) reap(x->pid, &code);
 		session_ended(path, rec, code);
+		pod_ctr_event(eng, c, "exec_died", code);
 		_exit(0);
 	}
 	close(rep[1]);
@@ -805,33 +821,171 @@ run_detached(struct xrun *x, const char *path, json_t *rec, int lock, struct pod
 }
 
 /*
- * Detaching from an attached terminal session: the process must keep its
- * pty, so a holder takes over the master and drains it until the process
- * ends, then marks the session ended (its exit code is not ours to see).
+ * -it with detach keys: the session may outlive us, and only the process's
+ * parent (or the subreaper it is re-parented to) can see its exit code. So
+ * a keeper forked here starts it, copies between the terminal and the pty,
+ * and records the end, while we wait for its word ("C CODE", or "D" when
+ * the keys were typed). After a detach it leaves our terminal and session
+ * (setsid, stdio on /dev/null), reads and drops the output until the
+ * process ends, and writes the session's code and "exec_died" with it, as
+ * conmon lets Podman do. Without detach keys there is no keeper: the
+ * process is our own child (one fork less).
  */
-static void
-hold_after_detach(struct xrun *x, const char *path, json_t *rec)
+static int
+run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, struct xwait *w,
+	   const char *path, json_t *rec, int *lock, int *ret_code, struct pod_err **err)
 {
-	pid_t h = fork();
+	cleanup_close int sfd = -1;
+	int rep[2] = { -1, -1 }, fin[2] = { -1, -1 };
+	char buf[4096];
+	size_t len = 0;
+	sigset_t mask, old;
+	pid_t k;
+	int r = 0;
 
-	if (h != 0)
-		return;
-	if (setsid() < 0 || fork() != 0)
-		_exit(0);
-	{
-		int null = open("/dev/null", O_RDWR);
-		unsigned char buf[8192];
+	if (pipe2(rep, O_CLOEXEC) < 0)
+		return pod_err_sys(err, "pipe");
+	if (pipe2(fin, O_CLOEXEC) < 0) {
+		close(rep[0]);
+		close(rep[1]);
+		return pod_err_sys(err, "pipe");
+	}
+	k = fork();
+	if (k < 0) {
+		r = pod_err_sys(err, "fork");
+		close(rep[1]);
+		close(fin[1]);
+		goto out;
+	}
+	if (k == 0) {
+		struct pod_err *e = NULL;
+		int code = -1, null;
+
+		close(rep[0]);
+		close(fin[0]);
+		if (xrun_start(x, &e) < 0) {
+			report_err(rep[1], e);
+			_exit(1);
+		}
+		close(*lock); /* our caller's copy holds the flock until it hears from us */
+		json_object_set_new(rec, "Pid", json_integer(x->pid));
+		session_write(path, rec);
+		(void) !write(rep[1], "ok", 2);
+		close(rep[1]);
+		w->master = x->master;
+		w->err_fd = x->err_fd;
+		r = xwait(x->pid, w, &code, &e);
+		if (r < 0) {
+			report_err(fin[1], e);
+			(void) kill(x->pid, SIGKILL);
+			(void) reap(x->pid, &code);
+			(void) unlink(path);
+			_exit(1);
+		}
+		if (r == 0) {
+			(void) unlink(path);
+			pod_ctr_event(eng, c, "exec_died", code);
+			dprintf(fin[1], "C %d", code);
+			_exit(0);
+		}
+		/* out of the caller's session first: when it (perhaps the session
+		 * leader) exits, its terminal's hangup must not reach us */
+		(void) setsid();
+		(void) !write(fin[1], "D", 1);
+		close(fin[1]);
+		null = open("/dev/null", O_RDWR);
 		for (int fd = 0; fd < 3 && null >= 0; fd++)
 			(void) dup2(null, fd);
-		for (;;) {
-			ssize_t n = read(x->master, buf, sizeof(buf));
-			if (n == 0 || (n < 0 && errno != EINTR))
-				break;
+		{
+			struct xwait drain = { .master = x->master, .err_fd = -1 };
+
+			if (xwait(x->pid, &drain, &code, &e) < 0)
+				(void) reap(x->pid, &code);
 		}
 		json_object_set_new(rec, "Detached", json_true());
-		session_ended(path, rec, -1);
+		session_ended(path, rec, code);
+		pod_ctr_event(eng, c, "exec_died", code);
 		_exit(0);
 	}
+	close(TAKE_FD(rep[1]));
+	close(TAKE_FD(fin[1]));
+	r = read_report(rep[0], err);
+	/* the container may stop while the session runs */
+	close(TAKE_FD(*lock));
+	if (r < 0) {
+		(void) waitpid(k, NULL, 0);
+		goto out;
+	}
+	/* signals sent to us go to the keeper, which passes them on; the
+	 * terminal's SIGWINCH reaches it (our process group) by itself */
+	sigemptyset(&mask);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&mask, forwarded[i]);
+	sigprocmask(SIG_BLOCK, &mask, &old);
+	sfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	for (;;) {
+		struct pollfd p[2] = { { .fd = fin[0], .events = POLLIN },
+				       { .fd = sfd, .events = POLLIN } };
+		ssize_t n;
+
+		if (poll(p, 2, -1) < 0 && errno != EINTR) {
+			r = pod_err_sys(err, "poll");
+			break;
+		}
+		if (p[1].revents & POLLIN) {
+			struct signalfd_siginfo si;
+
+			while (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si))
+				if (si.ssi_signo != SIGWINCH)
+					(void) kill(k, (int) si.ssi_signo);
+		}
+		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(fin[0], buf + len, sizeof(buf) - 1 - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0 && len + (size_t) n < sizeof(buf) - 1) {
+			len += (size_t) n;
+			continue;
+		}
+		break;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	buf[len] = '\0';
+	if (r < 0)
+		goto out;
+	if (STREQ(buf, "D")) {
+		/* it runs on, ours until we exit */
+		*ret_code = 0;
+		r = 1;
+		goto out;
+	}
+	(void) waitpid(k, NULL, 0);
+	if (buf[0] == 'C' && sscanf(buf, "C %d", ret_code) == 1) {
+		r = 0;
+		goto out;
+	}
+	{
+		/* the keeper's error, in report_err's words */
+		int rfd[2];
+
+		if (pipe2(rfd, O_CLOEXEC) < 0) {
+			r = pod_err_sys(err, "pipe");
+			goto out;
+		}
+		(void) !write(rfd[1], buf, len);
+		close(rfd[1]);
+		r = read_report(rfd[0], err);
+		close(rfd[0]);
+		if (r == 0)
+			r = pod_err_set(err, POD_E_GENERIC, 0, "the exec session's keeper failed");
+	}
+out:
+	if (rep[0] >= 0)
+		close(rep[0]);
+	if (fin[0] >= 0)
+		close(fin[0]);
+	return r;
 }
 
 /* --- the session ------------------------------------------------------------ */
@@ -903,7 +1057,7 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 
 	pod_ctr_event(e, c, "exec", 0);
 	if (o->detach) {
-		r = run_detached(&x, path, rec, lock, err);
+		r = run_detached(e, c, &x, o->interactive && !o->tty, path, rec, lock, err);
 		if (r < 0) {
 			(void) unlink(path);
 			return -1;
@@ -911,6 +1065,17 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 		*ret_session = xstrdup(sid);
 		*ret_code = 0;
 		return 0;
+	}
+	if (o->timeout_ns > 0)
+		w.deadline = pod_mono_ns() + o->timeout_ns;
+	if (o->tty && o->interactive && w.n_keys) {
+		r = run_keeper(e, c, &x, &w, path, rec, &lock, &code, err);
+		if (r < 0)
+			return -1;
+		*ret_code = code;
+		if (r == 0)
+			*ret_session = xstrdup(sid);
+		return r;
 	}
 	if (xrun_start(&x, err) < 0)
 		return -1;
@@ -920,17 +1085,9 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 	close(TAKE_FD(lock));
 	w.master = x.master;
 	w.err_fd = x.err_fd;
-	if (o->timeout_ns > 0)
-		w.deadline = pod_mono_ns() + o->timeout_ns;
 	r = xwait(x.pid, &w, &code, err);
 	if (x.err_fd >= 0)
 		close(x.err_fd);
-	if (r == 1) {
-		hold_after_detach(&x, path, rec);
-		close(x.master);
-		*ret_code = 0;
-		return 1;
-	}
 	if (x.master >= 0)
 		close(x.master);
 	(void) unlink(path);

@@ -542,16 +542,17 @@ pod_ctr_net_setup(struct pod_engine *e, struct pod_ctr *c, struct pod_ctr_net *r
 	/* what a crash during an earlier start or run left behind */
 	if (pod_ctr_net_teardown(e, c, err) < 0)
 		return -1;
+	hostname = hostname_of(c);
+	if (STREQ(mode, "none")) {
+		/* as Podman: the runtime makes the namespace, nothing to keep (SandboxKey "") */
+		n.hosts = xasprintf("127.0.0.1\t%s %s\n", hostname, c->name);
+		*ret = n;
+		return 0;
+	}
 	n.netns = pod_ctr_netns_path(e, c->id);
 	if (netns_create(n.netns, err) < 0) {
 		pod_ctr_net_release(&n);
 		return -1;
-	}
-	hostname = hostname_of(c);
-	if (STREQ(mode, "none")) {
-		n.hosts = xasprintf("127.0.0.1\t%s %s\n", hostname, c->name);
-		*ret = n;
-		return 0;
 	}
 
 	__attribute__((cleanup(req_parts_release))) struct req_parts parts = { 0 };

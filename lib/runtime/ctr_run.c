@@ -767,6 +767,13 @@ runner_alive(const struct pod_ctr *c)
 
 /* set while rm stops a running container: its cleanup is part of the removal */
 static bool removing;
+/*
+ * set while restart stops one: Podman's restart goes from "died" straight
+ * to "init" (its stop is no Cleanup(), and the exit command that would
+ * write "cleanup" mostly finds the container running again), and a pod's
+ * exit policy does not see a member that is only restarting
+ */
+static bool restarting;
 
 int
 pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
@@ -843,7 +850,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	if (pod_ctr_save(e, c, err) < 0)
 		return -1;
 	/* like Podman, a container being removed goes from "died" to "remove" */
-	if (!pod_ctr_setting_bool(c, "Rm") && !removing)
+	if (!pod_ctr_setting_bool(c, "Rm") && !removing && !restarting)
 		pod_ctr_event(e, c, "cleanup", 0);
 	if (should_restart(c)) {
 		json_t *cnt = json_object_get(c->data, "RestartCount");
@@ -858,7 +865,8 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		}
 		return 0;
 	}
-	pod_pod_member_exited(e, c);
+	if (!restarting)
+		pod_pod_member_exited(e, c);
 	if (pod_ctr_setting_bool(c, "Rm") && !runner_alive(c))
 		return pod_ctr_remove_locked(e, c, err);
 	return 0;
@@ -977,6 +985,20 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 			return -1;
 	}
 	return pod_ctr_remove_locked(e, c, err);
+}
+
+int
+pod_ctr_restart(struct pod_engine *e, struct pod_ctr *c, int64_t timeout, struct pod_err **err)
+{
+	int r;
+
+	pod_ctr_event(e, c, "restart", 0);
+	restarting = true;
+	r = pod_ctr_stop(e, c, timeout, err);
+	restarting = false;
+	if (r < 0)
+		return -1;
+	return pod_ctr_start(e, c, NULL, err);
 }
 
 int

@@ -11,8 +11,10 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <net/if.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -245,6 +247,31 @@ finalize_and_exec(struct pod_rt_init *a, const char *exe)
 	fail(a, e);
 }
 
+/* a network namespace of our own has its loopback up, as runc and crun give it */
+static int
+loopback_up(struct pod_err **err)
+{
+	struct ifreq ifr = { .ifr_name = "lo" };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	int r = -1;
+
+	if (fd < 0)
+		return pod_err_sys(err, "bringing up lo: socket");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0) {
+		pod_err_sys(err, "bringing up lo");
+		goto out;
+	}
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0) {
+		pod_err_sys(err, "bringing up lo");
+		goto out;
+	}
+	r = 0;
+out:
+	close(fd);
+	return r;
+}
+
 static void
 join_ns(struct pod_rt_init *a, int fd, int type)
 {
@@ -290,6 +317,8 @@ pod_rt_init_main(struct pod_rt_init *a)
 		pod_err_sys(&e, "creating namespaces");
 		fail(a, e);
 	}
+	if ((a->unshare_flags & CLONE_NEWNET) && loopback_up(&e) < 0)
+		fail(a, e);
 	if (pod_rt_sync_send(a->sync_fd, OCI_SYNC_NS_READY, NULL, 0) < 0)
 		_exit(1);
 	if (pod_rt_sync_recv(a->sync_fd, &type, &state, &e) < 0)

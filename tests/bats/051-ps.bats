@@ -66,6 +66,11 @@ b" "--sort names, --noheading"
     is "$(names --filter ancestor=busybox --filter status=running)" "up " "ancestor and status"
     is "$(names --filter before=up)" "x1 x0 " "before"
     is "$(names --filter since=x0)" "up x1 " "since"
+    is "$(names --filter since=x0 --filter before=up)" "x1 " "since and before"
+    # the reference is looked up first, as Podman does, even when nothing else matches
+    run_pod 125 ps -a --filter name=nomatch --filter since=nosuch
+    is "$output" 'Error: no container with name or ID "nosuch" found: no such container' \
+        "since= names a missing container"
     run_pod 125 ps --filter bogus=1
     is "$output" "Error: bogus is an invalid filter" "unknown filter"
 }

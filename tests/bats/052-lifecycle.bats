@@ -144,3 +144,29 @@ n3" "all lines, then it returned"
     run_pod ps -a --format '{{.Names}}'
     is "$output" "up" "running one stays"
 }
+
+@test "container prune --filter: label, label!, until" {
+    run_pod create --name red --label team=red busybox true
+    run_pod create --name blue --label team=blue busybox true
+    run_pod create --name plain busybox true
+    local names
+    names() { run_pod ps -a --format '{{.Names}}'; echo "$output" | sort | tr '\n' ' '; }
+    run_pod container prune -f --filter until=2000-01-01
+    is "$output" "" "nothing created before 2000"
+    run_pod container prune -f --filter label=team=red
+    assert "$output" =~ "^[0-9a-f]{64}$" "one pruned"
+    is "$(names)" "blue plain " "label=team=red pruned red only"
+    run_pod container prune -f --filter label!=team
+    is "$(names)" "blue " "label!=team pruned the unlabelled one"
+    local cases=(
+        "bogus=1|bogus is an invalid filter"
+        "label|filter input must be in the form of filter=value: label is invalid"
+        "until=10x|failed to parse value as time or duration: \"10x\""
+    )
+    for c in "${cases[@]}"; do
+        run_pod 125 container prune -f --filter "${c%%|*}"
+        is "$output" "Error: ${c#*|}" "prune --filter ${c%%|*}"
+    done
+    is "$(names)" "blue " "a bad filter prunes nothing"
+    run_pod rm -a -f
+}

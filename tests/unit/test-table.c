@@ -6,6 +6,7 @@
 #include <cmocka.h>
 
 #include "cli/table.h"
+#include "core/json.h"
 
 static void
 check_table(const char *const *chunks, const char *want)
@@ -151,6 +152,43 @@ records(void)
 	return r;
 }
 
+/* pod_record_out prints what pod_format_records prints, one record at a time */
+static void
+check_record_out(const char *format, json_t *recs, json_t *headers, bool noheading,
+		 unsigned flags, const char *want)
+{
+	struct pod_record_out *o;
+	struct pod_err *err = NULL;
+	char *got = NULL;
+	size_t got_len = 0, i;
+	json_t *rec;
+	FILE *f = open_memstream(&got, &got_len);
+
+	assert_non_null(f);
+	o = pod_record_out_new("ps", format, headers, noheading, flags, f, &err);
+	if (!o)
+		fail_msg("%s: %s", format, err->msg);
+	if (pod_record_out_whole(o)) {
+		pod_record_out_free(o);
+		fclose(f);
+		free(got);
+		return;
+	}
+	json_array_foreach(recs, i, rec) {
+		struct pod_strbuf sb = POD_STRBUF_INIT;
+		if (pod_record_out_render(o, rec, &sb, &err) < 0)
+			fail_msg("%s: %s", format, err->msg);
+		assert_int_equal(pod_record_out_put(o, sb.buf, sb.len, &err), 0);
+		pod_strbuf_release(&sb);
+	}
+	assert_int_equal(pod_record_out_end(o, &err), 0);
+	pod_record_out_free(o);
+	fclose(f);
+	if (strcmp(got, want) != 0)
+		fail_msg("streamed %s: want\n\"%s\"\ngot\n\"%s\"", format, want, got);
+	free(got);
+}
+
 static void
 check_format(const char *format, json_t *recs, json_t *headers, bool noheading, const char *want)
 {
@@ -162,6 +200,7 @@ check_format(const char *format, json_t *recs, json_t *headers, bool noheading, 
 	if (strcmp(out.buf, want) != 0)
 		fail_msg("%s: want\n\"%s\"\ngot\n\"%s\"", format, want, out.buf);
 	pod_strbuf_release(&out);
+	check_record_out(format, recs, headers, noheading, 0, want);
 }
 
 static void
@@ -213,6 +252,27 @@ test_format_records(void **state)
 	json_decref(html);
 }
 
+/* POD_RECORD_OUT_JANSSON: the bytes of pod_json_dumps_pretty() of the whole array */
+static void
+test_record_out_jansson(void **state)
+{
+	json_t *arrays[] = {
+		json_array(),
+		json_pack("[{s:s, s:{}, s:[], s:{s:[i, f, n, b]}, s:s}]", "Id", "a<b>&\n", "E",
+			  "L", "N", "x", 1, 2.5, true, "T", "/\u00e9"),
+		json_pack("[{s:i}, {s:[s, {s:s}]}, [], {}, s]", "A", 1, "B", "x", "C", "d", "s"),
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(arrays); i++) {
+		char *want = pod_json_dumps_pretty(arrays[i]);
+		char *want_nl = xasprintf("%s\n", want);
+		check_record_out("json", arrays[i], NULL, false, POD_RECORD_OUT_JANSSON, want_nl);
+		free(want);
+		free(want_nl);
+		json_decref(arrays[i]);
+	}
+}
+
 static void
 test_is_json(void **state)
 {
@@ -237,7 +297,7 @@ main(void)
 		cmocka_unit_test(test_utf8),	     cmocka_unit_test(test_blocks),
 		cmocka_unit_test(test_partial_lines), cmocka_unit_test(test_special_chars),
 		cmocka_unit_test(test_flush_file),   cmocka_unit_test(test_format_records),
-		cmocka_unit_test(test_is_json),
+		cmocka_unit_test(test_is_json),	     cmocka_unit_test(test_record_out_jansson),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
