@@ -1066,12 +1066,16 @@ static const struct pod_tool top_tool = {
 
 static bool stats_no_stream, stats_no_reset;
 
+/* Podman's pod stats: a pair of zeroes (no I/O yet, no network) is "-- / --" */
 static char *
 io_pair(uint64_t a, uint64_t b)
 {
-	cleanup_free char *x = pod_human_size_prec((int64_t) a, 4, false);
-	cleanup_free char *y = pod_human_size_prec((int64_t) b, 4, false);
+	cleanup_free char *x = NULL, *y = NULL;
 
+	if (a == 0 && b == 0)
+		return xstrdup("-- / --");
+	x = pod_human_size_prec((int64_t) a, 4, false);
+	y = pod_human_size_prec((int64_t) b, 4, false);
 	return xasprintf("%s / %s", x, y);
 }
 
@@ -1193,10 +1197,17 @@ stats_once(struct pod_ctx *ctx, struct pod_err **err)
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Pod", "POD", "CID", "CID",
 			"Name", "NAME", "CPU", "CPU %", "MemUsage", "MEM USAGE/ LIMIT", "Mem", "MEM %",
 			"NetIO", "NET IO", "BlockIO", "BLOCK IO", "PIDS", "PIDS");
-		return pod_format_records("pod stats", opt.format && *opt.format ? opt.format :
-				"table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t"
-				"{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}", rows, headers,
-				opt.noheading, stdout, err);
+		const char *fmt = opt.format && *opt.format ? opt.format :
+				  "table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t"
+				  "{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}";
+		/* Podman's pod stats heads a template of the user's own too */
+		if (!pod_str_has_prefix(fmt, "table") && json_array_size(rows)) {
+			cleanup_json json_t *h = json_pack("[O]", headers);
+			if (pod_format_records("pod stats", fmt, h, NULL, true, stdout, err) < 0)
+				return -1;
+		}
+		return pod_format_records("pod stats", fmt, rows, headers, opt.noheading, stdout,
+					  err);
 	}
 }
 

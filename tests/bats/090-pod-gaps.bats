@@ -178,3 +178,24 @@ a:c8 character special file
     run_pod pod ps -q
     is "$output" "" "no pod was created"
 }
+
+@test "pod stats: CPU % over each container's life, as Podman 4.3; '-- / --' for no I/O; headers" {
+    run_pod pod create --name pg43 --network none
+    track_pod pg43
+    run_pod run -d --pod pg43 --name busy busybox \
+        sh -c 'timeout 2 sh -c "while :; do :; done"; sleep 1000'
+    sleep 3
+    # Podman's pod stats passes no previous sample: CPU % is the container's
+    # CPU time over its run time, so a loop that has ended still shows
+    run_pod pod stats --no-stream --format '{{.Name}}|{{.CPU}}|{{.NetIO}}' pg43
+    is "${lines[0]}" "NAME|CPU %|NET IO" "a template without table is headed too, as in Podman"
+    busy=$(grep '^busy|' <<<"$output")
+    cpu=${busy#busy|}
+    cpu=${cpu%%.*}
+    assert "$cpu" -ge 3 "the busy loop's share of the member's life ($busy)"
+    assert "${busy##*|}" == "-- / --" "no network: NET IO is -- / --"
+    run_pod pod stats --no-stream --format json pg43
+    run jq -r '.[] | select(.Name == "busy") | .NetIO' <<<"$output"
+    is "$output" "-- / --" "the same in JSON"
+    run_pod pod rm -f -t 0 pg43
+}
