@@ -25,7 +25,7 @@ static struct {
 	char *memory, *cpus, *exit_policy, *share;
 	char **label, **label_file, **publish, **network, **add_host, **dns, **dns_search;
 	char **dns_option, **volume, **device, **security_opt, **sysctl;
-	char *userns, **uidmap, **gidmap;
+	char *userns, **uidmap, **gidmap, *ip, *ip6, *mac, **network_alias;
 	bool infra, no_hosts, replace;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
@@ -185,11 +185,14 @@ create_settings(struct pod_err **err)
 	if (opt.hostname)
 		json_object_set_new(s, "Hostname", pod_json_string(opt.hostname));
 	json_object_set_new(s, "Infra", json_boolean(opt.infra));
-	if (!opt.infra && (opt.infra_image || opt.infra_command || opt.infra_name ||
-			   (opt.publish && opt.publish[0])))
-		return pod_err_set(err, POD_E_INVALID, 0, "cannot set infra options (ports, "
-				   "--infra-image, --infra-command, --infra-name) when infra is "
-				   "disabled: invalid argument"), NULL;
+	/* Podman's words; --infra-image, --infra-command, --infra-name are ignored */
+	if (!opt.infra && opt.publish && opt.publish[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "you must have an infra container to "
+				   "publish port bindings to the host"), NULL;
+	if (!opt.infra && (opt.ip || opt.ip6 || opt.mac || opt.network_alias))
+		return pod_err_set(err, POD_E_INVALID, 0, "cannot set --%s without infra container: "
+				   "invalid argument", opt.ip ? "ip" : opt.ip6 ? "ip6" :
+				   opt.mac ? "mac" : "network-alias"), NULL;
 	if (opt.infra_image)
 		json_object_set_new(s, "InfraImage", pod_json_string(opt.infra_image));
 	if (opt.infra_command) {
@@ -249,7 +252,8 @@ create_settings(struct pod_err **err)
 		return NULL;
 	{
 		struct pod_ctr_net_flags nf = {
-			.networks = opt.network, .publish = opt.publish, .dns = opt.dns,
+			.networks = opt.network, .aliases = opt.network_alias, .ip = opt.ip,
+			.ip6 = opt.ip6, .mac = opt.mac, .publish = opt.publish, .dns = opt.dns,
 			.dns_search = opt.dns_search, .dns_option = opt.dns_option,
 			.add_host = opt.add_host, .no_hosts = opt.no_hosts,
 		};
@@ -308,7 +312,7 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRV(0, "dns-search", "domain", &opt.dns_search, "Set custom DNS search domains"),
 	POD_OPT_STRING(0, "exit-policy", "string", &opt.exit_policy,
 		       "Behaviour when the last container exits (\"continue\"|\"stop\")"),
-	POD_OPT_STRING(0, "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
+	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
 	POD_OPT_BOOL(0, "infra", &opt.infra, "Create an infra container associated with the pod "
 		     "to share namespaces with"),
 	POD_OPT_STRING(0, "infra-command", "string", &opt.infra_command,
@@ -317,9 +321,15 @@ static const struct pod_opt create_options[] = {
 		       "The image of the infra container to associate with the pod"),
 	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
 		       "The name used as infra container name"),
+	POD_OPT_STRING(0, "ip", "string", &opt.ip,
+		       "Specify a static IPv4 address for the pod"),
+	POD_OPT_STRING(0, "ip6", "string", &opt.ip6,
+		       "Specify a static IPv6 address for the pod"),
 	POD_OPT_STRV('l', "label", "stringArray", &opt.label, "Set metadata on pod (default [])"),
 	POD_OPT_STRV(0, "label-file", "stringArray", &opt.label_file,
 		     "Read in a line delimited file of labels"),
+	POD_OPT_STRING(0, "mac-address", "string", &opt.mac,
+		       "Pod MAC address (e.g. 92:d0:c6:0a:29:33)"),
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "Assign a name to the pod"),
@@ -328,6 +338,8 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRV(0, "network", "string", &opt.network, "Connect a container to a network"),
 	{ POD_OPT_T_STRV, 0, "net", "string", &opt.network, "Connect a container to a network",
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRV(0, "network-alias", "strings", &opt.network_alias,
+		     "Add network-scoped alias for the pod"),
 	POD_OPT_BOOL(0, "no-hosts", &opt.no_hosts,
 		     "Do not create /etc/hosts within the pod's containers, instead use the "
 		     "version from the image"),

@@ -199,3 +199,32 @@ a:c8 character special file
     is "$output" "-- / --" "the same in JSON"
     run_pod pod rm -f -t 0 pg43
 }
+
+@test "pod create --ip, --mac-address, --network-alias, -h belong to the pod's infra" {
+    net41
+    run_pod pod create --name pg44 --network podgaps41 --ip 10.89.41.77 \
+        --mac-address 92:d0:c6:0a:29:41 --network-alias pgalias -h pghost
+    track_pod pg44
+    run_pod run -d --pod pg44 --name m44 busybox sleep 1000
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' pg44)"))
+    run_pod exec m44 sh -c 'ip -4 -o addr show eth0 | awk "{print \$4}"; cat /sys/class/net/eth0/address; hostname'
+    is "$output" "10.89.41.77/24
+92:d0:c6:0a:29:41
+pghost" "a member has the pod's address, MAC and hostname"
+    run_pod pod inspect --format '{{.InfraConfig.StaticIP}} {{.InfraConfig.StaticMAC}} {{.Hostname}}' pg44
+    is "$output" "10.89.41.77 92:d0:c6:0a:29:41 pghost" "pod inspect"
+    # the alias resolves on the network, to the pod's address
+    run_pod run --rm --network podgaps41 busybox nslookup pgalias
+    assert "$output" =~ "10.89.41.77" "the network alias names the pod"
+    run_pod pod rm -f -t 0 pg44
+
+    run_pod 125 pod create --infra=false --ip 10.89.41.78
+    is "$output" "Error: cannot set --ip without infra container: invalid argument"
+    run_pod 125 pod create --infra=false --network-alias x
+    is "$output" "Error: cannot set --network-alias without infra container: invalid argument"
+    run_pod 125 pod create --infra=false -p 8080:80
+    is "$output" "Error: you must have an infra container to publish port bindings to the host"
+    run_pod 125 pod create --network none --ip 10.1.1.1
+    is "$output" "Error: --ip can only be set when the network mode is bridge: invalid argument"
+}
