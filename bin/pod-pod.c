@@ -26,6 +26,9 @@ static struct {
 	char **label, **label_file, **publish, **network, **add_host, **dns, **dns_search;
 	char **dns_option, **volume, **device, **security_opt, **sysctl;
 	char *userns, **uidmap, **gidmap, *ip, *ip6, *mac, **network_alias;
+	char *cpuset_cpus, *cpuset_mems, *memory_swap, *blkio_weight;
+	int64_t cpu_shares;
+	bool cpu_shares_set;
 	bool infra, no_hosts, replace;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
@@ -128,6 +131,34 @@ share_setting(json_t *s, const char *v, struct pod_err **err)
 		json_array_append_new(a, json_string(w));
 	}
 	json_object_set_new(s, "Share", a);
+	return 0;
+}
+
+/* the pod cgroup's other limits (pod_resources() in pod.c), as Podman sets them */
+static int
+resource_settings(json_t *s, struct pod_err **err)
+{
+	if (opt.cpu_shares_set)
+		json_object_set_new(s, "CpuShares", json_integer(opt.cpu_shares));
+	if (opt.cpuset_cpus)
+		json_object_set_new(s, "CpusetCpus", pod_json_string(opt.cpuset_cpus));
+	if (opt.cpuset_mems)
+		json_object_set_new(s, "CpusetMems", pod_json_string(opt.cpuset_mems));
+	if (opt.memory_swap) {
+		int64_t v = -1;
+		if (!STREQ(opt.memory_swap, "-1") && pod_parse_size(opt.memory_swap, &v, err) < 0)
+			return -1;
+		json_object_set_new(s, "MemorySwap", json_integer(v));
+	}
+	if (opt.blkio_weight) {
+		int64_t w;
+		if (!pod_parse_int64(opt.blkio_weight, &w) || w < 0)
+			return pod_err_set(err, POD_E_INVALID, 0, "invalid value for blkio-weight: "
+					   "strconv.ParseUint: parsing \"%s\": invalid syntax",
+					   opt.blkio_weight);
+		if (w > 0)
+			json_object_set_new(s, "BlkioWeight", json_integer(w));
+	}
 	return 0;
 }
 
@@ -242,6 +273,8 @@ create_settings(struct pod_err **err)
 			json_object_set_new(s, "CpuQuota", json_integer((json_int_t) (c * 100000)));
 		}
 	}
+	if (resource_settings(s, err) < 0)
+		return NULL;
 	{
 		json_t *vols = pod_ctr_volumes_setting(opt.volume, err);
 		if (!vols)
@@ -305,7 +338,17 @@ static const struct pod_opt create_options[] = {
 		     "Add a custom host-to-IP mapping (host:ip)"),
 	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
 		       "Optional parent cgroup for the pod"),
+	POD_OPT_STRING(0, "blkio-weight", "string", &opt.blkio_weight,
+		       "Block IO weight (relative weight) accepts a weight value between 10 and "
+		       "1000."),
+	{ POD_OPT_T_UINT, 'c', "cpu-shares", "uint", &opt.cpu_shares,
+	  "CPU shares (relative weight)", NULL, 0, NULL, &opt.cpu_shares_set },
 	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_STRING(0, "cpuset-cpus", "string", &opt.cpuset_cpus,
+		       "CPUs in which to allow execution (0-3, 0,1)"),
+	POD_OPT_STRING(0, "cpuset-mems", "string", &opt.cpuset_mems,
+		       "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only "
+		       "effective on NUMA systems."),
 	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
 	POD_OPT_STRV(0, "dns", "ip", &opt.dns, "Set custom DNS servers"),
 	POD_OPT_STRV(0, "dns-option", "option", &opt.dns_option, "Set custom DNS options"),
@@ -332,6 +375,8 @@ static const struct pod_opt create_options[] = {
 		       "Pod MAC address (e.g. 92:d0:c6:0a:29:33)"),
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING(0, "memory-swap", "string", &opt.memory_swap,
+		       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "Assign a name to the pod"),
 	POD_OPT_STRV(0, "pod-id-file", "string", &opt.pod_id_file,
 		     "Write the pod ID to the file"),

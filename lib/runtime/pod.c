@@ -298,20 +298,51 @@ pod_pod_cgroup_path(const struct pod_pod *p)
 	return xasprintf("%s/%s", STREQ(parent, "/") ? "" : parent, p->id);
 }
 
+/* memory plus swap: --memory-swap (-1: unlimited), else twice --memory as Podman; 0: none */
+static json_int_t
+pod_swap(json_t *s)
+{
+	json_t *v = json_object_get(s, "MemorySwap");
+	json_int_t mem = json_integer_value(json_object_get(s, "Memory"));
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	return mem > 0 ? 2 * mem : 0;
+}
+
 static json_t *
 pod_resources(const struct pod_pod *p)
 {
-	json_t *s = p->settings, *r = json_object();
-	json_int_t mem = json_integer_value(json_object_get(s, "Memory"));
+	json_t *s = p->settings, *r = json_object(), *mem = json_object(), *cpu = json_object();
+	json_int_t m = json_integer_value(json_object_get(s, "Memory")), swap = pod_swap(s);
 	json_int_t quota = json_integer_value(json_object_get(s, "CpuQuota"));
 	json_int_t period = json_integer_value(json_object_get(s, "CpuPeriod"));
+	json_t *v;
 
-	if (mem > 0)
-		json_object_set_new(r, "memory", json_pack("{s:I, s:I}", "limit", mem, "swap",
-							   2 * mem));
-	if (quota > 0)
-		json_object_set_new(r, "cpu", json_pack("{s:I, s:I}", "quota", quota, "period",
-							period > 0 ? period : 100000));
+	if (m > 0)
+		json_object_set_new(mem, "limit", json_integer(m));
+	if (swap != 0)
+		json_object_set_new(mem, "swap", json_integer(swap));
+	if (quota > 0) {
+		json_object_set_new(cpu, "quota", json_integer(quota));
+		json_object_set_new(cpu, "period", json_integer(period > 0 ? period : 100000));
+	}
+	if (json_is_integer(v = json_object_get(s, "CpuShares")) && json_integer_value(v) > 0)
+		json_object_set(cpu, "shares", v);
+	if (json_is_string(v = json_object_get(s, "CpusetCpus")))
+		json_object_set(cpu, "cpus", v);
+	if (json_is_string(v = json_object_get(s, "CpusetMems")))
+		json_object_set(cpu, "mems", v);
+	if (json_is_integer(v = json_object_get(s, "BlkioWeight")))
+		json_object_set_new(r, "blockIO", json_pack("{s:O}", "weight", v));
+	if (json_object_size(mem))
+		json_object_set_new(r, "memory", mem);
+	else
+		json_decref(mem);
+	if (json_object_size(cpu))
+		json_object_set_new(r, "cpu", cpu);
+	else
+		json_decref(cpu);
 	return r;
 }
 
@@ -1103,12 +1134,20 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 		json_object_set_new(o, "cpu_period", json_integer(period ? period : 100000));
 		json_object_set_new(o, "cpu_quota", json_integer(quota));
 	}
+	if (json_integer_value(json_object_get(s, "CpuShares")) > 0)
+		json_object_set(o, "cpu_shares", json_object_get(s, "CpuShares"));
+	if (json_is_string(json_object_get(s, "CpusetCpus")))
+		json_object_set(o, "cpuset_cpus", json_object_get(s, "CpusetCpus"));
+	if (json_is_string(json_object_get(s, "CpusetMems")))
+		json_object_set(o, "cpuset_mems", json_object_get(s, "CpusetMems"));
 	if (json_array_size(json_object_get(s, "SecurityOpt")))
 		json_object_set(o, "security_opt", json_object_get(s, "SecurityOpt"));
-	if (mem > 0) {
+	if (mem > 0)
 		json_object_set_new(o, "memory_limit", json_integer(mem));
-		json_object_set_new(o, "memory_swap", json_integer(2 * mem));
-	}
+	if (pod_swap(s) != 0)
+		json_object_set_new(o, "memory_swap", json_integer(pod_swap(s)));
+	if (json_is_integer(json_object_get(s, "BlkioWeight")))
+		json_object_set(o, "blkio_weight", json_object_get(s, "BlkioWeight"));
 	return o;
 }
 

@@ -228,3 +228,27 @@ pghost" "a member has the pod's address, MAC and hostname"
     run_pod 125 pod create --network none --ip 10.1.1.1
     is "$output" "Error: --ip can only be set when the network mode is bridge: invalid argument"
 }
+
+@test "pod create --cpu-shares, --cpuset-cpus, --cpuset-mems, --memory-swap, --blkio-weight limit the pod's cgroup" {
+    run_pod pod create --name pg45 --network none --cpu-shares 512 --cpuset-cpus 0 \
+        --cpuset-mems 0 --memory 20m --memory-swap 40m --blkio-weight 300
+    local id=$output
+    track_pod pg45
+    run_pod run -d --pod pg45 --name m45 busybox sleep 1000
+    # inside a member: only CPU 0 is allowed, the pod's cpuset
+    run_pod exec m45 grep Cpus_allowed_list /proc/self/status
+    is "$output" "Cpus_allowed_list:	0" "the member runs on the pod's CPUs"
+    cg() { cat "$(find "/sys/fs/cgroup/$1" -maxdepth 3 -type d -name "$id" | head -1)/$2"; }
+    is "$(cg cpu cpu.shares)" "512" "cpu shares"
+    is "$(cg cpuset cpuset.cpus)" "0" "cpuset cpus"
+    is "$(cg cpuset cpuset.mems)" "0" "cpuset mems"
+    is "$(cg memory memory.memsw.limit_in_bytes)" "41943040" "memory plus swap"
+    if [[ -e "$(find /sys/fs/cgroup/blkio -maxdepth 3 -type d -name "$id" | head -1)/blkio.bfq.weight" ]]; then
+        is "$(cg blkio blkio.bfq.weight)" "300" "blkio weight"
+    else
+        is "$(cg blkio blkio.weight)" "300" "blkio weight"
+    fi
+    run_pod pod inspect --format '{{.cpu_shares}} {{.cpuset_cpus}} {{.cpuset_mems}} {{.memory_limit}} {{.memory_swap}} {{.blkio_weight}}' pg45
+    is "$output" "512 0 0 20971520 41943040 300" "pod inspect, Podman's keys"
+    run_pod pod rm -f -t 0 pg45
+}
