@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/strbuf.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/pod.h"
 
@@ -29,6 +30,7 @@ static struct {
 	char *cpuset_cpus, *cpuset_mems, *memory_swap, *blkio_weight;
 	int64_t cpu_shares;
 	bool cpu_shares_set;
+	char *pid_ns, *uts_ns;
 	bool infra, no_hosts, replace;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
@@ -276,6 +278,12 @@ create_settings(struct pod_err **err)
 	if (resource_settings(s, err) < 0)
 		return NULL;
 	{
+		/* the infra's own namespaces, which members sharing them join (--share) */
+		struct pod_ctr_ns_flags nsf = { .pid = opt.pid_ns, .uts = opt.uts_ns };
+		if (pod_ctr_ns_settings(&nsf, s, err) < 0)
+			return NULL;
+	}
+	{
 		json_t *vols = pod_ctr_volumes_setting(opt.volume, err);
 		if (!vols)
 			return NULL;
@@ -378,6 +386,7 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRING(0, "memory-swap", "string", &opt.memory_swap,
 		       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "Assign a name to the pod"),
+	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
 	POD_OPT_STRV(0, "pod-id-file", "string", &opt.pod_id_file,
 		     "Write the pod ID to the file"),
 	POD_OPT_STRV(0, "network", "string", &opt.network, "Connect a container to a network"),
@@ -403,6 +412,7 @@ static const struct pod_opt create_options[] = {
 	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
 	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
 	POD_OPT_END

@@ -416,9 +416,9 @@ static const char *const net_keys[] = {
 	"NoHosts",   NULL,
 };
 
-/* --sysctl, --security-opt, --device of pod create: the infra's own (specgen.h) */
+/* --sysctl, --security-opt, --device, --pid, --uts of pod create: the infra's own */
 static const char *const infra_keys[] = {
-	"Sysctls", "NoNewPrivileges", "SeccompProfile", "Devices", NULL,
+	"Sysctls", "NoNewPrivileges", "SeccompProfile", "Devices", "PidNS", "UtsNS", NULL,
 };
 
 static json_t *
@@ -1122,9 +1122,9 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 			json_object_set_new(ic, "cpu_period", json_integer(period ? period : 100000));
 			json_object_set_new(ic, "cpu_quota", json_integer(quota));
 		}
-		json_object_set_new(ic, "pid_ns", json_string("private"));
+		json_object_set_new(ic, "pid_ns", pod_json_string(pod_ctr_ns_mode(infra, "PidNS")));
 		json_object_set_new(ic, "userns", json_string("host"));
-		json_object_set_new(ic, "uts_ns", json_string("private"));
+		json_object_set_new(ic, "uts_ns", pod_json_string(pod_ctr_ns_mode(infra, "UtsNS")));
 		json_object_set_new(o, "InfraConfig", ic);
 	}
 	json_object_set_new(o, "SharedNamespaces", shared_ns(p));

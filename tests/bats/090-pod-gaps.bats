@@ -248,7 +248,27 @@ pghost" "a member has the pod's address, MAC and hostname"
     else
         is "$(cg blkio blkio.weight)" "300" "blkio weight"
     fi
-    run_pod pod inspect --format '{{.cpu_shares}} {{.cpuset_cpus}} {{.cpuset_mems}} {{.memory_limit}} {{.memory_swap}} {{.blkio_weight}}' pg45
-    is "$output" "512 0 0 20971520 41943040 300" "pod inspect, Podman's keys"
+    run_pod pod inspect --format '{{.CPUShares}} {{.CPUSetCPUs}} {{.CPUSetMems}} {{.MemoryLimit}} {{.MemorySwap}} {{.BlkioWeight}}' pg45
+    is "$output" "512 0 0 20971520 41943040 300" "pod inspect, Podman's field names"
+    run_pod pod inspect pg45
+    run jq -c '[.cpu_shares, .cpuset_cpus, .cpuset_mems, .memory_limit, .memory_swap, .blkio_weight]' <<<"$output"
+    is "$output" '[512,"0","0",20971520,41943040,300]' "pod inspect, Podman's JSON keys"
     run_pod pod rm -f -t 0 pg45
+}
+
+@test "pod create --uts host --pid host: the infra's namespaces, joined by members that share them" {
+    run_pod pod create --name pg46 --network none --uts host --pid host --share +pid
+    track_pod pg46
+    run_pod run -d --pod pg46 --name m46 busybox sleep 1000
+    mpid=$("$PODMAN" inspect --format '{{.State.Pid}}' m46)
+    for t in pid uts; do
+        is "$(stat -L -c %i /proc/$mpid/ns/$t)" "$(stat -L -c %i /proc/$$/ns/$t)" "the host's $t namespace"
+    done
+    run_pod exec m46 hostname
+    is "$output" "$(hostname)" "the host's name"
+    run_pod pod inspect --format '{{.InfraConfig.PidNS}} {{.InfraConfig.UtsNS}}' pg46
+    is "$output" "host host" "pod inspect"
+    run_pod pod rm -f -t 0 pg46
+    run_pod 125 pod create --pid bogus
+    is "$output" "Error: unrecognized namespace mode bogus passed"
 }
