@@ -31,7 +31,7 @@ static struct {
 	int64_t cpu_shares;
 	bool cpu_shares_set;
 	char *pid_ns, *uts_ns;
-	bool infra, no_hosts, replace;
+	bool infra, no_hosts, replace, share_parent;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
 	char *format, *sort;
@@ -45,7 +45,7 @@ static struct {
 	char *container, *since, *until;
 	bool follow, names, timestamps, color;
 	int64_t tail;
-} opt = { .infra = true, .time = 10, .signal = (char *) "KILL", .tail = -1 };
+} opt = { .infra = true, .share_parent = true, .time = 10, .signal = (char *) "KILL", .tail = -1 };
 
 static int tool_argc;
 static char **tool_argv;
@@ -277,6 +277,8 @@ create_settings(struct pod_err **err)
 	}
 	if (resource_settings(s, err) < 0)
 		return NULL;
+	if (!opt.share_parent)
+		json_object_set_new(s, "ShareParent", json_false());
 	{
 		/* the infra's own namespaces, which members sharing them join (--share) */
 		struct pod_ctr_ns_flags nsf = { .pid = opt.pid_ns, .uts = opt.uts_ns };
@@ -405,6 +407,9 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_STRING(0, "share", "string", &opt.share,
 		       "A comma delimited list of kernel namespaces the pod will share (default "
 		       "\"ipc,net,uts\")"),
+	POD_OPT_BOOL(0, "share-parent", &opt.share_parent,
+		     "Set the pod's cgroup as the cgroup parent for all containers joining the "
+		     "pod (default true)"),
 	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
 	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
 	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },

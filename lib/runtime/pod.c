@@ -310,6 +310,20 @@ pod_swap(json_t *s)
 	return mem > 0 ? 2 * mem : 0;
 }
 
+/* --share-parent=false: no cgroup of the pod's own, its containers go in the parent */
+static bool
+share_parent(const struct pod_pod *p)
+{
+	return !json_is_false(json_object_get(p->settings, "ShareParent"));
+}
+
+/* the cgroup parent of the pod's containers */
+static char *
+members_cgroup(const struct pod_pod *p)
+{
+	return share_parent(p) ? pod_pod_cgroup_path(p) : pod_pod_cgroup_parent(p);
+}
+
 static json_t *
 pod_resources(const struct pod_pod *p)
 {
@@ -428,7 +442,7 @@ infra_settings(const struct pod_pod *p, const char *image)
 	const char *iname = json_string_value(json_object_get(ps, "InfraName"));
 	const char *host = json_string_value(json_object_get(ps, "Hostname"));
 	char sid[POD_ID_SHORT_LEN + 1];
-	cleanup_free char *name = NULL, *cg = pod_pod_cgroup_path(p);
+	cleanup_free char *name = NULL, *cg = members_cgroup(p);
 
 	pod_id_short(p->id, sid);
 	name = iname && *iname ? xstrdup(iname) : xasprintf("%s-infra", sid);
@@ -546,7 +560,7 @@ pod_pod_create(struct pod_engine *e, json_t *settings, struct pod_pod **ret,
 
 	{
 		cleanup_json json_t *res = pod_resources(p);
-		if (json_object_size(res)) {
+		if (json_object_size(res) && share_parent(p)) {
 			cleanup_free char *path = pod_pod_cgroup_path(p);
 			struct pod_cgroup *cg = NULL;
 			if (pod_cgroup_create(path, res, 0, &cg, err) < 0)
@@ -680,7 +694,7 @@ pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 	}
 	if (!json_string_value(json_object_get(s, "CgroupParent")) ||
 	    !*json_string_value(json_object_get(s, "CgroupParent"))) {
-		cg = pod_pod_cgroup_path(p);
+		cg = members_cgroup(p);
 		json_object_set_new(s, "CgroupParent", json_string(cg));
 	}
 	if (json_array_size(json_object_get(p->settings, "Volumes"))) {
@@ -700,7 +714,7 @@ member_clone_settings(const struct pod_pod *p, const struct pod_ctr *c, const ch
 	json_t *s = json_deep_copy(c->settings), *req, *v;
 	cleanup_free char *join = xasprintf("container:%s", p->infra_id ? p->infra_id : "");
 	cleanup_free char *name = xasprintf("%s-clone", c->name);
-	cleanup_free char *cg = pod_pod_cgroup_path(p);
+	cleanup_free char *cg = members_cgroup(p);
 	size_t npv = json_array_size(json_object_get(p->settings, "Volumes")), i;
 
 	for (size_t k = 0; k < ARRAY_SIZE(share_keys); k++) {
@@ -1093,9 +1107,10 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 	json_object_set_new(o, "Hostname", pod_json_string(host ? host : ""));
 	if (json_object_size(json_object_get(s, "Labels")))
 		json_object_set(o, "Labels", json_object_get(s, "Labels"));
-	json_object_set_new(o, "CreateCgroup", json_true());
+	json_object_set_new(o, "CreateCgroup", json_boolean(share_parent(p)));
 	json_object_set_new(o, "CgroupParent", json_string(cgp));
-	json_object_set_new(o, "CgroupPath", json_string(cgpath));
+	if (share_parent(p))
+		json_object_set_new(o, "CgroupPath", json_string(cgpath));
 	json_object_set_new(o, "CreateInfra", json_boolean(p->infra_id != NULL));
 	if (p->infra_id)
 		json_object_set_new(o, "InfraContainerID", json_string(p->infra_id));

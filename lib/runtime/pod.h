@@ -24,7 +24,9 @@
  * share the infra's ports, /etc/hosts and hostname (the pod's name unless
  * --hostname). The pod's cgroup is $CgroupParent/ID (default
  * /libpod_parent/ID); members are created below it, and --memory/--cpus
- * limit it as a whole.
+ * (and CpuShares, CpusetCpus, CpusetMems, MemorySwap, BlkioWeight) limit
+ * it as a whole. Settings.ShareParent false (--share-parent=false): no
+ * pod cgroup, the containers go straight into $CgroupParent, unlimited.
  *
  * State is derived from the members, as Podman does: Created, Running,
  * Degraded, Stopped, Exited, Paused, Error.

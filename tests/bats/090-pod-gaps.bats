@@ -272,3 +272,17 @@ pghost" "a member has the pod's address, MAC and hostname"
     run_pod 125 pod create --pid bogus
     is "$output" "Error: unrecognized namespace mode bogus passed"
 }
+
+@test "pod create --share-parent=false: no pod cgroup, members in the parent" {
+    run_pod pod create --name pg47 --network none --share-parent=false --memory 20m
+    local id=$output
+    track_pod pg47
+    run_pod run -d --pod pg47 --name m47 busybox sleep 1000
+    run_pod exec m47 grep -E '^[0-9]+:memory:' /proc/self/cgroup
+    assert "$output" =~ ":memory:/libpod_parent/libpod-[0-9a-f]{64}$" "the member is right below the parent"
+    run find /sys/fs/cgroup/memory -maxdepth 3 -type d -name "$id"
+    is "$output" "" "no cgroup of the pod"
+    run_pod pod inspect --format '{{.CreateCgroup}} {{.CgroupParent}} {{.CgroupPath}}' pg47
+    is "$output" "false /libpod_parent <no value>" "pod inspect, as Podman"
+    run_pod pod rm -f -t 0 pg47
+}
