@@ -30,7 +30,7 @@ static struct {
 	char *cpuset_cpus, *cpuset_mems, *memory_swap, *blkio_weight;
 	int64_t cpu_shares;
 	bool cpu_shares_set;
-	char *pid_ns, *uts_ns;
+	char *pid_ns, *uts_ns, **read_bps, **write_bps;
 	bool infra, no_hosts, replace, share_parent;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
@@ -151,6 +151,15 @@ resource_settings(json_t *s, struct pod_err **err)
 		if (!STREQ(opt.memory_swap, "-1") && pod_parse_size(opt.memory_swap, &v, err) < 0)
 			return -1;
 		json_object_set_new(s, "MemorySwap", json_integer(v));
+	}
+	if (opt.read_bps || opt.write_bps) {
+		json_t *r = pod_ctr_throttle_setting(opt.read_bps, err), *w = NULL;
+		if (!r || !(w = pod_ctr_throttle_setting(opt.write_bps, err))) {
+			json_decref(r);
+			return -1;
+		}
+		json_object_set_new(s, "ThrottleReadBpsDevice", r);
+		json_object_set_new(s, "ThrottleWriteBpsDevice", w);
 	}
 	if (opt.blkio_weight) {
 		int64_t w;
@@ -360,6 +369,12 @@ static const struct pod_opt create_options[] = {
 		       "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only "
 		       "effective on NUMA systems."),
 	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
+	POD_OPT_STRV(0, "device-read-bps", "strings", &opt.read_bps,
+		     "Limit read rate (bytes per second) from a device (e.g. "
+		     "--device-read-bps=/dev/sda:1mb)"),
+	POD_OPT_STRV(0, "device-write-bps", "strings", &opt.write_bps,
+		     "Limit write rate (bytes per second) to a device (e.g. "
+		     "--device-write-bps=/dev/sda:1mb)"),
 	POD_OPT_STRV(0, "dns", "ip", &opt.dns, "Set custom DNS servers"),
 	POD_OPT_STRV(0, "dns-option", "option", &opt.dns_option, "Set custom DNS options"),
 	POD_OPT_STRV(0, "dns-search", "domain", &opt.dns_search, "Set custom DNS search domains"),

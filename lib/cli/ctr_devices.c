@@ -1,5 +1,6 @@
 /* ctr_devices.c - --device and --sysctl values (see ctr_devices.h) */
 #include "cli/ctr_devices.h"
+#include "core/human.h"
 #include "core/json.h"
 #include "core/util.h"
 
@@ -8,6 +9,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #define MAX_DEPTH 8
 
@@ -154,4 +156,43 @@ pod_ctr_sysctls_check(char *const *values, struct pod_err **err)
 			return pod_err_set(err, POD_E_INVALID, 0, "sysctl '%s' is not allowed", key);
 	}
 	return 0;
+}
+
+json_t *
+pod_ctr_throttle_setting(char *const *values, struct pod_err **err)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; values && values[i]; i++) {
+		const char *v = values[i], *colon = strrchr(v, ':');
+		cleanup_free char *path = NULL;
+		struct pod_err *e2 = NULL;
+		struct stat st;
+		int64_t rate;
+
+		if (!colon || colon == v) {
+			pod_err_set(err, POD_E_INVALID, 0, "bad format: %s", v);
+			goto fail;
+		}
+		if (!colon[1] || colon[1] == '-' || pod_parse_size(colon + 1, &rate, &e2) < 0) {
+			pod_err_free(&e2);
+			pod_err_set(err, POD_E_INVALID, 0, "invalid rate for device: %s. The correct "
+				    "format is <device-path>:<number>[<unit>]. Number must be a "
+				    "positive integer. Unit is optional and can be kb, mb, or gb", v);
+			goto fail;
+		}
+		path = xstrndup(v, (size_t) (colon - v));
+		if (stat(path, &st) < 0) {
+			pod_err_sys(err, "could not parse throttle device at %s", path);
+			goto fail;
+		}
+		json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "major",
+						   (json_int_t) major(st.st_rdev), "minor",
+						   (json_int_t) minor(st.st_rdev), "rate",
+						   (json_int_t) rate));
+	}
+	return a;
+fail:
+	json_decref(a);
+	return NULL;
 }

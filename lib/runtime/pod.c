@@ -347,8 +347,19 @@ pod_resources(const struct pod_pod *p)
 		json_object_set(cpu, "cpus", v);
 	if (json_is_string(v = json_object_get(s, "CpusetMems")))
 		json_object_set(cpu, "mems", v);
-	if (json_is_integer(v = json_object_get(s, "BlkioWeight")))
-		json_object_set_new(r, "blockIO", json_pack("{s:O}", "weight", v));
+	{
+		json_t *bio = json_object();
+		if (json_is_integer(v = json_object_get(s, "BlkioWeight")))
+			json_object_set(bio, "weight", v);
+		if (json_array_size(v = json_object_get(s, "ThrottleReadBpsDevice")))
+			json_object_set(bio, "throttleReadBpsDevice", v);
+		if (json_array_size(v = json_object_get(s, "ThrottleWriteBpsDevice")))
+			json_object_set(bio, "throttleWriteBpsDevice", v);
+		if (json_object_size(bio))
+			json_object_set_new(r, "blockIO", bio);
+		else
+			json_decref(bio);
+	}
 	if (json_object_size(mem))
 		json_object_set_new(r, "memory", mem);
 	else

@@ -24,7 +24,8 @@
  * share the infra's ports, /etc/hosts and hostname (the pod's name unless
  * --hostname). The pod's cgroup is $CgroupParent/ID (default
  * /libpod_parent/ID); members are created below it, and --memory/--cpus
- * (and CpuShares, CpusetCpus, CpusetMems, MemorySwap, BlkioWeight) limit
+ * (and CpuShares, CpusetCpus, CpusetMems, MemorySwap, BlkioWeight,
+ * ThrottleReadBpsDevice[], ThrottleWriteBpsDevice[] in OCI's form) limit
  * it as a whole. Settings.ShareParent false (--share-parent=false): no
  * pod cgroup, the containers go straight into $CgroupParent, unlimited.
  *

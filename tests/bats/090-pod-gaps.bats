@@ -166,6 +166,8 @@ a:c8 character special file
         "--device /dev/zero:/a:r:x|invalid device specification: /dev/zero:/a:r:x"
         "--device /etc/passwd|/etc/passwd is not a valid device: not a device node"
         "--security-opt bogus|invalid --security-opt 1: \"bogus\""
+        "--device-read-bps /dev/loop0|bad format: /dev/loop0"
+        "--device-write-bps /dev/nope:1mb|could not parse throttle device at /dev/nope: no such file or directory"
         "--userns auto|--userns is not supported for pods: podutils does not run containers in a user namespace"
         "--uidmap 0:100000:65536|--uidmap is not supported for pods: podutils does not run containers in a user namespace"
         "--gidmap 0:100000:65536|--gidmap is not supported for pods: podutils does not run containers in a user namespace"
@@ -229,9 +231,12 @@ pghost" "a member has the pod's address, MAC and hostname"
     is "$output" "Error: --ip can only be set when the network mode is bridge: invalid argument"
 }
 
-@test "pod create --cpu-shares, --cpuset-cpus, --cpuset-mems, --memory-swap, --blkio-weight limit the pod's cgroup" {
+@test "pod create --cpu-shares, --cpuset-*, --memory-swap, --blkio-weight, --device-*-bps limit the pod's cgroup" {
+    local dev
+    dev=$(stat -L -c '%t:%T' /dev/loop0)
     run_pod pod create --name pg45 --network none --cpu-shares 512 --cpuset-cpus 0 \
-        --cpuset-mems 0 --memory 20m --memory-swap 40m --blkio-weight 300
+        --cpuset-mems 0 --memory 20m --memory-swap 40m --blkio-weight 300 \
+        --device-read-bps /dev/loop0:1mb --device-write-bps /dev/loop0:2kb
     local id=$output
     track_pod pg45
     run_pod run -d --pod pg45 --name m45 busybox sleep 1000
@@ -248,6 +253,9 @@ pghost" "a member has the pod's address, MAC and hostname"
     else
         is "$(cg blkio blkio.weight)" "300" "blkio weight"
     fi
+    dev="$((16#${dev%:*})):$((16#${dev#*:}))"
+    is "$(cg blkio blkio.throttle.read_bps_device)" "$dev 1048576" "read bps"
+    is "$(cg blkio blkio.throttle.write_bps_device)" "$dev 2048" "write bps"
     run_pod pod inspect --format '{{.CPUShares}} {{.CPUSetCPUs}} {{.CPUSetMems}} {{.MemoryLimit}} {{.MemorySwap}} {{.BlkioWeight}}' pg45
     is "$output" "512 0 0 20971520 41943040 300" "pod inspect, Podman's field names"
     run_pod pod inspect pg45
