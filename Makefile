@@ -24,7 +24,8 @@ BUILT_TIME := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
 PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal libmnl libnftables
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# libnftables is opened with dlopen on first use (lib/net/firewall.c): not linked
+PKG_LIBS   := $(shell pkg-config --libs $(filter-out libnftables,$(PKGS)) 2>/dev/null)
 
 WERROR   := $(if $(CI),-Werror,)
 CFLAGS   ?= -O2 -g

@@ -45,6 +45,16 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		};
 		r = pod_ctr_attach(e, c, -1, &ao, pod_ctr_log_size(e, c), err);
 	}
+	if (r == 0) {
+		/*
+		 * It ended: record that now (its "died"), as Podman's attach does,
+		 * rather than leave it to the monitor's exit command racing us.
+		 */
+		cleanup_ctr struct pod_ctr *now = NULL;
+		struct pod_err *e2 = NULL;
+		if (pod_ctr_load(e, c->id, &now, &e2) < 0 || pod_ctr_sync(e, now, &e2) < 0)
+			pod_err_free(&e2);
+	}
 	/* Podman's attach exits 0 whether the container ended or the user detached */
 	return r < 0 ? -1 : 0;
 }

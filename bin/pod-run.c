@@ -28,11 +28,11 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 		return -1;
 	if (pod_cli_ensure_image(e, ctx->args[0], o->pull, o->quiet, err) < 0)
 		return -1;
+	/* a --rm we wait for is ours to clean up and remove (no exit command) */
+	e->create_as_runner = !o->detach && o->rm;
 	if (pod_ctr_create(e, settings, &c, err) < 0)
 		return -1;
 	if (o->cidfile && pod_cli_write_cidfile(o->cidfile, c->id, err) < 0)
-		goto fail_remove;
-	if (!o->detach && o->rm && pod_ctr_set_runner(e, c, err) < 0)
 		goto fail_remove;
 	if (pod_ctr_start(e, c, o->detach ? NULL : &attach_fd, err) < 0)
 		goto fail_remove;

@@ -8,11 +8,65 @@
  */
 #include "net/internal.h"
 
+#include "core/log.h"
 #include "core/strbuf.h"
 
+#include <dlfcn.h>
 #include <nftables/libnftables.h>
 
 #define TABLE "inet podutils"
+
+/*
+ * libnftables and what it pulls in (libnftnl, libxtables, libgmp, libmnl)
+ * cost every tool that links the network code about 0.8 ms of dynamic
+ * loading at each start, though most never touch a rule: it is opened on
+ * first use instead.
+ */
+static struct {
+	struct nft_ctx *(*ctx_new)(uint32_t flags);
+	void (*ctx_free)(struct nft_ctx *ctx);
+	int (*ctx_buffer_output)(struct nft_ctx *ctx);
+	int (*ctx_buffer_error)(struct nft_ctx *ctx);
+	void (*ctx_output_set_flags)(struct nft_ctx *ctx, unsigned int flags);
+	int (*run_cmd_from_buffer)(struct nft_ctx *nft, const char *buf);
+	const char *(*ctx_get_error_buffer)(struct nft_ctx *ctx);
+	const char *(*ctx_get_output_buffer)(struct nft_ctx *ctx);
+} nft;
+
+static bool
+nft_load(void)
+{
+	static int state; /* 0: not tried, 1: loaded, -1: failed */
+	void *h;
+
+	if (state)
+		return state > 0;
+	state = -1;
+	h = dlopen("libnftables.so.1", RTLD_NOW | RTLD_LOCAL);
+	if (!h) {
+		pod_debug("nftables: %s", dlerror());
+		return false;
+	}
+#define SYM(field, name)                                          \
+	do {                                                      \
+		*(void **) &nft.field = dlsym(h, name);           \
+		if (!nft.field) {                                 \
+			pod_debug("nftables: no symbol %s", name); \
+			return false;                             \
+		}                                                 \
+	} while (0)
+	SYM(ctx_new, "nft_ctx_new");
+	SYM(ctx_free, "nft_ctx_free");
+	SYM(ctx_buffer_output, "nft_ctx_buffer_output");
+	SYM(ctx_buffer_error, "nft_ctx_buffer_error");
+	SYM(ctx_output_set_flags, "nft_ctx_output_set_flags");
+	SYM(run_cmd_from_buffer, "nft_run_cmd_from_buffer");
+	SYM(ctx_get_error_buffer, "nft_ctx_get_error_buffer");
+	SYM(ctx_get_output_buffer, "nft_ctx_get_output_buffer");
+#undef SYM
+	state = 1;
+	return true;
+}
 
 static const char base_chains[] =
 	"add table " TABLE "\n"
@@ -27,28 +81,32 @@ static void
 nft_freep(struct nft_ctx **c)
 {
 	if (*c)
-		nft_ctx_free(*c);
+		nft.ctx_free(*c);
 }
 
+/* NULL when libnftables cannot be loaded or the context not made */
 static struct nft_ctx *
 ctx_new(bool json)
 {
-	struct nft_ctx *c = nft_ctx_new(NFT_CTX_DEFAULT);
+	struct nft_ctx *c;
 
+	if (!nft_load())
+		return NULL;
+	c = nft.ctx_new(NFT_CTX_DEFAULT);
 	if (!c)
 		return NULL;
-	nft_ctx_buffer_output(c);
-	nft_ctx_buffer_error(c);
+	nft.ctx_buffer_output(c);
+	nft.ctx_buffer_error(c);
 	if (json)
-		nft_ctx_output_set_flags(c, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
+		nft.ctx_output_set_flags(c, NFT_CTX_OUTPUT_JSON | NFT_CTX_OUTPUT_HANDLE);
 	return c;
 }
 
 static int
 run(struct nft_ctx *c, const char *cmds, struct pod_err **err)
 {
-	if (nft_run_cmd_from_buffer(c, cmds) != 0) {
-		cleanup_free char *msg = xstrdup(nft_ctx_get_error_buffer(c));
+	if (nft.run_cmd_from_buffer(c, cmds) != 0) {
+		cleanup_free char *msg = xstrdup(nft.ctx_get_error_buffer(c));
 		size_t l = strlen(msg);
 		while (l && (msg[l - 1] == '\n' || msg[l - 1] == ' '))
 			msg[--l] = '\0';
@@ -68,10 +126,10 @@ delete_cmds(const char *tag, struct pod_strbuf *out, struct pod_err **err)
 	json_t *item;
 
 	if (!c)
-		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
-	if (nft_run_cmd_from_buffer(c, "list table " TABLE) != 0)
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot load libnftables.so.1 or make a context");
+	if (nft.run_cmd_from_buffer(c, "list table " TABLE) != 0)
 		return 0; /* no table: nothing of ours */
-	root = json_loads(nft_ctx_get_output_buffer(c), 0, &je);
+	root = json_loads(nft.ctx_get_output_buffer(c), 0, &je);
 	if (!root)
 		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: unreadable listing: %s",
 				   je.text);
@@ -94,7 +152,7 @@ pod_fw_apply(const char *tag, const char *rules, struct pod_err **err)
 	cleanup_(nft_freep) struct nft_ctx *c = ctx_new(false);
 
 	if (!c)
-		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot load libnftables.so.1 or make a context");
 	if (rules && *rules)
 		pod_strbuf_adds(&cmds, base_chains);
 	if (delete_cmds(tag, &cmds, err) < 0)
@@ -146,10 +204,10 @@ pod_fw_table_drop_if_empty(struct pod_err **err)
 	json_t *item;
 
 	if (!c)
-		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
-	if (nft_run_cmd_from_buffer(c, "list table " TABLE) != 0)
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot load libnftables.so.1 or make a context");
+	if (nft.run_cmd_from_buffer(c, "list table " TABLE) != 0)
 		return 0;
-	root = json_loads(nft_ctx_get_output_buffer(c), 0, NULL);
+	root = json_loads(nft.ctx_get_output_buffer(c), 0, NULL);
 	if (!root)
 		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: unreadable listing");
 	json_array_foreach(json_object_get(root, "nftables"), i, item)
@@ -157,7 +215,7 @@ pod_fw_table_drop_if_empty(struct pod_err **err)
 			return 0;
 	cleanup_(nft_freep) struct nft_ctx *d = ctx_new(false);
 	if (!d)
-		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot create a context");
+		return pod_err_set(err, POD_E_GENERIC, 0, "nftables: cannot load libnftables.so.1 or make a context");
 	return run(d, "delete table " TABLE, err);
 }
 

@@ -75,6 +75,9 @@ struct pod_engine {
 	char *hooks_dir;
 	char *log_level;
 	char *tools_dir;
+	/* pod_ctr_create records this process as the runner: the one that waits for
+	 * the container, cleans up and removes it (run --rm); no exit command then */
+	bool create_as_runner;
 };
 
 struct pod_ctr {
@@ -185,7 +188,6 @@ int pod_ctr_start(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret,
  * without -d): while it lives, cleanup leaves --rm removal to it, so it
  * can read the exit code first.
  */
-int pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err);
 
 /* Signals the container's process; POD_E_STATE when it does not run. */
 int pod_ctr_kill(struct pod_engine *e, struct pod_ctr *c, int sig, struct pod_err **err);

@@ -747,6 +747,22 @@ read_report(int fd, struct pod_err **err)
 }
 
 /*
+ * The end of a session nobody is attached to: its code in the session file
+ * and "exec_died" with it, unless the file is gone: `rm -f` forgot the
+ * container's sessions before killing them, and Podman writes no
+ * "exec_died" for those.
+ */
+static void
+detached_ended(struct pod_engine *eng, const struct pod_ctr *c, const char *path, json_t *rec,
+	       int code)
+{
+	if (access(path, F_OK) < 0)
+		return;
+	session_ended(path, rec, code);
+	pod_ctr_event(eng, c, "exec_died", code);
+}
+
+/*
  * -d: a supervisor (double fork, new session, stdio on /dev/null) starts
  * the process, reports, then waits for it to record its exit code and
  * write "exec_died". It is the one process that can see that code: the
@@ -806,8 +822,7 @@ run_detached(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, bo
 		w.err_fd = x->err_fd;
 		if (xwait(x->pid, &w, &code, &e) < 0)
 			(void) reap(x->pid, &code);
-		session_ended(path, rec, code);
-		pod_ctr_event(eng, c, "exec_died", code);
+		detached_ended(eng, c, path, rec, code);
 		_exit(0);
 	}
 	close(rep[1]);
@@ -903,8 +918,7 @@ run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, stru
 				(void) reap(x->pid, &code);
 		}
 		json_object_set_new(rec, "Detached", json_true());
-		session_ended(path, rec, code);
-		pod_ctr_event(eng, c, "exec_died", code);
+		detached_ended(eng, c, path, rec, code);
 		_exit(0);
 	}
 	close(TAKE_FD(rep[1]));
@@ -917,7 +931,8 @@ run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, stru
 		goto out;
 	}
 	/* signals sent to us go to the keeper, which passes them on; the
-	 * terminal's SIGWINCH reaches it (our process group) by itself */
+	 * terminal's own (SIGWINCH, SIGINT when not raw) reach it by themselves,
+	 * as it is in our process group */
 	sigemptyset(&mask);
 	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
 		sigaddset(&mask, forwarded[i]);
@@ -936,7 +951,7 @@ run_keeper(struct pod_engine *eng, const struct pod_ctr *c, struct xrun *x, stru
 			struct signalfd_siginfo si;
 
 			while (read(sfd, &si, sizeof(si)) == (ssize_t) sizeof(si))
-				if (si.ssi_signo != SIGWINCH)
+				if (si.ssi_code != SI_KERNEL)
 					(void) kill(k, (int) si.ssi_signo);
 		}
 		if (!(p[0].revents & (POLLIN | POLLHUP | POLLERR)))

@@ -211,6 +211,12 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 						e->runtime));
 	json_object_set_new(data, "RestartCount", json_integer(0));
 	json_object_set(data, "VolumeMounts", vols);
+	if (e->create_as_runner) {
+		/* in the row from the start: no transaction of its own */
+		json_object_set_new(data, "RunnerPid", json_integer(getpid()));
+		json_object_set_new(data, "RunnerStartTime",
+				    json_integer((json_int_t) pod_ctr_proc_start_time(getpid())));
+	}
 	text = json_dumps(data, JSON_COMPACT);
 
 	if (pod_store_begin(e->store, true, err) < 0)
@@ -873,19 +879,6 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 }
 
 int
-pod_ctr_set_runner(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
-{
-	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
-
-	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
-		return -1;
-	json_object_set_new(c->data, "RunnerPid", json_integer(getpid()));
-	json_object_set_new(c->data, "RunnerStartTime",
-			    json_integer((json_int_t) pod_ctr_proc_start_time(getpid())));
-	return pod_ctr_save(e, c, err);
-}
-
-int
 pod_ctr_cleanup(struct pod_engine *e, struct pod_ctr *c, struct pod_err **err)
 {
 	cleanup_close int lock = pod_ctr_lock(e, c->id, err);
@@ -970,6 +963,9 @@ pod_ctr_remove(struct pod_engine *e, struct pod_ctr *c, bool force, int64_t time
 		/* stop without the --rm/restart follow-ups: we remove it ourselves */
 		json_object_set_new(c->data, "StoppedByUser", json_true());
 		json_object_set_new(c->settings, "Rm", json_false());
+		/* its exec sessions go with it: as in Podman, no "exec_died" for them
+		 * (a detached session's supervisor writes none once its file is gone) */
+		pod_ctr_exec_forget(e, c->id);
 		close(TAKE_FD(lock));
 		if (pod_ctr_save(e, c, err) < 0)
 			return -1;

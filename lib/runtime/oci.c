@@ -285,12 +285,13 @@ seccomp_ahead(const char *root, json_t *sc, struct pod_rt_bpf *ret, struct pod_e
 	return pod_rt_seccomp_prepare(dir, sc, ret, err);
 }
 
+/* spec: the bundle's config.json when the caller has parsed it already (ours then) */
 static int
 do_create(const char *root, const char *id, const char *bundle_in,
-	  const struct pod_oci_create_opts *opts, int console_pair_fd, pid_t *ret_pid,
-	  struct pod_err **err)
+	  const struct pod_oci_create_opts *opts, int console_pair_fd,
+	  struct pod_oci_spec *spec, pid_t *ret_pid, struct pod_err **err)
 {
-	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = NULL;
+	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = spec;
 	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
 	bool cg_made = false, v2_joined = false;
 	cleanup_close int cg_fd = -1;
@@ -313,7 +314,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 		return pod_err_sys(err, "bundle %s", bundle_in ? bundle_in : ".");
 	bundle = xstrdup(rbuf);
 	cfg = xasprintf("%s/config.json", bundle);
-	if (pod_oci_spec_load(cfg, &s, err) < 0)
+	if (!s && pod_oci_spec_load(cfg, &s, err) < 0)
 		return -1;
 	if (!s->process)
 		return pod_err_set(err, POD_E_INVALID, 0, "config.json: process: is required");
@@ -528,7 +529,7 @@ pod_oci_create(const char *root, const char *id, const char *bundle,
 	struct pod_oci_create_opts def = POD_OCI_CREATE_OPTS_INIT;
 	pid_t pid = 0;
 
-	if (do_create(root, id, bundle, opts ? opts : &def, -1, &pid, err) < 0)
+	if (do_create(root, id, bundle, opts ? opts : &def, -1, NULL, &pid, err) < 0)
 		return -1;
 	if (ret_pid)
 		*ret_pid = pid;
@@ -790,19 +791,6 @@ wait_for(pid_t pid, int master, int *ret_status, struct pod_err **err)
 	return r;
 }
 
-static bool
-wants_terminal(const char *bundle, struct pod_err **err, int *ret)
-{
-	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = NULL;
-	cleanup_free char *cfg = xasprintf("%s/config.json", bundle ? bundle : ".");
-
-	if (pod_oci_spec_load(cfg, &s, err) < 0) {
-		*ret = -1;
-		return false;
-	}
-	*ret = 0;
-	return s->process && s->process->terminal;
-}
 
 int
 pod_oci_run(const char *root, const char *id, const char *bundle,
@@ -810,6 +798,8 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 	    struct pod_err **err)
 {
 	struct pod_oci_create_opts def = POD_OCI_CREATE_OPTS_INIT;
+	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = NULL;
+	cleanup_free char *cfg = xasprintf("%s/config.json", bundle ? bundle : ".");
 	cleanup_close int master = -1;
 	int pair[2] = { -1, -1 };
 	int status = 0, r = 0;
@@ -818,15 +808,17 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 
 	if (!opts)
 		opts = &def;
-	proxy = wants_terminal(bundle, err, &r) && !opts->console_socket && opts->console_fd < 0;
-	if (r < 0)
+	/* parsed once: create takes it over */
+	if (pod_oci_spec_load(cfg, &s, err) < 0)
 		return -1;
+	proxy = s->process && s->process->terminal && !opts->console_socket &&
+		opts->console_fd < 0;
 	if (proxy && detach)
 		return pod_err_set(err, POD_E_INVALID, 0, "cannot allocate a tty when detaching "
 							  "without a console socket");
 	if (proxy && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
 		return pod_err_sys(err, "socketpair");
-	r = do_create(root, id, bundle, opts, pair[1], &pid, err);
+	r = do_create(root, id, bundle, opts, pair[1], TAKE_PTR(s), &pid, err);
 	if (r == 0 && proxy)
 		r = pod_rt_console_recv(pair[0], &master, err);
 	if (pair[0] >= 0)

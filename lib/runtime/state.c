@@ -348,6 +348,8 @@ pod_rt_owner_name(uid_t uid)
 	struct passwd pw, *res = NULL;
 	char buf[4096];
 
+	if (uid == 0)
+		return xstrdup("root"); /* no NSS set-up for the usual case */
 	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
 		return xstrdup(res->pw_name);
 	return xasprintf("#%u", (unsigned) uid);

@@ -76,7 +76,17 @@ wait_for_event() {
                 --format '{{.ContainerExitCode}}'
         done
         is "$(echo $output)" "7 137" "$rt: killed with its container"
+
+        # rm -f: the sessions go with the container, without exec_died (Podman)
+        run_pod start "xd-$rt"
+        run_pod exec -d "xd-$rt" sleep 500
         run_pod rm -f -t 0 "xd-$rt"
+        sleep 0.5
+        run_pod events --stream=false --filter container="xd-$rt" --format '{{.Status}}:{{.ContainerExitCode}}'
+        assert "$(echo $output)" =~ " start:0 exec:0 died:137 remove:0$" "$rt: rm -f writes no exec_died"
+        run_pod events --stream=false --filter container="xd-$rt" --filter event=exec_died \
+            --format '{{.ContainerExitCode}}'
+        is "$(echo $output)" "7 137" "$rt: only the two earlier sessions'"
     done
 }
 
@@ -134,6 +144,9 @@ wait_for_event() {
         # not detached: the code, the event, no session left
         run "$PTY_RUN" --timeout 20 -- "$PODMAN" exec -it "xk-$rt" sh -c 'exit 6'
         is "$status" 6 "$rt: the exit code through the keeper"
+        run "$PTY_RUN" --timeout 20 sleep:0.8 resize:31x101 -- \
+            "$PODMAN" exec -it "xk-$rt" sh -c 'sleep 2; stty size'
+        assert "$output" =~ "31 101" "$rt: the terminal's resize reaches the session"
         run_pod 127 exec -it "xk-$rt" nosuchcmd
         assert "$output" =~ "executable file not found" "$rt: a failed start is the runtime's error"
         run_pod inspect "xk-$rt" --format '{{len .ExecIDs}}'
