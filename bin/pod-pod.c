@@ -1397,6 +1397,13 @@ clone_run(struct pod_ctx *ctx, struct pod_err **err)
 			return -1;
 		json_object_set_new(ov, "Volumes", vols);
 	}
+	if (resource_settings(ov, err) < 0 || security_settings(ov, err) < 0)
+		return -1;
+	{
+		struct pod_ctr_ns_flags nsf = { .pid = opt.pid_ns, .uts = opt.uts_ns };
+		if (pod_ctr_ns_settings(&nsf, ov, err) < 0)
+			return -1;
+	}
 	if (open_engine(ctx, false, err) < 0 || pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
 		return -1;
 	if (pod_pod_clone(engine, p, ov, &np, err) < 0)
@@ -1409,10 +1416,29 @@ clone_run(struct pod_ctx *ctx, struct pod_err **err)
 }
 
 static const struct pod_opt clone_options[] = {
+	POD_OPT_STRING(0, "blkio-weight", "string", &opt.blkio_weight,
+		       "Block IO weight (relative weight) accepts a weight value between 10 and "
+		       "1000."),
 	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
 		       "Optional parent cgroup for the pod"),
+	{ POD_OPT_T_UINT, 'c', "cpu-shares", "uint", &opt.cpu_shares,
+	  "CPU shares (relative weight)", NULL, 0, NULL, &opt.cpu_shares_set },
 	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_STRING(0, "cpuset-cpus", "string", &opt.cpuset_cpus,
+		       "CPUs in which to allow execution (0-3, 0,1)"),
+	POD_OPT_STRING(0, "cpuset-mems", "string", &opt.cpuset_mems,
+		       "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only "
+		       "effective on NUMA systems."),
 	POD_OPT_BOOL(0, "destroy", &clone_destroy, "destroy the original pod"),
+	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
+	POD_OPT_STRV(0, "device-read-bps", "strings", &opt.read_bps,
+		     "Limit read rate (bytes per second) from a device (e.g. "
+		     "--device-read-bps=/dev/sda:1mb)"),
+	POD_OPT_STRV(0, "device-write-bps", "strings", &opt.write_bps,
+		     "Limit write rate (bytes per second) to a device (e.g. "
+		     "--device-write-bps=/dev/sda:1mb)"),
+	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
 	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
 		       "The name used as infra container name"),
@@ -1421,8 +1447,18 @@ static const struct pod_opt clone_options[] = {
 		     "Read in a line delimited file of labels"),
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING(0, "memory-swap", "string", &opt.memory_swap,
+		       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "name the new pod"),
+	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
+	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
+	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
+	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
+	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
 	POD_OPT_END

@@ -294,3 +294,26 @@ pghost" "a member has the pod's address, MAC and hostname"
     is "$output" "false /libpod_parent <no value>" "pod inspect, as Podman"
     run_pod pod rm -f -t 0 pg47
 }
+
+@test "pod clone takes the new create flags: --sysctl, --cpu-shares, --security-opt, --uts" {
+    run_pod pod create --name pg48 --network none --sysctl kernel.msgmax=1111
+    track_pod pg48
+    run_pod create --pod pg48 --name m48 busybox sleep 1000
+    run_pod pod clone --sysctl kernel.msgmax=2222 --cpu-shares 256 \
+        --security-opt no-new-privileges --uts host --start pg48
+    local id=$output
+    track_pod pg48-clone
+    run_pod exec m48-clone cat /proc/sys/kernel/msgmax
+    is "$output" "2222" "the clone's sysctl, inside its member"
+    run_pod exec m48-clone hostname
+    is "$output" "$(hostname)" "the clone's UTS namespace is the host's"
+    is "$(cat "$(find /sys/fs/cgroup/cpu -maxdepth 3 -type d -name "$id" | head -1)/cpu.shares")" "256" \
+        "the clone's cgroup"
+    run_pod pod inspect pg48-clone
+    run jq -c '[.cpu_shares, .security_opt]' <<<"$output"
+    is "$output" '[256,["no-new-privileges"]]' "pod inspect of the clone"
+    run_pod 125 pod clone --userns auto pg48
+    is "$output" "Error: --userns is not supported for pods: podutils does not run containers in a user namespace"
+    run_pod pod rm -f -t 0 pg48-clone
+    run_pod pod rm -f -t 0 pg48
+}
