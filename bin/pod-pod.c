@@ -26,7 +26,7 @@ static struct {
 	char *memory, *cpus, *exit_policy, *share;
 	char **label, **label_file, **publish, **network, **add_host, **dns, **dns_search;
 	char **dns_option, **volume, **device, **security_opt, **sysctl;
-	char *userns, **uidmap, **gidmap, *ip, *ip6, *mac, **network_alias;
+	char *userns, **uidmap, **gidmap, *subuidname, *subgidname, *ip, *ip6, *mac, **network_alias;
 	char *cpuset_cpus, *cpuset_mems, *memory_swap, *blkio_weight;
 	int64_t cpu_shares;
 	bool cpu_shares_set;
@@ -181,10 +181,11 @@ resource_settings(json_t *s, struct pod_err **err)
 static int
 security_settings(json_t *s, struct pod_err **err)
 {
-	if (opt.userns || opt.uidmap || opt.gidmap)
+	if (opt.userns || opt.uidmap || opt.gidmap || opt.subuidname || opt.subgidname)
 		return pod_err_set(err, POD_E_INVALID, 0, "--%s is not supported for pods: "
 				   "podutils does not run containers in a user namespace",
-				   opt.userns ? "userns" : opt.uidmap ? "uidmap" : "gidmap");
+				   opt.userns ? "userns" : opt.uidmap ? "uidmap" : opt.gidmap ?
+				   "gidmap" : opt.subuidname ? "subuidname" : "subgidname");
 	if (opt.sysctl) {
 		json_t *a = json_array();
 		if (pod_ctr_sysctls_check(opt.sysctl, err) < 0) {
@@ -425,6 +426,10 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_BOOL(0, "share-parent", &opt.share_parent,
 		     "Set the pod's cgroup as the cgroup parent for all containers joining the "
 		     "pod (default true)"),
+	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
+	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
+	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
 	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
 	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
@@ -1453,6 +1458,10 @@ static const struct pod_opt clone_options[] = {
 	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
 	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
+	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
+	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
+	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
 	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
 	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },

@@ -171,6 +171,7 @@ a:c8 character special file
         "--userns auto|--userns is not supported for pods: podutils does not run containers in a user namespace"
         "--uidmap 0:100000:65536|--uidmap is not supported for pods: podutils does not run containers in a user namespace"
         "--gidmap 0:100000:65536|--gidmap is not supported for pods: podutils does not run containers in a user namespace"
+        "--subuidname foo|--subuidname is not supported for pods: podutils does not run containers in a user namespace"
     )
     for c in "${cases[@]}"; do
         # shellcheck disable=SC2086
