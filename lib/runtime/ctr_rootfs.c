@@ -100,11 +100,14 @@ pod_ctr_rootfs_mount(struct pod_engine *e, struct pod_ctr *c, struct pod_err **e
 		 * Like Podman, a --rm container's upper dir is thrown away: mount it
 		 * "volatile", so the unmount does not sync it to disk (15-20 ms
 		 * here). A pod's infra container keeps nothing either. Overlay
-		 * refuses a second volatile mount while its marker is there; the
-		 * rootfs was unmounted cleanly (it is not mounted now), so clear it.
+		 * refuses a second mount while its marker (incompat/volatile/dirty)
+		 * is there; the rootfs is not mounted now, and what it held is not
+		 * kept, so clear it (a pod's infra container is started again).
 		 */
 		cleanup_free char *inc = pod_path_join(work, "work/incompat");
 		cleanup_free char *vol = pod_path_join(inc, "volatile");
+		cleanup_free char *dirty = pod_path_join(vol, "dirty");
+		(void) unlink(dirty);
 		(void) rmdir(vol);
 		(void) rmdir(inc);
 		pod_strbuf_adds(&opts, ",volatile");
