@@ -150,6 +150,10 @@ a:c8 character special file
     run_pod '?' exec m42 sh -c ': > /dev/podloop'
     assert "$status" -ne 0 "--device ...:r forbids opening for writing"
     assert "$output" =~ "Operation not permitted" "the cgroup denies it"
+    run_pod inspect --format '{{json .HostConfig.Devices}}' m42
+    run jq -c '.[0]' <<<"$output"
+    is "$output" '{"PathOnHost":"/dev/zero","PathInContainer":"/dev/podzero","CgroupPermissions":""}' \
+        "inspect shows the member's devices, in Podman's shape"
     run_pod run --rm --pod pg42 busybox test -c /dev/podzero
     run_pod '?' run --rm busybox test -c /dev/podzero
     assert "$status" -ne 0 "a container outside the pod has no such device"
