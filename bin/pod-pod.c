@@ -1,4 +1,5 @@
 /* pod-pod - manage pods (`podman pod create|ps|inspect|start|stop|rm|...`) */
+#include "cli/ctr_devices.h"
 #include "cli/ctr_more.h"
 #include "cli/ctr_opts.h"
 #include "cli/filter.h"
@@ -10,6 +11,7 @@
 #include "core/json.h"
 #include "core/strbuf.h"
 #include "runtime/ctr_net.h"
+#include "runtime/ctr_ns.h"
 #include "runtime/oci.h"
 #include "runtime/pod.h"
 
@@ -23,8 +25,13 @@ static struct {
 	char *name, *infra_image, *infra_command, *infra_name, *hostname, *cgroup_parent;
 	char *memory, *cpus, *exit_policy, *share;
 	char **label, **label_file, **publish, **network, **add_host, **dns, **dns_search;
-	char **dns_option, **volume;
-	bool infra, no_hosts, replace;
+	char **dns_option, **volume, **device, **security_opt, **sysctl;
+	char *userns, **uidmap, **gidmap, *subuidname, *subgidname, *ip, *ip6, *mac, **network_alias;
+	char *cpuset_cpus, *cpuset_mems, *memory_swap, *blkio_weight;
+	int64_t cpu_shares;
+	bool cpu_shares_set;
+	char *pid_ns, *uts_ns, **read_bps, **write_bps;
+	bool infra, no_hosts, replace, share_parent;
 	/* ps */
 	bool ctr_names, ctr_ids, ctr_status, quiet, no_trunc, noheading, latest;
 	char *format, *sort;
@@ -38,7 +45,7 @@ static struct {
 	char *container, *since, *until;
 	bool follow, names, timestamps, color;
 	int64_t tail;
-} opt = { .infra = true, .time = 10, .signal = (char *) "KILL", .tail = -1 };
+} opt = { .infra = true, .share_parent = true, .time = 10, .signal = (char *) "KILL", .tail = -1 };
 
 static int tool_argc;
 static char **tool_argv;
@@ -129,6 +136,85 @@ share_setting(json_t *s, const char *v, struct pod_err **err)
 	return 0;
 }
 
+/* the pod cgroup's other limits (pod_resources() in pod.c), as Podman sets them */
+static int
+resource_settings(json_t *s, struct pod_err **err)
+{
+	if (opt.cpu_shares_set)
+		json_object_set_new(s, "CpuShares", json_integer(opt.cpu_shares));
+	if (opt.cpuset_cpus)
+		json_object_set_new(s, "CpusetCpus", pod_json_string(opt.cpuset_cpus));
+	if (opt.cpuset_mems)
+		json_object_set_new(s, "CpusetMems", pod_json_string(opt.cpuset_mems));
+	if (opt.memory_swap) {
+		int64_t v = -1;
+		if (!STREQ(opt.memory_swap, "-1") && pod_parse_size(opt.memory_swap, &v, err) < 0)
+			return -1;
+		json_object_set_new(s, "MemorySwap", json_integer(v));
+	}
+	if (opt.read_bps || opt.write_bps) {
+		json_t *r = pod_ctr_throttle_setting(opt.read_bps, err), *w = NULL;
+		if (!r || !(w = pod_ctr_throttle_setting(opt.write_bps, err))) {
+			json_decref(r);
+			return -1;
+		}
+		json_object_set_new(s, "ThrottleReadBpsDevice", r);
+		json_object_set_new(s, "ThrottleWriteBpsDevice", w);
+	}
+	if (opt.blkio_weight) {
+		int64_t w;
+		if (!pod_parse_int64(opt.blkio_weight, &w) || w < 0)
+			return pod_err_set(err, POD_E_INVALID, 0, "invalid value for blkio-weight: "
+					   "strconv.ParseUint: parsing \"%s\": invalid syntax",
+					   opt.blkio_weight);
+		if (w > 0)
+			json_object_set_new(s, "BlkioWeight", json_integer(w));
+	}
+	return 0;
+}
+
+/*
+ * --sysctl, --security-opt and --device belong to the infra container, as
+ * in Podman: its sysctls reach the members through the namespaces they
+ * share, and members get its devices too (pod.h).
+ */
+static int
+security_settings(json_t *s, struct pod_err **err)
+{
+	if (opt.userns || opt.uidmap || opt.gidmap || opt.subuidname || opt.subgidname)
+		return pod_err_set(err, POD_E_INVALID, 0, "--%s is not supported for pods: "
+				   "podutils does not run containers in a user namespace",
+				   opt.userns ? "userns" : opt.uidmap ? "uidmap" : opt.gidmap ?
+				   "gidmap" : opt.subuidname ? "subuidname" : "subgidname");
+	if (opt.sysctl) {
+		json_t *a = json_array();
+		if (pod_ctr_sysctls_check(opt.sysctl, err) < 0) {
+			json_decref(a);
+			return -1;
+		}
+		for (size_t i = 0; opt.sysctl[i]; i++)
+			json_array_append_new(a, pod_json_string(opt.sysctl[i]));
+		json_object_set_new(s, "Sysctls", a);
+	}
+	if (opt.security_opt) {
+		json_t *a = json_array();
+		if (pod_ctr_security_opts(s, opt.security_opt, err) < 0) {
+			json_decref(a);
+			return -1;
+		}
+		for (size_t i = 0; opt.security_opt[i]; i++)
+			json_array_append_new(a, pod_json_string(opt.security_opt[i]));
+		json_object_set_new(s, "SecurityOpt", a);
+	}
+	if (opt.device) {
+		json_t *d = pod_ctr_devices_setting(opt.device, err);
+		if (!d)
+			return -1;
+		json_object_set_new(s, "Devices", d);
+	}
+	return 0;
+}
+
 static json_t *
 create_settings(struct pod_err **err)
 {
@@ -142,11 +228,14 @@ create_settings(struct pod_err **err)
 	if (opt.hostname)
 		json_object_set_new(s, "Hostname", pod_json_string(opt.hostname));
 	json_object_set_new(s, "Infra", json_boolean(opt.infra));
-	if (!opt.infra && (opt.infra_image || opt.infra_command || opt.infra_name ||
-			   (opt.publish && opt.publish[0])))
-		return pod_err_set(err, POD_E_INVALID, 0, "cannot set infra options (ports, "
-				   "--infra-image, --infra-command, --infra-name) when infra is "
-				   "disabled: invalid argument"), NULL;
+	/* Podman's words; --infra-image, --infra-command, --infra-name are ignored */
+	if (!opt.infra && opt.publish && opt.publish[0])
+		return pod_err_set(err, POD_E_INVALID, 0, "you must have an infra container to "
+				   "publish port bindings to the host"), NULL;
+	if (!opt.infra && (opt.ip || opt.ip6 || opt.mac || opt.network_alias))
+		return pod_err_set(err, POD_E_INVALID, 0, "cannot set --%s without infra container: "
+				   "invalid argument", opt.ip ? "ip" : opt.ip6 ? "ip6" :
+				   opt.mac ? "mac" : "network-alias"), NULL;
 	if (opt.infra_image)
 		json_object_set_new(s, "InfraImage", pod_json_string(opt.infra_image));
 	if (opt.infra_command) {
@@ -196,15 +285,28 @@ create_settings(struct pod_err **err)
 			json_object_set_new(s, "CpuQuota", json_integer((json_int_t) (c * 100000)));
 		}
 	}
+	if (resource_settings(s, err) < 0)
+		return NULL;
+	if (!opt.share_parent)
+		json_object_set_new(s, "ShareParent", json_false());
+	{
+		/* the infra's own namespaces, which members sharing them join (--share) */
+		struct pod_ctr_ns_flags nsf = { .pid = opt.pid_ns, .uts = opt.uts_ns };
+		if (pod_ctr_ns_settings(&nsf, s, err) < 0)
+			return NULL;
+	}
 	{
 		json_t *vols = pod_ctr_volumes_setting(opt.volume, err);
 		if (!vols)
 			return NULL;
 		json_object_set_new(s, "Volumes", vols);
 	}
+	if (security_settings(s, err) < 0)
+		return NULL;
 	{
 		struct pod_ctr_net_flags nf = {
-			.networks = opt.network, .publish = opt.publish, .dns = opt.dns,
+			.networks = opt.network, .aliases = opt.network_alias, .ip = opt.ip,
+			.ip6 = opt.ip6, .mac = opt.mac, .publish = opt.publish, .dns = opt.dns,
 			.dns_search = opt.dns_search, .dns_option = opt.dns_option,
 			.add_host = opt.add_host, .no_hosts = opt.no_hosts,
 		};
@@ -256,13 +358,30 @@ static const struct pod_opt create_options[] = {
 		     "Add a custom host-to-IP mapping (host:ip)"),
 	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
 		       "Optional parent cgroup for the pod"),
+	POD_OPT_STRING(0, "blkio-weight", "string", &opt.blkio_weight,
+		       "Block IO weight (relative weight) accepts a weight value between 10 and "
+		       "1000."),
+	{ POD_OPT_T_UINT, 'c', "cpu-shares", "uint", &opt.cpu_shares,
+	  "CPU shares (relative weight)", NULL, 0, NULL, &opt.cpu_shares_set },
 	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_STRING(0, "cpuset-cpus", "string", &opt.cpuset_cpus,
+		       "CPUs in which to allow execution (0-3, 0,1)"),
+	POD_OPT_STRING(0, "cpuset-mems", "string", &opt.cpuset_mems,
+		       "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only "
+		       "effective on NUMA systems."),
+	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
+	POD_OPT_STRV(0, "device-read-bps", "strings", &opt.read_bps,
+		     "Limit read rate (bytes per second) from a device (e.g. "
+		     "--device-read-bps=/dev/sda:1mb)"),
+	POD_OPT_STRV(0, "device-write-bps", "strings", &opt.write_bps,
+		     "Limit write rate (bytes per second) to a device (e.g. "
+		     "--device-write-bps=/dev/sda:1mb)"),
 	POD_OPT_STRV(0, "dns", "ip", &opt.dns, "Set custom DNS servers"),
 	POD_OPT_STRV(0, "dns-option", "option", &opt.dns_option, "Set custom DNS options"),
 	POD_OPT_STRV(0, "dns-search", "domain", &opt.dns_search, "Set custom DNS search domains"),
 	POD_OPT_STRING(0, "exit-policy", "string", &opt.exit_policy,
 		       "Behaviour when the last container exits (\"continue\"|\"stop\")"),
-	POD_OPT_STRING(0, "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
+	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
 	POD_OPT_BOOL(0, "infra", &opt.infra, "Create an infra container associated with the pod "
 		     "to share namespaces with"),
 	POD_OPT_STRING(0, "infra-command", "string", &opt.infra_command,
@@ -271,17 +390,28 @@ static const struct pod_opt create_options[] = {
 		       "The image of the infra container to associate with the pod"),
 	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
 		       "The name used as infra container name"),
+	POD_OPT_STRING(0, "ip", "string", &opt.ip,
+		       "Specify a static IPv4 address for the pod"),
+	POD_OPT_STRING(0, "ip6", "string", &opt.ip6,
+		       "Specify a static IPv6 address for the pod"),
 	POD_OPT_STRV('l', "label", "stringArray", &opt.label, "Set metadata on pod (default [])"),
 	POD_OPT_STRV(0, "label-file", "stringArray", &opt.label_file,
 		     "Read in a line delimited file of labels"),
+	POD_OPT_STRING(0, "mac-address", "string", &opt.mac,
+		       "Pod MAC address (e.g. 92:d0:c6:0a:29:33)"),
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING(0, "memory-swap", "string", &opt.memory_swap,
+		       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "Assign a name to the pod"),
+	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
 	POD_OPT_STRV(0, "pod-id-file", "string", &opt.pod_id_file,
 		     "Write the pod ID to the file"),
 	POD_OPT_STRV(0, "network", "string", &opt.network, "Connect a container to a network"),
 	{ POD_OPT_T_STRV, 0, "net", "string", &opt.network, "Connect a container to a network",
 	  NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRV(0, "network-alias", "strings", &opt.network_alias,
+		     "Add network-scoped alias for the pod"),
 	POD_OPT_BOOL(0, "no-hosts", &opt.no_hosts,
 		     "Do not create /etc/hosts within the pod's containers, instead use the "
 		     "version from the image"),
@@ -289,9 +419,25 @@ static const struct pod_opt create_options[] = {
 		     "Publish a container's port, or a range of ports, to the host (default [])"),
 	POD_OPT_BOOL(0, "replace", &opt.replace,
 		     "If a pod with the same name exists, replace it"),
+	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_STRING(0, "share", "string", &opt.share,
 		       "A comma delimited list of kernel namespaces the pod will share (default "
 		       "\"ipc,net,uts\")"),
+	POD_OPT_BOOL(0, "share-parent", &opt.share_parent,
+		     "Set the pod's cgroup as the cgroup parent for all containers joining the "
+		     "pod (default true)"),
+	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
+	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
+	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
+	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
+	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
 	POD_OPT_END
@@ -1012,12 +1158,16 @@ static const struct pod_tool top_tool = {
 
 static bool stats_no_stream, stats_no_reset;
 
+/* Podman's pod stats: a pair of zeroes (no I/O yet, no network) is "-- / --" */
 static char *
 io_pair(uint64_t a, uint64_t b)
 {
-	cleanup_free char *x = pod_human_size_prec((int64_t) a, 4, false);
-	cleanup_free char *y = pod_human_size_prec((int64_t) b, 4, false);
+	cleanup_free char *x = NULL, *y = NULL;
 
+	if (a == 0 && b == 0)
+		return xstrdup("-- / --");
+	x = pod_human_size_prec((int64_t) a, 4, false);
+	y = pod_human_size_prec((int64_t) b, 4, false);
 	return xasprintf("%s / %s", x, y);
 }
 
@@ -1139,10 +1289,17 @@ stats_once(struct pod_ctx *ctx, struct pod_err **err)
 			"{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}", "Pod", "POD", "CID", "CID",
 			"Name", "NAME", "CPU", "CPU %", "MemUsage", "MEM USAGE/ LIMIT", "Mem", "MEM %",
 			"NetIO", "NET IO", "BlockIO", "BLOCK IO", "PIDS", "PIDS");
-		return pod_format_records("pod stats", opt.format && *opt.format ? opt.format :
-				"table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t"
-				"{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}", rows, headers,
-				opt.noheading, stdout, err);
+		const char *fmt = opt.format && *opt.format ? opt.format :
+				  "table {{.Pod}}\t{{.CID}}\t{{.Name}}\t{{.CPU}}\t{{.MemUsage}}\t"
+				  "{{.Mem}}\t{{.NetIO}}\t{{.BlockIO}}\t{{.PIDS}}";
+		/* Podman's pod stats heads a template of the user's own too */
+		if (!pod_str_has_prefix(fmt, "table") && json_array_size(rows)) {
+			cleanup_json json_t *h = json_pack("[O]", headers);
+			if (pod_format_records("pod stats", fmt, h, NULL, true, stdout, err) < 0)
+				return -1;
+		}
+		return pod_format_records("pod stats", fmt, rows, headers, opt.noheading, stdout,
+					  err);
 	}
 }
 
@@ -1245,6 +1402,13 @@ clone_run(struct pod_ctx *ctx, struct pod_err **err)
 			return -1;
 		json_object_set_new(ov, "Volumes", vols);
 	}
+	if (resource_settings(ov, err) < 0 || security_settings(ov, err) < 0)
+		return -1;
+	{
+		struct pod_ctr_ns_flags nsf = { .pid = opt.pid_ns, .uts = opt.uts_ns };
+		if (pod_ctr_ns_settings(&nsf, ov, err) < 0)
+			return -1;
+	}
 	if (open_engine(ctx, false, err) < 0 || pod_pod_lookup(engine, ctx->args[0], &p, err) < 0)
 		return -1;
 	if (pod_pod_clone(engine, p, ov, &np, err) < 0)
@@ -1257,10 +1421,29 @@ clone_run(struct pod_ctx *ctx, struct pod_err **err)
 }
 
 static const struct pod_opt clone_options[] = {
+	POD_OPT_STRING(0, "blkio-weight", "string", &opt.blkio_weight,
+		       "Block IO weight (relative weight) accepts a weight value between 10 and "
+		       "1000."),
 	POD_OPT_STRING(0, "cgroup-parent", "string", &opt.cgroup_parent,
 		       "Optional parent cgroup for the pod"),
+	{ POD_OPT_T_UINT, 'c', "cpu-shares", "uint", &opt.cpu_shares,
+	  "CPU shares (relative weight)", NULL, 0, NULL, &opt.cpu_shares_set },
 	POD_OPT_STRING(0, "cpus", "float", &opt.cpus, "Number of CPUs the pod may use"),
+	POD_OPT_STRING(0, "cpuset-cpus", "string", &opt.cpuset_cpus,
+		       "CPUs in which to allow execution (0-3, 0,1)"),
+	POD_OPT_STRING(0, "cpuset-mems", "string", &opt.cpuset_mems,
+		       "Memory nodes (MEMs) in which to allow execution (0-3, 0,1). Only "
+		       "effective on NUMA systems."),
 	POD_OPT_BOOL(0, "destroy", &clone_destroy, "destroy the original pod"),
+	POD_OPT_STRV(0, "device", "strings", &opt.device, "Add a host device to the pod"),
+	POD_OPT_STRV(0, "device-read-bps", "strings", &opt.read_bps,
+		     "Limit read rate (bytes per second) from a device (e.g. "
+		     "--device-read-bps=/dev/sda:1mb)"),
+	POD_OPT_STRV(0, "device-write-bps", "strings", &opt.write_bps,
+		     "Limit write rate (bytes per second) to a device (e.g. "
+		     "--device-write-bps=/dev/sda:1mb)"),
+	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
 	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
 		       "The name used as infra container name"),
@@ -1269,8 +1452,22 @@ static const struct pod_opt clone_options[] = {
 		     "Read in a line delimited file of labels"),
 	POD_OPT_STRING('m', "memory", "string", &opt.memory,
 		       "Memory limit of the whole pod (format: <number>[<unit>])"),
+	POD_OPT_STRING(0, "memory-swap", "string", &opt.memory_swap,
+		       "Swap limit equal to memory plus swap: '-1' to enable unlimited swap"),
 	POD_OPT_STRING('n', "name", "string", &opt.name, "name the new pod"),
+	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
+	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
+	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
+	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
+	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
+	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
+	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
+	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
+	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
 	POD_OPT_END

@@ -330,8 +330,8 @@ restart_policy(json_t *s, const char *v, bool rm, struct pod_err **err)
 	return 0;
 }
 
-static int
-security_opts(json_t *s, char *const *v, struct pod_err **err)
+int
+pod_ctr_security_opts(json_t *s, char *const *v, struct pod_err **err)
 {
 	for (size_t i = 0; v && v[i]; i++) {
 		const char *o = v[i];
@@ -477,7 +477,7 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 	json_object_set_new(s, "CapAdd", strv_json(o->cap_add));
 	json_object_set_new(s, "CapDrop", strv_json(o->cap_drop));
 	json_object_set_new(s, "Privileged", json_boolean(o->privileged));
-	if (security_opts(s, o->security_opt, err) < 0)
+	if (pod_ctr_security_opts(s, o->security_opt, err) < 0)
 		return NULL;
 	json_object_set_new(s, "Ulimits", strv_json(o->ulimit));
 	json_object_set_new(s, "ReadOnly", json_boolean(o->read_only));

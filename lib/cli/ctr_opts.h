@@ -52,6 +52,9 @@ json_t *pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *ar
 				   const struct pod_globals *g, int argc, char **argv,
 				   struct pod_err **err);
 
+/* --security-opt values -> Settings.NoNewPrivileges, SeccompProfile (label, apparmor: no-ops) */
+int pod_ctr_security_opts(json_t *settings, char *const *values, struct pod_err **err);
+
 /* --env-file files then -e values as KEY=VALUE strings ("K" alone: the host's
  * value, skipped when unset); for exec */
 json_t *pod_cli_env_list(char *const *files, char *const *envs, struct pod_err **err);

@@ -10,6 +10,7 @@
 #include "cli/internal.h"
 #include "cli/template.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -18,8 +19,26 @@
 /*
  * A field of a JSON object. Podman's templates name Go struct fields
  * ({{.Host.Arch}}) while its JSON uses the json tags ("host", "arch"):
- * an exact key wins, else the one key that matches ignoring case.
+ * an exact key wins, else the one key that matches ignoring case, else
+ * ignoring case and underscores too ({{.CPUShares}} is "cpu_shares").
  */
+static bool
+same_but_underscores(const char *k, const char *name)
+{
+	for (;;) {
+		while (*k == '_')
+			k++;
+		while (*name == '_')
+			name++;
+		if (!*k || !*name)
+			return !*k && !*name;
+		if (tolower((unsigned char) *k) != tolower((unsigned char) *name))
+			return false;
+		k++;
+		name++;
+	}
+}
+
 static json_t *
 field_get(json_t *obj, const char *name)
 {
@@ -31,6 +50,9 @@ field_get(json_t *obj, const char *name)
 		return v;
 	json_object_foreach(obj, k, val)
 		if (strcasecmp(k, name) == 0)
+			return val;
+	json_object_foreach(obj, k, val)
+		if (same_but_underscores(k, name))
 			return val;
 	return NULL;
 }

@@ -542,7 +542,11 @@ pod_ctr_inspect_json(struct pod_engine *e, const struct pod_ctr *c)
 			    json_string(nz(pod_ctr_setting_str(c, "CpusetCpus"))));
 	json_object_set_new(host, "CpusetMems",
 			    json_string(nz(pod_ctr_setting_str(c, "CpusetMems"))));
-	json_object_set_new(host, "Devices", json_array());
+	/* Podman's shape is the setting's: PathOnHost, PathInContainer, CgroupPermissions */
+	json_object_set_new(host, "Devices",
+			    json_is_array(json_object_get(c->settings, "Devices")) ?
+				    json_deep_copy(json_object_get(c->settings, "Devices")) :
+				    json_array());
 	json_object_set_new(host, "MemoryReservation",
 			    json_integer(pod_ctr_setting_int(c, "MemoryReservation", 0)));
 	json_object_set_new(host, "MemorySwap",

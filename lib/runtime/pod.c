@@ -313,20 +313,76 @@ pod_pod_cgroup_path(const struct pod_pod *p)
 	return xasprintf("%s/%s", STREQ(parent, "/") ? "" : parent, p->id);
 }
 
+/* memory plus swap: --memory-swap (-1: unlimited), else twice --memory as Podman; 0: none */
+static json_int_t
+pod_swap(json_t *s)
+{
+	json_t *v = json_object_get(s, "MemorySwap");
+	json_int_t mem = json_integer_value(json_object_get(s, "Memory"));
+
+	if (json_is_integer(v))
+		return json_integer_value(v);
+	return mem > 0 ? 2 * mem : 0;
+}
+
+/* --share-parent=false: no cgroup of the pod's own, its containers go in the parent */
+static bool
+share_parent(const struct pod_pod *p)
+{
+	return !json_is_false(json_object_get(p->settings, "ShareParent"));
+}
+
+/* the cgroup parent of the pod's containers */
+static char *
+members_cgroup(const struct pod_pod *p)
+{
+	return share_parent(p) ? pod_pod_cgroup_path(p) : pod_pod_cgroup_parent(p);
+}
+
 static json_t *
 pod_resources(const struct pod_pod *p)
 {
-	json_t *s = p->settings, *r = json_object();
-	json_int_t mem = json_integer_value(json_object_get(s, "Memory"));
+	json_t *s = p->settings, *r = json_object(), *mem = json_object(), *cpu = json_object();
+	json_int_t m = json_integer_value(json_object_get(s, "Memory")), swap = pod_swap(s);
 	json_int_t quota = json_integer_value(json_object_get(s, "CpuQuota"));
 	json_int_t period = json_integer_value(json_object_get(s, "CpuPeriod"));
+	json_t *v;
 
-	if (mem > 0)
-		json_object_set_new(r, "memory", json_pack("{s:I, s:I}", "limit", mem, "swap",
-							   2 * mem));
-	if (quota > 0)
-		json_object_set_new(r, "cpu", json_pack("{s:I, s:I}", "quota", quota, "period",
-							period > 0 ? period : 100000));
+	if (m > 0)
+		json_object_set_new(mem, "limit", json_integer(m));
+	if (swap != 0)
+		json_object_set_new(mem, "swap", json_integer(swap));
+	if (quota > 0) {
+		json_object_set_new(cpu, "quota", json_integer(quota));
+		json_object_set_new(cpu, "period", json_integer(period > 0 ? period : 100000));
+	}
+	if (json_is_integer(v = json_object_get(s, "CpuShares")) && json_integer_value(v) > 0)
+		json_object_set(cpu, "shares", v);
+	if (json_is_string(v = json_object_get(s, "CpusetCpus")))
+		json_object_set(cpu, "cpus", v);
+	if (json_is_string(v = json_object_get(s, "CpusetMems")))
+		json_object_set(cpu, "mems", v);
+	{
+		json_t *bio = json_object();
+		if (json_is_integer(v = json_object_get(s, "BlkioWeight")))
+			json_object_set(bio, "weight", v);
+		if (json_array_size(v = json_object_get(s, "ThrottleReadBpsDevice")))
+			json_object_set(bio, "throttleReadBpsDevice", v);
+		if (json_array_size(v = json_object_get(s, "ThrottleWriteBpsDevice")))
+			json_object_set(bio, "throttleWriteBpsDevice", v);
+		if (json_object_size(bio))
+			json_object_set_new(r, "blockIO", bio);
+		else
+			json_decref(bio);
+	}
+	if (json_object_size(mem))
+		json_object_set_new(r, "memory", mem);
+	else
+		json_decref(mem);
+	if (json_object_size(cpu))
+		json_object_set_new(r, "cpu", cpu);
+	else
+		json_decref(cpu);
 	return r;
 }
 
@@ -400,6 +456,11 @@ static const char *const net_keys[] = {
 	"NoHosts",   NULL,
 };
 
+/* --sysctl, --security-opt, --device, --pid, --uts of pod create: the infra's own */
+static const char *const infra_keys[] = {
+	"Sysctls", "NoNewPrivileges", "SeccompProfile", "Devices", "PidNS", "UtsNS", NULL,
+};
+
 static json_t *
 infra_settings(const struct pod_pod *p, const char *image)
 {
@@ -407,7 +468,7 @@ infra_settings(const struct pod_pod *p, const char *image)
 	const char *iname = json_string_value(json_object_get(ps, "InfraName"));
 	const char *host = json_string_value(json_object_get(ps, "Hostname"));
 	char sid[POD_ID_SHORT_LEN + 1];
-	cleanup_free char *name = NULL, *cg = pod_pod_cgroup_path(p);
+	cleanup_free char *name = NULL, *cg = members_cgroup(p);
 
 	pod_id_short(p->id, sid);
 	name = iname && *iname ? xstrdup(iname) : xasprintf("%s-infra", sid);
@@ -430,6 +491,9 @@ infra_settings(const struct pod_pod *p, const char *image)
 	for (size_t i = 0; net_keys[i]; i++)
 		if ((v = json_object_get(ps, net_keys[i])))
 			json_object_set(s, net_keys[i], v);
+	for (size_t i = 0; infra_keys[i]; i++)
+		if ((v = json_object_get(ps, infra_keys[i])))
+			json_object_set(s, infra_keys[i], v);
 	if (!json_object_get(s, "Network"))
 		json_object_set_new(s, "Network", json_string("bridge"));
 	/* a pod that does not share its network: the infra needs none of its own */
@@ -522,7 +586,7 @@ pod_pod_create(struct pod_engine *e, json_t *settings, struct pod_pod **ret,
 
 	{
 		cleanup_json json_t *res = pod_resources(p);
-		if (json_object_size(res)) {
+		if (json_object_size(res) && share_parent(p)) {
 			cleanup_free char *path = pod_pod_cgroup_path(p);
 			struct pod_cgroup *cg = NULL;
 			if (pod_cgroup_create(path, res, 0, &cg, err) < 0)
@@ -578,6 +642,32 @@ pod_shares(const struct pod_pod *p, const char *what)
 	return false;
 }
 
+/* a member gets the pod's devices, as Podman passes the infra's down; its own win */
+static void
+member_devices(const struct pod_pod *p, json_t *s)
+{
+	json_t *pd = json_object_get(p->settings, "Devices"), *d, *x;
+	json_t *own = json_object_get(s, "Devices");
+	json_t *out = json_array();
+	size_t i, k;
+
+	if (!json_array_size(pd)) {
+		json_decref(out);
+		return;
+	}
+	json_array_foreach(pd, i, d) {
+		const char *path = json_string_value(json_object_get(d, "PathInContainer"));
+		bool mine = false;
+		json_array_foreach(own, k, x)
+			mine |= STREQ(json_string_value(json_object_get(x, "PathInContainer")) ?: "",
+				      path ?: "");
+		if (!mine)
+			json_array_append(out, d);
+	}
+	json_array_extend(out, own);
+	json_object_set_new(s, "Devices", out);
+}
+
 int
 pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 {
@@ -630,7 +720,7 @@ pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 	}
 	if (!json_string_value(json_object_get(s, "CgroupParent")) ||
 	    !*json_string_value(json_object_get(s, "CgroupParent"))) {
-		cg = pod_pod_cgroup_path(p);
+		cg = members_cgroup(p);
 		json_object_set_new(s, "CgroupParent", json_string(cg));
 	}
 	if (json_array_size(json_object_get(p->settings, "Volumes"))) {
@@ -638,6 +728,8 @@ pod_pod_ctr_settings(struct pod_engine *e, json_t *s, struct pod_err **err)
 		json_array_extend(vols, json_object_get(s, "Volumes"));
 		json_object_set_new(s, "Volumes", vols);
 	}
+	if (p->infra_id)
+		member_devices(p, s);
 	return 0;
 }
 
@@ -648,7 +740,7 @@ member_clone_settings(const struct pod_pod *p, const struct pod_ctr *c, const ch
 	json_t *s = json_deep_copy(c->settings), *req, *v;
 	cleanup_free char *join = xasprintf("container:%s", p->infra_id ? p->infra_id : "");
 	cleanup_free char *name = xasprintf("%s-clone", c->name);
-	cleanup_free char *cg = pod_pod_cgroup_path(p);
+	cleanup_free char *cg = members_cgroup(p);
 	size_t npv = json_array_size(json_object_get(p->settings, "Volumes")), i;
 
 	for (size_t k = 0; k < ARRAY_SIZE(share_keys); k++) {
@@ -1041,9 +1133,10 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 	json_object_set_new(o, "Hostname", pod_json_string(host ? host : ""));
 	if (json_object_size(json_object_get(s, "Labels")))
 		json_object_set(o, "Labels", json_object_get(s, "Labels"));
-	json_object_set_new(o, "CreateCgroup", json_true());
+	json_object_set_new(o, "CreateCgroup", json_boolean(share_parent(p)));
 	json_object_set_new(o, "CgroupParent", json_string(cgp));
-	json_object_set_new(o, "CgroupPath", json_string(cgpath));
+	if (share_parent(p))
+		json_object_set_new(o, "CgroupPath", json_string(cgpath));
 	json_object_set_new(o, "CreateInfra", json_boolean(p->infra_id != NULL));
 	if (p->infra_id)
 		json_object_set_new(o, "InfraContainerID", json_string(p->infra_id));
@@ -1070,9 +1163,9 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 			json_object_set_new(ic, "cpu_period", json_integer(period ? period : 100000));
 			json_object_set_new(ic, "cpu_quota", json_integer(quota));
 		}
-		json_object_set_new(ic, "pid_ns", json_string("private"));
+		json_object_set_new(ic, "pid_ns", pod_json_string(pod_ctr_ns_mode(infra, "PidNS")));
 		json_object_set_new(ic, "userns", json_string("host"));
-		json_object_set_new(ic, "uts_ns", json_string("private"));
+		json_object_set_new(ic, "uts_ns", pod_json_string(pod_ctr_ns_mode(infra, "UtsNS")));
 		json_object_set_new(o, "InfraConfig", ic);
 	}
 	json_object_set_new(o, "SharedNamespaces", shared_ns(p));
@@ -1082,10 +1175,20 @@ pod_pod_inspect_json(struct pod_engine *e, const struct pod_pod *p,
 		json_object_set_new(o, "cpu_period", json_integer(period ? period : 100000));
 		json_object_set_new(o, "cpu_quota", json_integer(quota));
 	}
-	if (mem > 0) {
+	if (json_integer_value(json_object_get(s, "CpuShares")) > 0)
+		json_object_set(o, "cpu_shares", json_object_get(s, "CpuShares"));
+	if (json_is_string(json_object_get(s, "CpusetCpus")))
+		json_object_set(o, "cpuset_cpus", json_object_get(s, "CpusetCpus"));
+	if (json_is_string(json_object_get(s, "CpusetMems")))
+		json_object_set(o, "cpuset_mems", json_object_get(s, "CpusetMems"));
+	if (json_array_size(json_object_get(s, "SecurityOpt")))
+		json_object_set(o, "security_opt", json_object_get(s, "SecurityOpt"));
+	if (mem > 0)
 		json_object_set_new(o, "memory_limit", json_integer(mem));
-		json_object_set_new(o, "memory_swap", json_integer(2 * mem));
-	}
+	if (pod_swap(s) != 0)
+		json_object_set_new(o, "memory_swap", json_integer(pod_swap(s)));
+	if (json_is_integer(json_object_get(s, "BlkioWeight")))
+		json_object_set(o, "blkio_weight", json_object_get(s, "BlkioWeight"));
 	return o;
 }
 

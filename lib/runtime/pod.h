@@ -11,7 +11,10 @@
  *   ExitPolicy ("continue" | "stop"), Memory, CpuQuota, CpuPeriod,
  *   Volumes[], CreateCommand[], and the network settings of ctr_net.h
  *   (Network, Networks[], PortMappings[], Dns[], AddHosts[], ...), which
- *   belong to the infra container.
+ *   belong to the infra container, as do Sysctls[], NoNewPrivileges,
+ *   SeccompProfile (SecurityOpt[] keeps the --security-opt values) and
+ *   Devices[] (specgen.h). Members see the sysctls through the namespaces
+ *   they share and get the devices too, as Podman does.
  *
  * The infra container (Settings.PodInfra) runs the local
  * localhost/podman-pause:VERSION image, built on first use from the
@@ -21,7 +24,10 @@
  * share the infra's ports, /etc/hosts and hostname (the pod's name unless
  * --hostname). The pod's cgroup is $CgroupParent/ID (default
  * /libpod_parent/ID); members are created below it, and --memory/--cpus
- * limit it as a whole.
+ * (and CpuShares, CpusetCpus, CpusetMems, MemorySwap, BlkioWeight,
+ * ThrottleReadBpsDevice[], ThrottleWriteBpsDevice[] in OCI's form) limit
+ * it as a whole. Settings.ShareParent false (--share-parent=false): no
+ * pod cgroup, the containers go straight into $CgroupParent, unlimited.
  *
  * State is derived from the members, as Podman does: Created, Running,
  * Degraded, Stopped, Exited, Paused, Error.

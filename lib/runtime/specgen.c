@@ -10,6 +10,8 @@
 #include <inttypes.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define DEFAULT_PATH "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -493,6 +495,55 @@ default_devices(void)
 	return d;
 }
 
+/*
+ * Settings.Devices [{PathOnHost, PathInContainer, CgroupPermissions}]: a
+ * node in linux.devices with the host device's numbers and mode, and a
+ * cgroup rule that lets the container use it ("" means rwm).
+ */
+static int
+build_devices(const struct pod_specgen_ctx *ctx, json_t *linux_, struct pod_err **err)
+{
+	json_t *devs = json_object_get(ctx->settings, "Devices"), *d, *nodes;
+	json_t *rules = json_object_get(json_object_get(linux_, "resources"), "devices");
+	size_t i;
+
+	if (!json_array_size(devs))
+		return 0;
+	nodes = json_array();
+	json_array_foreach(devs, i, d) {
+		const char *host = json_string_value(json_object_get(d, "PathOnHost"));
+		const char *path = json_string_value(json_object_get(d, "PathInContainer"));
+		const char *perms = json_string_value(json_object_get(d, "CgroupPermissions"));
+		const char *type;
+		struct stat st;
+
+		if (!host || !path || stat(host, &st) < 0) {
+			json_decref(nodes);
+			return pod_err_sys(err, "stat %s", host ? host : "");
+		}
+		if (!S_ISCHR(st.st_mode) && !S_ISBLK(st.st_mode)) {
+			json_decref(nodes);
+			return pod_err_set(err, POD_E_INVALID, 0, "%s is not a device", host);
+		}
+		type = S_ISCHR(st.st_mode) ? "c" : "b";
+		json_array_append_new(nodes, json_pack("{s:s, s:s, s:I, s:I, s:I, s:I, s:I}", "path",
+						       path, "type", type, "major",
+						       (json_int_t) major(st.st_rdev), "minor",
+						       (json_int_t) minor(st.st_rdev), "fileMode",
+						       (json_int_t) (st.st_mode & 07777), "uid",
+						       (json_int_t) st.st_uid, "gid",
+						       (json_int_t) st.st_gid));
+		if (json_is_array(rules))
+			json_array_append_new(rules, json_pack("{s:b, s:s, s:I, s:I, s:s}", "allow", 1,
+							       "type", type, "major",
+							       (json_int_t) major(st.st_rdev), "minor",
+							       (json_int_t) minor(st.st_rdev), "access",
+							       perms && *perms ? perms : "rwm"));
+	}
+	json_object_set_new(linux_, "devices", nodes);
+	return 0;
+}
+
 static json_t *
 build_resources(const struct pod_specgen_ctx *ctx)
 {
@@ -735,6 +786,10 @@ pod_specgen_generate(const struct pod_specgen_ctx *ctx, struct pod_err **err)
 	if (ctx->cgroups_path) {
 		json_object_set_new(linux_, "resources", build_resources(ctx));
 		json_object_set_new(linux_, "cgroupsPath", json_string(ctx->cgroups_path));
+	}
+	if (build_devices(ctx, linux_, err) < 0) {
+		json_decref(linux_);
+		return NULL;
 	}
 	json_object_set_new(linux_, "namespaces", build_namespaces(ctx));
 	if (!sbool(s, "Privileged")) {

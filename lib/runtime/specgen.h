@@ -17,7 +17,9 @@
  *   CpusetMems, PidsLimit, CgroupParent, Cgroups ("enabled", "disabled",
  *   "no-conmon"), Init, Rm, RestartPolicy, RestartRetries, StopSignal,
  *   StopTimeout, LogDriver, LogSizeMax, Umask, Sysctls[], HooksDirs[],
- *   Runtime, DetachKeys, CreateCommand[].
+ *   Runtime, DetachKeys, CreateCommand[], Devices[{PathOnHost,
+ *   PathInContainer, CgroupPermissions}] (pod --device; the host node is
+ *   stat'ed at each start).
  *
  * The container's run files (hosts, hostname, resolv.conf, .containerenv)
  * are written by pod_specgen_write_runfiles() into the run directory and

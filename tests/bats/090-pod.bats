@@ -359,7 +359,7 @@ p90b Running" "--destroy removed the original, --start started the copy"
     run_pod pod stats --no-stream --format '{{.Name}} {{.PIDS}}' p90
     infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' p90)
     iname=$("$PODMAN" inspect --format '{{.Name}}' "$infra")
-    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "$iname 1" "s1 1" "s2 --" | sort | xargs)" "pod stats"
+    is "$(sort <<<"$output" | xargs)" "$(printf '%s\n' "NAME PIDS" "$iname 1" "s1 1" "s2 --" | sort | xargs)" "pod stats (headed, as in Podman)"
     run_pod pod stats --no-stream p90
     assert "${lines[0]}" =~ "^POD +CID +NAME +CPU % +MEM USAGE/ LIMIT +MEM % +NET IO +BLOCK IO +PIDS$" "pod stats header"
     run_pod pod stop -t 0 p90

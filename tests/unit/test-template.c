@@ -102,6 +102,41 @@ test_text_and_fields(void **state)
 	RUN(c);
 }
 
+/* Podman's Go field names find the json tags: case, then underscores ignored */
+static void
+test_go_field_names(void **state)
+{
+	static const struct {
+		const char *tmpl, *want;
+	} c[] = {
+		{ "{{.CPUShares}}", "512" },
+		{ "{{.CPUSetCPUs}}", "0-1" },
+		{ "{{.InfraConfig.PidNS}}", "host" },
+		{ "{{.cpu_shares}}", "512" },
+		{ "{{.Exact}} {{.exact}}", "1 2" },
+		{ "{{.CPUShare}}", "<no value>" },
+		{ "{{.CPU_Shares_}}", "512" },
+	};
+	json_t *d = json_loads("{\"cpu_shares\":512,\"cpuset_cpus\":\"0-1\","
+			       "\"InfraConfig\":{\"pid_ns\":\"host\"},\"Exact\":1,\"exact\":2}",
+			       0, NULL);
+
+	assert_non_null(d);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct pod_err *err = NULL;
+		struct pod_strbuf out = POD_STRBUF_INIT;
+		struct pod_template *t = pod_template_parse("x", c[i].tmpl, POD_TEMPLATE_RAW, &err);
+
+		assert_non_null(t);
+		assert_int_equal(pod_template_exec(t, d, &out, &err), 0);
+		if (strcmp(out.buf ? out.buf : "", c[i].want) != 0)
+			fail_msg("%s: want \"%s\" got \"%s\"", c[i].tmpl, c[i].want, out.buf);
+		pod_strbuf_release(&out);
+		pod_template_free(t);
+	}
+	json_decref(d);
+}
+
 static void
 test_trim_and_comments(void **state)
 {
@@ -596,6 +631,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_text_and_fields),
+		cmocka_unit_test(test_go_field_names),
 		cmocka_unit_test(test_trim_and_comments),
 		cmocka_unit_test(test_dot_and_variables),
 		cmocka_unit_test(test_range),
