@@ -830,8 +830,8 @@ value_is(json_t *v, const char *name)
 }
 
 static int
-connect_locked(struct pod_engine *e, struct pod_ctr *c, const struct pod_net_attach *att,
-	       bool connect, struct pod_err **err)
+connect_locked(struct pod_engine *e, struct pod_ctr *c, const char *given,
+	       const struct pod_net_attach *att, bool connect, struct pod_err **err)
 {
 	cleanup_json json_t *net = NULL, *vals = NULL;
 	cleanup_free char *ns = pod_ctr_netns_path(e, c->id);
@@ -859,11 +859,11 @@ connect_locked(struct pod_engine *e, struct pod_ctr *c, const struct pod_net_att
 		}
 	if (connect && found)
 		return pod_err_set(err, POD_E_EXISTS, 0,
-				   "container %s is already connected to network \"%s\"", c->id,
-				   name);
+				   "container %s is already connected to network \"%s\": network "
+				   "is already connected", c->id, name);
 	if (!connect && !found)
 		return pod_err_set(err, POD_E_NOTFOUND, 0,
-				   "container %s is not connected to network %s", c->id, name);
+				   "container %s is not connected to network %s", given, name);
 	if (connect) {
 		struct pod_net_attach a = *att;
 		cleanup_free char *val = NULL;
@@ -893,7 +893,8 @@ connect_common(struct pod_engine *e, const char *ctr, const struct pod_net_attac
 	lock = pod_ctr_lock(e, c->id, err);
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	return connect_locked(e, c, att, connect, err);
+	/* Podman names the container as given when it is not connected */
+	return connect_locked(e, c, ctr, att, connect, err);
 }
 
 int

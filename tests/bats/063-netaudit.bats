@@ -1,0 +1,65 @@
+#!/usr/bin/env bats
+# 063-netaudit: gaps against Podman 4.3 found by auditing issue 6
+# (networking): connect/disconnect error texts, inspect's top-level
+# NetworkSettings fields. Networks netaudit-* with bridges netaudit-* on
+# 10.89.61.0/24..10.89.69.0/24; nothing is left after a test.
+
+load helpers
+load ctr-helpers
+
+setup_file() {
+    [ "$(id -u)" = 0 ] || skip "needs root"
+    command -v nft >/dev/null && command -v ip >/dev/null || skip "needs nft and ip"
+}
+
+setup() {
+    basic_setup
+    add_busybox_image
+    NETS=()
+}
+
+teardown() {
+    local n
+    "$PODMAN" rm -a -f -t 0 >/dev/null 2>&1 || true
+    for n in "${NETS[@]}"; do "$PODMAN" network rm -f -t 0 "$n" >/dev/null 2>&1 || true; done
+    for n in "${NETS[@]}"; do
+        run ip link show "$n"
+        assert "$status" -ne 0 "bridge $n is gone"
+    done
+    run grep -c " $POD_RUNROOT/netns/" /proc/self/mountinfo
+    is "$output" "0" "no netns mount"
+    basic_teardown
+}
+
+# net NAME N: a network named and bridged NAME on 10.89.N.0/24
+net() {
+    run_pod network create --subnet "10.89.$2.0/24" --interface-name "$1" "$1"
+    NETS+=("$1")
+}
+
+@test "network connect/disconnect: Podman's error texts" {
+    net netaudit-a 61
+    net netaudit-b 62
+    run_pod run -d --name na1 --network netaudit-a busybox sleep 100
+    local id=$output
+    run_pod network connect netaudit-b na1
+    run_pod 125 network connect netaudit-b na1
+    is "$output" "Error: container $id is already connected to network \"netaudit-b\": network is already connected" "twice"
+    run_pod network disconnect netaudit-b na1
+    run_pod 125 network disconnect netaudit-b na1
+    is "$output" "Error: container na1 is not connected to network netaudit-b" "names the container as given"
+    run_pod 125 network disconnect netaudit-b "${id:0:12}"
+    is "$output" "Error: container ${id:0:12} is not connected to network netaudit-b" "short ID as given"
+    run_pod rm -f -t 0 na1
+}
+
+@test "inspect: top-level NetworkSettings addresses only for the default network" {
+    net netaudit-c 63
+    run_pod run -d --name na2 --network netaudit-c --ip 10.89.63.9 --mac-address 02:42:0a:59:3f:09 busybox sleep 100
+    local fmt='{{.NetworkSettings.IPAddress}}|{{.NetworkSettings.Gateway}}|{{.NetworkSettings.IPPrefixLen}}|{{.NetworkSettings.MacAddress}}'
+    run_pod inspect --format "$fmt" na2
+    is "$output" "||0|" "empty on a user network, as Podman"
+    run_pod inspect --format '{{with index .NetworkSettings.Networks "netaudit-c"}}{{.IPAddress}}|{{.Gateway}}|{{.IPPrefixLen}}|{{.MacAddress}}{{end}}' na2
+    is "$output" "10.89.63.9|10.89.63.1|24|02:42:0a:59:3f:09" "the network's entry"
+    run_pod rm -f -t 0 na2
+}
