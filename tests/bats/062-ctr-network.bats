@@ -154,7 +154,7 @@ options ndots:3" "--dns flags override"
         "--network nosuch-en|Error: unable to find network with name or ID nosuch-en: network not found"
         "--network bridge --network host|Error: can only set extra network names, selected mode host conflicts with bridge"
         "--network none --dns 1.1.1.1|Error: conflicting options: dns and the network mode: none"
-        "-p 70000:80|Error: invalid host port \"70000\" in \"70000:80\""
+        "-p 70000:80|Error: parsing host port: port numbers must be between 1 and 65535 (inclusive), got 70000"
     )
     local c
     for c in "${cases[@]}"; do

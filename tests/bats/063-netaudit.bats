@@ -63,3 +63,24 @@ net() {
     is "$output" "10.89.63.9|10.89.63.1|24|02:42:0a:59:3f:09" "the network's entry"
     run_pod rm -f -t 0 na2
 }
+
+@test "-p: malformed ports in Podman's words" {
+    local cases=(
+        "0:80|parsing host port: port numbers must be between 1 and 65535 (inclusive), got 0"
+        "65536:80|parsing host port: port numbers must be between 1 and 65535 (inclusive), got 65536"
+        "80:99999|parsing container port: port numbers must be between 1 and 65535 (inclusive), got 99999"
+        "8:x|parsing container port: invalid port number: strconv.Atoi: parsing \"x\": invalid syntax"
+        "99999999999999999999:80|parsing host port: invalid port number: strconv.Atoi: parsing \"99999999999999999999\": value out of range"
+        "100-90:80-90|parsing host port: the end port of a range must be higher than the start port - 90 is not higher than 100"
+        "1-2-3:80|parsing host port: invalid port format - port ranges are formatted as startPort-stopPort"
+        "8080:|must provide a non-empty container port to publish"
+        "90-100:80-85|host and container port ranges have different lengths: 11 vs 6"
+    )
+    local c
+    for c in "${cases[@]}"; do
+        run_pod 125 create -p "${c%%|*}" busybox true
+        is "$output" "Error: ${c#*|}" "-p ${c%%|*}"
+    done
+    run_pod ps -aq
+    is "$output" "" "no container was created"
+}
