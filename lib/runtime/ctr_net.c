@@ -139,7 +139,7 @@ pod_ctr_net_settings(const struct pod_ctr_net_flags *f, json_t *s, struct pod_er
 
 	if ((f->publish && f->publish[0]) || f->publish_all) {
 		if (!bridge) {
-			if (f->publish && f->publish[0])
+			if (f->publish && f->publish[0] && !f->quiet_discard)
 				pod_warn("Port mappings have been discarded as one of the Host, "
 					 "Container, Pod, and None network modes are in use");
 		} else {

@@ -84,3 +84,14 @@ net() {
     run_pod ps -aq
     is "$output" "" "no container was created"
 }
+
+@test "-p without a bridge: Podman's plain note on stderr, none for ns:" {
+    local n
+    for n in host none; do
+        run -0 --separate-stderr "$PODMAN" run --rm --network "$n" -p 8080:80 busybox true
+        is "$stderr" "Port mappings have been discarded as one of the Host, Container, Pod, and None network modes are in use" "--network $n"
+        is "$output" "" "nothing on stdout"
+    done
+    run -0 --separate-stderr "$PODMAN" run --rm --network ns:/proc/self/ns/net -p 8080:80 busybox true
+    is "$stderr" "" "--network ns: says nothing, as Podman"
+}
