@@ -95,3 +95,17 @@ net() {
     run -0 --separate-stderr "$PODMAN" run --rm --network ns:/proc/self/ns/net -p 8080:80 busybox true
     is "$stderr" "" "--network ns: says nothing, as Podman"
 }
+
+@test "port CTR PORT: a container without published ports prints nothing, as Podman" {
+    net netaudit-d 64
+    run_pod run -d --name na3 --network netaudit-d busybox sleep 100
+    run_pod port na3 80
+    is "$output" "" "running, no ports"
+    run_pod create --name na4 busybox true
+    run_pod port na4 80
+    is "$output" "" "never started"
+    run_pod run -d --name na5 --network netaudit-d -p 127.0.0.1::80 busybox sleep 100
+    run_pod 125 port na5 81
+    is "$output" 'Error: failed to find published port "81"' "a port it does not publish"
+    run_pod rm -f -t 0 na3 na4 na5
+}
