@@ -109,3 +109,12 @@ net() {
     is "$output" 'Error: failed to find published port "81"' "a port it does not publish"
     run_pod rm -f -t 0 na3 na4 na5
 }
+
+@test "network inspect/ls templates: Labels a map in inspect, sorted text in ls; Options a map" {
+    run_pod network create --subnet 10.89.65.0/24 --interface-name netaudit-e --label x=y --label a.b=c netaudit-e
+    NETS+=(netaudit-e)
+    run_pod network inspect -f '{{.Labels}}|{{index .Labels "x"}}|{{.Options}}|{{.IPAMOptions}}' netaudit-e
+    is "$output" "map[a.b:c x:y]|y|map[]|map[driver:host-local]" "inspect, as Podman"
+    run_pod network ls -f name=netaudit-e --format '{{.Labels}}|{{.Options}}'
+    is "$output" "a.b=c,x=y|map[]" "ls"
+}
