@@ -118,3 +118,14 @@ net() {
     run_pod network ls -f name=netaudit-e --format '{{.Labels}}|{{.Options}}'
     is "$output" "a.b=c,x=y|map[]" "ls"
 }
+
+@test "/etc/hosts: the host's entries as Podman copies them, --add-host first" {
+    local want n
+    # comments, blank and name-less lines dropped; "IP<TAB>names"
+    want=$(sed 's/#.*//' /etc/hosts | awk 'NF >= 2 { s = $1 "\t" $2; for (i = 3; i <= NF; i++) s = s " " $i; print s }')
+    for n in none host; do
+        run_pod run --rm --network "$n" --add-host netaudit.example:10.89.69.9 busybox cat /etc/hosts
+        is "${lines[0]}" "10.89.69.9	netaudit.example" "--network $n: --add-host first"
+        is "$(printf '%s\n' "${lines[@]:1}" | head -n "$(grep -c . <<<"$want")")" "$want" "--network $n: the host's entries"
+    done
+}
