@@ -584,6 +584,16 @@ pod_ctr_net_setup(struct pod_engine *e, struct pod_ctr *c, struct pod_ctr_net *r
 		return -1;
 	}
 	gw = json_string_value(json_object_get(status, "Gateway"));
+	if (!gw || !*gw) {
+		/* the top-level fields are the default network's only: take the first one's */
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(status, "Networks"), k, v) {
+			gw = json_string_value(json_object_get(v, "Gateway"));
+			if (gw && *gw)
+				break;
+		}
+	}
 	if (gw && *gw)
 		n.hosts = xasprintf("%s\thost.containers.internal\n%s", gw, entry ? entry : "");
 	else

@@ -61,6 +61,8 @@ net() {
     is "$output" "||0|" "empty on a user network, as Podman"
     run_pod inspect --format '{{with index .NetworkSettings.Networks "netaudit-c"}}{{.IPAddress}}|{{.Gateway}}|{{.IPPrefixLen}}|{{.MacAddress}}{{end}}' na2
     is "$output" "10.89.63.9|10.89.63.1|24|02:42:0a:59:3f:09" "the network's entry"
+    run_pod exec na2 grep host.containers.internal /etc/hosts
+    is "$output" "10.89.63.1	host.containers.internal" "the gateway still names the host"
     run_pod rm -f -t 0 na2
 }
 
