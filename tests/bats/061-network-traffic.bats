@@ -359,13 +359,13 @@ host_addr() {
     local want=${sub%.0/24}.77
     ctr "$(newid s)" "$NSPATH" --network "$NET:ip=$want,mac=02:42:ac:11:00:77"
     is "$IP" "$want" "static IPv4"
-    run jq -r '[.MacAddress, (.GlobalIPv6Address | test("^fd")), .GlobalIPv6PrefixLen] | @tsv' <<< "$STATUS"
+    run jq -r '[.Networks[]][0] | [.MacAddress, (.GlobalIPv6Address | test("^fd")), .GlobalIPv6PrefixLen] | @tsv' <<< "$STATUS"
     is "$output" $'02:42:ac:11:00:77\ttrue\t64' "mac and v6"
     run ip netns exec "podutils-test-$SUF-s" ip -o link show eth0
     assert "$output" =~ "mtu 1400" "mtu"
     assert "$output" =~ "02:42:ac:11:00:77" "mac"
     local gw6
-    gw6=$(jq -r .IPv6Gateway <<< "$STATUS")
+    gw6=$(jq -r '[.Networks[]][0].IPv6Gateway' <<< "$STATUS")
     run ip netns exec "podutils-test-$SUF-s" busybox ping -6 -c1 -W3 "$gw6"
     is "$status" 0 "v6 gateway reachable"
     # the same static address again is refused
