@@ -85,9 +85,18 @@ go_time(const char *rfc)
 			 (a / 60) % 60, lt.tm_zone ? lt.tm_zone : "");
 }
 
-/* the object templates see: Go's field names (Podman's types.Network) */
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+/*
+ * The object templates see: Go's field names (Podman's types.Network).
+ * ls shows Labels as "k=v,..." text, inspect as the map it is.
+ */
 static json_t *
-template_object(json_t *n, bool trunc)
+template_object(json_t *n, bool trunc, bool labels_text)
 {
 	const char *id = json_string_value(json_object_get(n, "id"));
 	cleanup_free char *created = go_time(json_string_value(json_object_get(n, "created")));
@@ -96,9 +105,16 @@ template_object(json_t *n, bool trunc)
 	json_t *v;
 	json_t *o;
 
+	cleanup_strv char **keys = xcalloc(1, sizeof(char *));
 	json_object_foreach(json_object_get(n, "labels"), k, v)
-		pod_strbuf_addf(&labels, "%s%s=%s", labels.len ? "," : "", k, json_string_value(v));
-	o = json_pack("{s:O, s:s%, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:s, s:O, s:O}", "Name",
+		keys = pod_strv_push(keys, xstrdup(k));
+	/* Go's map order is random; sorted keys make the text stable */
+	qsort(keys, pod_strv_len(keys), sizeof(*keys), cmp_str);
+	for (size_t i = 0; keys[i]; i++)
+		pod_strbuf_addf(&labels, "%s%s=%s", labels.len ? "," : "", keys[i],
+				json_string_value(json_object_get(json_object_get(n, "labels"),
+								  keys[i])));
+	o = json_pack("{s:O, s:s%, s:O, s:O, s:s, s:O, s:O, s:O, s:O, s:s, s:o, s:O}", "Name",
 		      json_object_get(n, "name"), "ID", id ? id : "",
 		      trunc && id && strlen(id) > 12 ? (size_t) 12 : strlen(id ? id : ""),
 		      "Driver", json_object_get(n, "driver"), "NetworkInterface",
@@ -107,8 +123,11 @@ template_object(json_t *n, bool trunc)
 		      "IPv6Enabled", json_object_get(n, "ipv6_enabled"), "Internal",
 		      json_object_get(n, "internal"), "DNSEnabled", json_object_get(n, "dns_enabled"),
 		      "Labels", labels.buf, "Options",
-		      json_object_get(n, "options") ? json_object_get(n, "options") : json_null(),
+		      json_object_get(n, "options") ? json_incref(json_object_get(n, "options"))
+						    : json_object(),
 		      "IPAMOptions", json_object_get(n, "ipam_options"));
+	if (o && !labels_text)
+		json_object_set(o, "Labels", json_object_get(n, "labels") ?: json_object());
 	return o;
 }
 
@@ -334,7 +353,7 @@ ls_run(struct pod_ctx *ctx, struct pod_err **err)
 		return 0;
 	}
 	json_array_foreach(sel, i, n)
-		json_array_append_new(recs, template_object(n, !lopt.no_trunc));
+		json_array_append_new(recs, template_object(n, !lopt.no_trunc, true));
 	const char *format = lopt.format && *lopt.format
 				     ? lopt.format
 				     : "table {{.ID}}\t{{.Name}}\t{{.Driver}}";
@@ -407,7 +426,7 @@ inspect_run(struct pod_ctx *ctx, struct pod_err **err)
 		size_t i;
 		json_t *n;
 		json_array_foreach(found, i, n) {
-			cleanup_json json_t *t = template_object(n, false);
+			cleanup_json json_t *t = template_object(n, false, false);
 			if (pod_output_one("network inspect", iopt.format, t, stdout, err) < 0) {
 				r = -1;
 				break;

@@ -644,6 +644,11 @@ rm_run(struct pod_ctx *ctx, struct pod_err **err)
 		char *name = NULL;
 		struct pod_err *e = NULL;
 		if (pod_store_resolve(s, POD_OBJ_VOLUME, names[i], &name, &e) < 0) {
+			/* Podman: --force ignores volumes that do not exist */
+			if (opt.force && e->kind == POD_E_NOTFOUND) {
+				pod_err_free(&e);
+				continue;
+			}
 			errs = xrealloc(errs, (nerrs + 1) * sizeof(*errs));
 			errs[nerrs++] = e;
 			continue;
@@ -912,7 +917,8 @@ export_run(struct pod_ctx *ctx, struct pod_err **err)
 	if (opt.output && *opt.output) {
 		fd = open(opt.output, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (fd < 0)
-			return pod_err_sys(err, "open %s", opt.output);
+			return pod_err_sys(err, "could not create tarball file '%s': open %s",
+					   opt.output, opt.output);
 	}
 	fflush(stdout);
 	rc = pod_volume_export(s, v, fd >= 0 ? fd : STDOUT_FILENO, err);

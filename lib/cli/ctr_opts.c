@@ -502,10 +502,16 @@ pod_ctr_settings_from_opts(const struct pod_ctr_opts *o, char *const *args,
 			.ip6 = o->ip6, .mac = o->mac_address, .publish = o->publish,
 			.publish_all = o->publish_all, .dns = o->dns, .dns_search = o->dns_search,
 			.dns_option = o->dns_option, .add_host = o->add_host,
-			.no_hosts = o->no_hosts,
+			.no_hosts = o->no_hosts, .quiet_discard = true,
 		};
 		if (pod_ctr_net_settings(&nf, s, err) < 0)
 			return NULL;
+		/* Podman says so as a plain line, not a log record (and not for ns:) */
+		const char *mode = json_string_value(json_object_get(s, "Network")) ?: "";
+		if (o->publish && o->publish[0] && !STREQ(mode, "bridge") &&
+		    !pod_str_has_prefix(mode, "ns:"))
+			fprintf(stderr, "Port mappings have been discarded as one of the Host, "
+					"Container, Pod, and None network modes are in use\n");
 	}
 	{
 		struct pod_ctr_ns_flags nsf = { .ipc = o->ipc, .pid = o->pid, .uts = o->uts,

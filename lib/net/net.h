@@ -168,7 +168,8 @@ void pod_net_mode_spec_release(struct pod_net_mode_spec *spec);
  *        "GlobalIPv6PrefixLen", "MacAddress", "NetworkID": NAME (Podman 4
  *        puts the name there), "DriverOpts":null, "IPAMConfig":null,
  *        "Links":null, "Aliases":[...]}}}
- * The top-level address fields are those of the first network. The same
+ * The top-level address fields are filled only when the one network is the
+ * default (as Podman), empty otherwise. The same
  * object is kept in the database: pod_net_status() returns it later.
  */
 int pod_net_setup(struct pod_store *s, const char *container_id, const char *netns_path,

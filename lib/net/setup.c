@@ -504,7 +504,9 @@ status_json(const char *container_id, const char *netns, const struct eps *l,
 	    const struct pod_net_port *p, size_t np)
 {
 	json_t *st = json_object(), *nets = json_object(), *ports = json_object();
-	const struct ep *first = l->n ? &l->v[0] : NULL;
+	/* Podman fills the top-level fields only for the default network alone */
+	const struct ep *first =
+		l->n == 1 && STREQ(l->v[0].network, pod_net_default_name()) ? &l->v[0] : NULL;
 	char mac[18] = "";
 
 	(void) container_id;

@@ -1,23 +1,65 @@
 /* spec.c - parsing -p/--publish and --network values */
 #include "net/internal.h"
 
-static bool
-parse_port_range(const char *s, uint16_t *ret_start, uint16_t *ret_len)
+#include <inttypes.h>
+
+/* one port number, checked with Podman's words (Go's strconv.Atoi text included) */
+static int
+parse_port_number(const char *s, const char *what, uint16_t *ret, struct pod_err **err)
+{
+	const char *digits = s + (*s == '-' || *s == '+');
+	int64_t n;
+
+	if (!pod_parse_int64(s, &n)) {
+		/* all digits, yet no number: too big for Go's int */
+		bool big = *digits && strspn(digits, "0123456789") == strlen(digits);
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "parsing %s port: invalid port number: strconv.Atoi: parsing "
+				   "\"%s\": %s", what, s, big ? "value out of range" : "invalid syntax");
+	}
+	if (n < 1 || n > 65535)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "parsing %s port: port numbers must be between 1 and 65535 "
+				   "(inclusive), got %" PRId64, what, n);
+	*ret = (uint16_t) n;
+	return 0;
+}
+
+/* START[-END] as Podman parses it: END above START, both in 1..65535 */
+static int
+parse_port_range(const char *s, const char *what, uint16_t *ret_start, uint16_t *ret_len,
+		 struct pod_err **err)
 {
 	const char *dash = strchr(s, '-');
 	cleanup_free char *a = xstrndup(s, dash ? (size_t) (dash - s) : strlen(s));
-	int64_t lo, hi;
+	uint16_t lo, hi;
 
-	if (!*a || a[0] == '+' || !pod_parse_int64(a, &lo) || lo < 0 || lo > 65535)
-		return false;
+	if (dash && strchr(dash + 1, '-'))
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "parsing %s port: invalid port format - port ranges are "
+				   "formatted as startPort-stopPort", what);
+	if (!*a)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "parsing %s port: port numbers cannot be negative", what);
+	if (parse_port_number(a, what, &lo, err) < 0)
+		return -1;
 	hi = lo;
-	if (dash && (!dash[1] || dash[1] == '+' || !pod_parse_int64(dash + 1, &hi) || hi > 65535))
-		return false;
-	if (hi < lo)
-		return false;
-	*ret_start = (uint16_t) lo;
+	if (dash) {
+		if (!dash[1])
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "parsing %s port: must provide ending number for port "
+					   "range", what);
+		if (parse_port_number(dash + 1, what, &hi, err) < 0)
+			return -1;
+		if (hi <= lo)
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "parsing %s port: the end port of a range must be higher "
+					   "than the start port - %u is not higher than %u", what,
+					   (unsigned) hi, (unsigned) lo);
+	}
+	*ret_start = lo;
 	*ret_len = (uint16_t) (hi - lo + 1);
-	return true;
+	return 0;
 }
 
 void
@@ -70,9 +112,8 @@ pod_net_port_parse(const char *spec, struct pod_net_port *ret, struct pod_err **
 			return pod_err_set(err, POD_E_INVALID, 0,
 					   "invalid port format \"%s\": missing host port", spec);
 		*last_colon = '\0';
-		if (*rest && !parse_port_range(rest, &hstart, &hlen))
-			return pod_err_set(err, POD_E_INVALID, 0,
-					   "invalid host port \"%s\" in \"%s\"", rest, spec);
+		if (*rest && parse_port_range(rest, "host", &hstart, &hlen, err) < 0)
+			return -1;
 		rest = last_colon + 1;
 	} else {
 		char *c1 = strchr(rest, ':');
@@ -84,15 +125,13 @@ pod_net_port_parse(const char *spec, struct pod_net_port *ret, struct pod_err **
 		if (c2) {
 			host_ip = xstrndup(rest, (size_t) (c1 - rest));
 			*c2 = '\0';
-			if (c1[1] && !parse_port_range(c1 + 1, &hstart, &hlen))
-				return pod_err_set(err, POD_E_INVALID, 0,
-						   "invalid host port \"%s\" in \"%s\"", c1 + 1, spec);
+			if (c1[1] && parse_port_range(c1 + 1, "host", &hstart, &hlen, err) < 0)
+				return -1;
 			rest = c2 + 1;
 		} else if (c1) {
 			*c1 = '\0';
-			if (!parse_port_range(rest, &hstart, &hlen))
-				return pod_err_set(err, POD_E_INVALID, 0,
-						   "invalid host port \"%s\" in \"%s\"", rest, spec);
+			if (parse_port_range(rest, "host", &hstart, &hlen, err) < 0)
+				return -1;
 			rest = c1 + 1;
 		}
 	}
@@ -102,15 +141,15 @@ pod_net_port_parse(const char *spec, struct pod_net_port *ret, struct pod_err **
 			return pod_err_set(err, POD_E_INVALID, 0, "invalid IP address \"%s\" in port mapping",
 					   host_ip);
 	}
-	if (!parse_port_range(rest, &cstart, &clen) || cstart == 0)
-		return pod_err_set(err, POD_E_INVALID, 0, "invalid container port \"%s\" in \"%s\"",
-				   rest, spec);
+	if (!*rest)
+		return pod_err_set(err, POD_E_INVALID, 0,
+				   "must provide a non-empty container port to publish");
+	if (parse_port_range(rest, "container", &cstart, &clen, err) < 0)
+		return -1;
 	if (hlen && hlen != clen)
 		return pod_err_set(err, POD_E_INVALID, 0,
 				   "host and container port ranges have different lengths: %u vs %u",
 				   (unsigned) hlen, (unsigned) clen);
-	if (hlen && hstart == 0 && hlen > 1)
-		return pod_err_set(err, POD_E_INVALID, 0, "host port range cannot start at 0");
 	if ((uint32_t) cstart + clen - 1 > 65535 || (uint32_t) hstart + clen - 1 > 65535)
 		return pod_err_set(err, POD_E_INVALID, 0, "port range exceeds 65535 in \"%s\"", spec);
 	p.host_port = hstart;

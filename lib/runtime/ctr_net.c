@@ -139,7 +139,7 @@ pod_ctr_net_settings(const struct pod_ctr_net_flags *f, json_t *s, struct pod_er
 
 	if ((f->publish && f->publish[0]) || f->publish_all) {
 		if (!bridge) {
-			if (f->publish && f->publish[0])
+			if (f->publish && f->publish[0] && !f->quiet_discard)
 				pod_warn("Port mappings have been discarded as one of the Host, "
 					 "Container, Pod, and None network modes are in use");
 		} else {
@@ -584,6 +584,16 @@ pod_ctr_net_setup(struct pod_engine *e, struct pod_ctr *c, struct pod_ctr_net *r
 		return -1;
 	}
 	gw = json_string_value(json_object_get(status, "Gateway"));
+	if (!gw || !*gw) {
+		/* the top-level fields are the default network's only: take the first one's */
+		const char *k;
+		json_t *v;
+		json_object_foreach(json_object_get(status, "Networks"), k, v) {
+			gw = json_string_value(json_object_get(v, "Gateway"));
+			if (gw && *gw)
+				break;
+		}
+	}
 	if (gw && *gw)
 		n.hosts = xasprintf("%s\thost.containers.internal\n%s", gw, entry ? entry : "");
 	else
@@ -830,8 +840,8 @@ value_is(json_t *v, const char *name)
 }
 
 static int
-connect_locked(struct pod_engine *e, struct pod_ctr *c, const struct pod_net_attach *att,
-	       bool connect, struct pod_err **err)
+connect_locked(struct pod_engine *e, struct pod_ctr *c, const char *given,
+	       const struct pod_net_attach *att, bool connect, struct pod_err **err)
 {
 	cleanup_json json_t *net = NULL, *vals = NULL;
 	cleanup_free char *ns = pod_ctr_netns_path(e, c->id);
@@ -859,11 +869,11 @@ connect_locked(struct pod_engine *e, struct pod_ctr *c, const struct pod_net_att
 		}
 	if (connect && found)
 		return pod_err_set(err, POD_E_EXISTS, 0,
-				   "container %s is already connected to network \"%s\"", c->id,
-				   name);
+				   "container %s is already connected to network \"%s\": network "
+				   "is already connected", c->id, name);
 	if (!connect && !found)
 		return pod_err_set(err, POD_E_NOTFOUND, 0,
-				   "container %s is not connected to network %s", c->id, name);
+				   "container %s is not connected to network %s", given, name);
 	if (connect) {
 		struct pod_net_attach a = *att;
 		cleanup_free char *val = NULL;
@@ -893,7 +903,8 @@ connect_common(struct pod_engine *e, const char *ctr, const struct pod_net_attac
 	lock = pod_ctr_lock(e, c->id, err);
 	if (lock < 0 || pod_ctr_reload(e, c, err) < 0)
 		return -1;
-	return connect_locked(e, c, att, connect, err);
+	/* Podman names the container as given when it is not connected */
+	return connect_locked(e, c, ctr, att, connect, err);
 }
 
 int

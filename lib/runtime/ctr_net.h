@@ -34,6 +34,7 @@ struct pod_ctr_net_flags {
 	bool publish_all;	/* -P */
 	char *const *dns, *const *dns_search, *const *dns_option, *const *add_host;
 	bool no_hosts;
+	bool quiet_discard;	/* the caller tells of -p discarded without a bridge */
 };
 
 /* checks the flags as Podman does and writes them into settings */

@@ -158,29 +158,38 @@ add_hosts(const struct pod_specgen_ctx *ctx, struct pod_strbuf *out, struct pod_
 	return 0;
 }
 
+/*
+ * The host's hosts file as Podman copies it: comments, blank lines and
+ * lines without a name dropped, each entry "IP<TAB>name name...".
+ */
+static void
+add_base_hosts(struct pod_strbuf *out, const char *text)
+{
+	while (*text) {
+		size_t len = strcspn(text, "\n");
+		cleanup_free char *line = xstrndup(text, len);
+		char *hash = strchr(line, '#'), *save = NULL, *ip, *name;
+
+		text += len + (text[len] == '\n');
+		if (hash)
+			*hash = '\0';
+		ip = strtok_r(line, " \t\r\f\v", &save);
+		name = ip ? strtok_r(NULL, " \t\r\f\v", &save) : NULL;
+		if (!name)
+			continue;
+		pod_strbuf_addf(out, "%s\t%s", ip, name);
+		while ((name = strtok_r(NULL, " \t\r\f\v", &save)))
+			pod_strbuf_addf(out, " %s", name);
+		pod_strbuf_addch(out, '\n');
+	}
+}
+
 static int
 hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_strbuf *out,
 	   struct pod_err **err)
 {
 	const char *net = setting_str(ctx->settings, "Network");
 
-	if (STREQ(net, "host")) {
-		cleanup_free char *text = NULL;
-		struct pod_err *e = NULL;
-		if (pod_read_file(ctx->hosts_file ? ctx->hosts_file : "/etc/hosts", &text, NULL,
-				  HOST_FILE_MAX, &e) < 0) {
-			if (e->errnum != ENOENT) {
-				*err = e;
-				return -1;
-			}
-			pod_err_free(&e);
-		} else {
-			pod_strbuf_adds(out, text);
-			if (*text && text[strlen(text) - 1] != '\n')
-				pod_strbuf_addch(out, '\n');
-			return add_hosts(ctx, out, err);
-		}
-	}
 	/* Podman's order: --add-host, the host's file, host.containers.internal, our own */
 	if (add_hosts(ctx, out, err) < 0)
 		return -1;
@@ -199,11 +208,12 @@ hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_s
 					     "::1\tlocalhost localhost.localdomain localhost6 "
 					     "localhost6.localdomain6\n");
 		} else {
-			pod_strbuf_adds(out, text);
-			if (*text && text[strlen(text) - 1] != '\n')
-				pod_strbuf_addch(out, '\n');
+			add_base_hosts(out, text);
 		}
 	}
+	/* the host's network: its own names are the host's */
+	if (STREQ(net, "host"))
+		return 0;
 	if (ctx->net_hosts) {
 		pod_strbuf_adds(out, ctx->net_hosts);
 		return 0;

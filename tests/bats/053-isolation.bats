@@ -132,7 +132,7 @@ $POD_RUNROOT/containers:" "no container files"
     run_pod run --rm --dns-search example.com --add-host db:10.0.0.5 busybox sh -c 'grep search /etc/resolv.conf; head -1 /etc/hosts'
     is "$output" "search example.com
 10.0.0.5	db" "run files"
-    run_pod run --rm --network host --dns 1.2.3.4 --dns-search example.com --add-host db:10.0.0.5 busybox sh -c 'cat /etc/resolv.conf; tail -1 /etc/hosts'
+    run_pod run --rm --network host --dns 1.2.3.4 --dns-search example.com --add-host db:10.0.0.5 busybox sh -c 'cat /etc/resolv.conf; head -1 /etc/hosts'
     is "$output" "search example.com
 nameserver 1.2.3.4
 10.0.0.5	db" "run files"

@@ -113,7 +113,7 @@ ctr() {
     fi
     CTRS+=("$id $ns")
     STATUS=$output
-    IP=$(jq -r .IPAddress <<< "$output")
+    IP=$(jq -r '[.Networks[]][0].IPAddress' <<< "$output")
 }
 
 host_addr() {
@@ -262,7 +262,7 @@ host_addr() {
     done
     wait
     for i in $(seq 1 50); do CTRS+=("$(printf '%064x' "$SUF$i") /run/netns/podutils-test-$SUF-c$i"); done
-    run bash -c "cat '$PODUTILS_TMP'/out.* | jq -r .IPAddress | sort -u | wc -l"
+    run bash -c "cat '$PODUTILS_TMP'/out.* | jq -r '[.Networks[]][0].IPAddress' | sort -u | wc -l"
     is "$output" 50 "distinct addresses"
     run sqlite3 "$POD_ROOT/db.sqlite" "SELECT count(DISTINCT ip) FROM ip_allocations"
     is "$output" 50 "allocations"

@@ -154,7 +154,7 @@ options ndots:3" "--dns flags override"
         "--network nosuch-en|Error: unable to find network with name or ID nosuch-en: network not found"
         "--network bridge --network host|Error: can only set extra network names, selected mode host conflicts with bridge"
         "--network none --dns 1.1.1.1|Error: conflicting options: dns and the network mode: none"
-        "-p 70000:80|Error: invalid host port \"70000\" in \"70000:80\""
+        "-p 70000:80|Error: parsing host port: port numbers must be between 1 and 65535 (inclusive), got 70000"
     )
     local c
     for c in "${cases[@]}"; do
@@ -214,7 +214,7 @@ options ndots:3" "--dns flags override"
     is "${lines[3]}" "search dns.podman" "resolv.conf"
     run_pod inspect srv --format '{{json (index .NetworkSettings.Networks "podut-en0")}}'
     assert "$output" =~ "\"Aliases\":\[\"web\"" "aliases in inspect"
-    run_pod inspect srv --format '{{.NetworkSettings.IPAddress}} {{.NetworkSettings.MacAddress}}'
+    run_pod inspect srv --format '{{with index .NetworkSettings.Networks "podut-en0"}}{{.IPAddress}} {{.MacAddress}}{{end}}'
     is "$output" "10.89.10.50 02:42:0a:59:0a:32" "static address and MAC"
 
     # --internal: no way out
@@ -243,12 +243,12 @@ options ndots:3" "--dns flags override"
     run_pod run --rm --network podut-en2 busybox wget -qO- http://web2/
     is "$output" "hello podutils" "still connected after a restart"
     run_pod 125 network connect podut-en2 srv
-    is "$output" "Error: container ${IDS[0]} is already connected to network \"podut-en2\"" "twice"
+    is "$output" "Error: container ${IDS[0]} is already connected to network \"podut-en2\": network is already connected" "twice"
     run_pod network disconnect podut-en2 srv
     run_pod inspect srv --format '{{len .NetworkSettings.Networks}}'
     is "$output" "1" "disconnected"
     run_pod 125 network disconnect podut-en2 srv
-    is "$output" "Error: container ${IDS[0]} is not connected to network podut-en2" "not connected"
+    is "$output" "Error: container srv is not connected to network podut-en2" "not connected"
     # a created container is connected at its start
     run_pod create --name later --network podut-en0 busybox sleep 100
     run_pod network connect podut-en2 later
