@@ -9,6 +9,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <linux/magic.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #define MAX_CHAIN 8
@@ -92,12 +97,15 @@ pod_ctr_ns_resolve(struct pod_engine *e, json_t *s, struct pod_err **err)
 	return 0;
 }
 
+static char *shm_of(struct pod_engine *e, const struct pod_ctr *t);
+
 void
 pod_ctr_ns_release(struct pod_ctr_ns *n)
 {
 	json_decref(n->join);
 	free(n->net_rundir);
 	free(n->hostname);
+	free(n->shm_path);
 	memset(n, 0, sizeof(*n));
 }
 
@@ -188,6 +196,8 @@ pod_ctr_ns_setup(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_n
 				goto fail;
 			path = xasprintf("/proc/%d/ns/%s", (int) t->pid, kinds[k].proc);
 			json_object_set_new(n.join, kinds[k].type, json_string(path));
+			if (STREQ(kinds[k].type, "ipc"))
+				n.shm_path = shm_of(e, t);
 			if (STREQ(kinds[k].type, "uts")) {
 				cleanup_free char *rd = pod_ctr_rundir(e, t->id);
 				cleanup_free char *hf = pod_path_join(rd, "hostname");
@@ -206,6 +216,64 @@ pod_ctr_ns_setup(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_n
 fail:
 	pod_ctr_ns_release(&n);
 	return -1;
+}
+
+static bool
+is_infra(const struct pod_ctr *c)
+{
+	return pod_ctr_setting_bool(c, "PodInfra") &&
+	       STREQ(pod_ctr_ns_mode(c, "IpcNS"), "private");
+}
+
+int
+pod_ctr_shm_mount(struct pod_engine *e, const struct pod_ctr *c, char **ret_path,
+		  struct pod_err **err)
+{
+	cleanup_free char *rundir = NULL, *path = NULL, *opts = NULL;
+	int64_t size = e->conf && e->conf->shm_size_bytes > 0 ? e->conf->shm_size_bytes :
+								 64 << 20;
+
+	*ret_path = NULL;
+	if (!is_infra(c))
+		return 0;
+	rundir = pod_ctr_rundir(e, c->id);
+	path = pod_path_join(rundir, "shm");
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return pod_err_sys(err, "creating %s", path);
+	(void) umount2(path, MNT_DETACH); /* what a crash left */
+	opts = xasprintf("mode=1777,size=%" PRId64 "k", size / 1024);
+	if (mount("shm", path, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, opts) < 0)
+		return pod_err_sys(err, "mounting the pod's /dev/shm on %s", path);
+	*ret_path = TAKE_PTR(path);
+	return 0;
+}
+
+void
+pod_ctr_shm_unmount(struct pod_engine *e, const struct pod_ctr *c)
+{
+	cleanup_free char *rundir = NULL, *path = NULL;
+
+	if (!is_infra(c))
+		return;
+	rundir = pod_ctr_rundir(e, c->id);
+	path = pod_path_join(rundir, "shm");
+	(void) umount2(path, MNT_DETACH);
+	(void) rmdir(path);
+}
+
+/* the target's host-side /dev/shm when it has one (a pod's infra), else NULL */
+static char *
+shm_of(struct pod_engine *e, const struct pod_ctr *t)
+{
+	cleanup_free char *rundir = pod_ctr_rundir(e, t->id);
+	cleanup_free char *path = pod_path_join(rundir, "shm");
+	struct statfs sf;
+	struct stat a, b;
+
+	if (statfs(path, &sf) < 0 || sf.f_type != TMPFS_MAGIC || stat(path, &a) < 0 ||
+	    stat(rundir, &b) < 0 || a.st_dev == b.st_dev)
+		return NULL;
+	return TAKE_PTR(path);
 }
 
 const char *

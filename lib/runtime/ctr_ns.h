@@ -38,7 +38,19 @@ struct pod_ctr_ns {
 	json_t *join;	  /* {"ipc"|"pid"|"uts"|"cgroup"|"network": PATH or "host"} */
 	char *net_rundir; /* run dir of the container whose network we share (hosts, resolv) */
 	char *hostname;	  /* the hostname of the container whose UTS namespace we share */
+	char *shm_path;	  /* the /dev/shm of the container whose IPC namespace we share */
 };
+
+/*
+ * A pod's infra container keeps its /dev/shm in a tmpfs on the host
+ * (RUNDIR/shm), bind-mounted into it and into every member that shares its
+ * IPC namespace, so POSIX shared memory crosses members as in Podman (a
+ * mount cannot be bound from another mount namespace). mount: *ret_path NULL
+ * for any other container. unmount: lazily, at its cleanup.
+ */
+int pod_ctr_shm_mount(struct pod_engine *e, const struct pod_ctr *c, char **ret_path,
+		      struct pod_err **err);
+void pod_ctr_shm_unmount(struct pod_engine *e, const struct pod_ctr *c);
 
 int pod_ctr_ns_setup(struct pod_engine *e, const struct pod_ctr *c, struct pod_ctr_ns *ret,
 		     struct pod_err **err);

@@ -372,7 +372,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	cleanup_free char *cfg_text = NULL;
 	cleanup_json json_t *spec = NULL, *vol_mounts = NULL;
 	cleanup_strv char **exit_args = NULL, **health_args = NULL;
-	cleanup_free char *health_tool = NULL;
+	cleanup_free char *health_tool = NULL, *shm_path = NULL;
 	cleanup_close int sync_fd = -1;
 	cleanup_close int attach_fd = -1;
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
@@ -449,6 +449,9 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	sc.ns_join = ns.join;
 	sc.net_rundir = ns.net_rundir;
 	sc.uts_hostname = ns.hostname;
+	if (pod_ctr_shm_mount(e, c, &shm_path, err) < 0)
+		goto fail;
+	sc.shm_path = shm_path ? shm_path : ns.shm_path;
 	if (ns.net_rundir && pod_ctr_setting_str(c, "Pod") &&
 	    pod_ctr_ns_hosts_add(ns.net_rundir, c->name, err) < 0)
 		goto fail;
@@ -574,6 +577,7 @@ fail_monitor:
 fail:
 	{
 		struct pod_err *u = NULL;
+		pod_ctr_shm_unmount(e, c);
 		if (pod_ctr_net_teardown(e, c, &u) < 0)
 			pod_err_free(&u);
 		if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, &u) < 0)
@@ -830,6 +834,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		pod_warn("tearing down the network of %s: %s", c->id, e2->msg);
 		pod_err_free(&e2);
 	}
+	pod_ctr_shm_unmount(e, c);
 	/* `podman mount` holds it (ctr_fs.c) */
 	if (pod_ctr_mount_count(e, c) == 0 && pod_ctr_rootfs_unmount(e, c, err) < 0)
 		return -1;

@@ -388,7 +388,7 @@ pod_rt_exec_main(struct pod_rt_init *a)
 
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	/* joining the cgroup ourselves ("0" is the writer) saves a round trip to the runtime */
-	if (a->exec_cgroup && pod_cgroup_join_self(a->exec_cgroup, false, &e) < 0)
+	if (a->exec_cgroup && pod_cgroup_join_self(a->exec_cgroup, a->cgroup_v2_joined, &e) < 0)
 		fail(a, e);
 	for (size_t i = 0; i < ARRAY_SIZE(a->exec_ns_fds) && a->exec_ns_fds[i] >= 0; i++)
 		join_ns(a, a->exec_ns_fds[i], 0);

@@ -152,7 +152,7 @@ struct pod_rt_init {
 	const struct pod_rt_bpf *seccomp_bpf; /* the spec's filter, compiled; NULL: compile */
 	struct pod_cgroup *exec_cgroup; /* exec: the process joins it itself, before setns */
 	struct pod_cgroup *self_cgroup; /* create: init joins it itself, after GO */
-	bool cgroup_v2_joined;		/* create: born in the v2 cgroup (clone3) */
+	bool cgroup_v2_joined;		/* born in the v2 cgroup (clone3) */
 	bool new_userns;
 };
 /* the container's init after clone (create); never returns */

@@ -958,6 +958,8 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
 	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+	cleanup_close int cg_fd = -1;
+	bool v2_joined = false;
 	struct pod_err *e = NULL;
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
 	int sync[2] = { -1, -1 }, pair[2] = { -1, -1 };
@@ -1029,11 +1031,19 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		pod_rt_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
 		pod_err_free(&e);
 	}
-	pid = fork();
+	/* born in the v2 cgroup, as the init is (moving it there takes the global lock) */
+	pid = -1;
+	if (cg && (cg_fd = pod_cgroup_v2_open(cg)) >= 0) {
+		pid = clone_fork_into(0, cg_fd);
+		v2_joined = pid >= 0;
+	}
+	if (pid < 0)
+		pid = fork();
 	if (pid == 0) {
 		a.spec = s;
 		a.proc = p;
 		a.exec_cgroup = cg;
+		a.cgroup_v2_joined = v2_joined;
 		a.sync_fd = sync[1];
 		a.console_fd = console_fd;
 		memcpy(a.exec_ns_fds, nsfds, sizeof(nsfds));

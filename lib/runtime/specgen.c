@@ -382,9 +382,14 @@ build_mounts(const struct pod_specgen_ctx *ctx, json_t *spec, struct pod_err **e
 	json_array_append_new(mounts, mnt("/dev/mqueue", "mqueue", "mqueue",
 					  json_pack("[s,s,s]", "nosuid", "noexec", "nodev")));
 	shm = xasprintf("size=%" PRId64 "k", shm_size / 1024);
-	json_array_append_new(mounts, mnt("/dev/shm", "tmpfs", "shm",
-					  json_pack("[s,s,s,s,s]", "nosuid", "noexec", "nodev",
-						    "mode=1777", shm)));
+	if (ctx->shm_path)
+		json_array_append_new(mounts, mnt("/dev/shm", "bind", ctx->shm_path,
+						  json_pack("[s,s,s,s]", "rbind", "nosuid",
+							    "noexec", "nodev")));
+	else
+		json_array_append_new(mounts, mnt("/dev/shm", "tmpfs", "shm",
+						  json_pack("[s,s,s,s,s]", "nosuid", "noexec",
+							    "nodev", "mode=1777", shm)));
 	json_array_append_new(mounts, mnt("/sys/fs/cgroup", "cgroup", "cgroup",
 					  json_pack("[s,s,s,s,s,s]", "rprivate", "nosuid", "noexec",
 						    "nodev", "relatime",

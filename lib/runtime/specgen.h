@@ -59,6 +59,7 @@ struct pod_specgen_ctx {
 	json_t *ns_join;	 /* namespaces to join (ctr_ns.h): {TYPE: PATH | "host"}; may be NULL */
 	const char *net_rundir;	 /* hosts and resolv.conf come from there (shared netns) */
 	const char *uts_hostname; /* the hostname of a joined UTS namespace */
+	const char *shm_path;	 /* host tmpfs bind-mounted on /dev/shm (a pod's); NULL: own */
 };
 
 /* the process args (entrypoint + command) the container will run */

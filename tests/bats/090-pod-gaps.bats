@@ -322,3 +322,32 @@ pghost" "a member has the pod's address, MAC and hostname"
     run_pod pod rm -f -t 0 pg48-clone
     run_pod pod rm -f -t 0 pg48
 }
+
+@test "pod members share the infra's /dev/shm (POSIX shared memory), across an infra restart; nothing left" {
+    run_pod pod create --name pg50 --network none
+    track_pod pg50
+    run_pod run -d --pod pg50 --name s1 busybox sleep 1000
+    run_pod run -d --pod pg50 --name s2 busybox sleep 1000
+    run_pod exec s1 sh -c 'echo hello > /dev/shm/seg'
+    run_pod exec s2 cat /dev/shm/seg
+    is "$output" "hello" "a member sees the other's shared memory"
+    run_pod exec s2 sh -c 'grep " /dev/shm " /proc/mounts | cut -d" " -f3'
+    is "$output" "tmpfs" "/dev/shm is a tmpfs"
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' pg50)
+    shm="$POD_RUNROOT/containers/$infra/shm"
+    run findmnt -n -o FSTYPE "$shm"
+    is "$output" "tmpfs" "the pod's /dev/shm lives on the host side"
+    # a container outside the pod keeps its own
+    run_pod run --rm --network none busybox ls /dev/shm
+    is "$output" "" "a container outside the pod has an empty /dev/shm of its own"
+    run_pod pod stop -t 0 pg50
+    run findmnt -n "$shm"
+    is "$output" "" "the pod's /dev/shm is unmounted when the infra stops"
+    run_pod pod start pg50
+    run_pod exec s1 sh -c 'echo again > /dev/shm/seg2'
+    run_pod exec s2 cat /dev/shm/seg2
+    is "$output" "again" "shared again after the restart"
+    run_pod pod rm -f -t 0 pg50
+    run findmnt -n "$shm"
+    is "$output" "" "nothing mounted after pod rm"
+}
