@@ -6,8 +6,11 @@
 #include "core/log.h"
 #include "core/strbuf.h"
 
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
+#include <ifaddrs.h>
+#include <netinet/in.h>
 #include <regex.h>
 #include <unistd.h>
 
@@ -184,6 +187,43 @@ add_base_hosts(struct pod_strbuf *out, const char *text)
 	}
 }
 
+/*
+ * The host's first global unicast address, IPv4 preferred, as Podman picks
+ * it for host.containers.internal when the container has no bridge of ours
+ * (--network none|host). "" when there is none.
+ */
+static void
+host_local_ip(char *buf, size_t len)
+{
+	struct ifaddrs *all = NULL;
+
+	buf[0] = '\0';
+	if (getifaddrs(&all) < 0)
+		return;
+	for (struct ifaddrs *i = all; i; i = i->ifa_next) {
+		if (!i->ifa_addr)
+			continue;
+		if (i->ifa_addr->sa_family == AF_INET) {
+			struct in_addr a = ((struct sockaddr_in *) i->ifa_addr)->sin_addr;
+			uint32_t h = ntohl(a.s_addr);
+			/* not loopback, link-local, multicast, broadcast or unspecified */
+			if ((h >> 24) == 127 || (h >> 16) == 0xa9fe || (h >> 28) == 0xe ||
+			    h == 0xffffffff || h == 0)
+				continue;
+			inet_ntop(AF_INET, &a, buf, (socklen_t) len);
+			break;
+		}
+		if (i->ifa_addr->sa_family == AF_INET6 && !buf[0]) {
+			struct in6_addr *a = &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr;
+			if (IN6_IS_ADDR_LOOPBACK(a) || IN6_IS_ADDR_LINKLOCAL(a) ||
+			    IN6_IS_ADDR_MULTICAST(a) || IN6_IS_ADDR_UNSPECIFIED(a))
+				continue;
+			inet_ntop(AF_INET6, a, buf, (socklen_t) len);
+		}
+	}
+	freeifaddrs(all);
+}
+
 static int
 hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_strbuf *out,
 	   struct pod_err **err)
@@ -210,6 +250,12 @@ hosts_file(const struct pod_specgen_ctx *ctx, const char *hostname, struct pod_s
 		} else {
 			add_base_hosts(out, text);
 		}
+	}
+	if (STREQ(net, "host") || STREQ(net, "none")) {
+		char ip[INET6_ADDRSTRLEN];
+		host_local_ip(ip, sizeof(ip));
+		if (*ip)
+			pod_strbuf_addf(out, "%s\thost.containers.internal\n", ip);
 	}
 	/* the host's network: its own names are the host's */
 	if (STREQ(net, "host"))

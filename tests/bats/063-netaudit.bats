@@ -31,6 +31,11 @@ teardown() {
     basic_teardown
 }
 
+# the host's first global IPv4 address
+host_ip() {
+    ip -4 -o addr show scope global | awk 'NR == 1 { split($4, a, "/"); print a[1] }'
+}
+
 # net NAME N: a network named and bridged NAME on 10.89.N.0/24
 net() {
     run_pod network create --subnet "10.89.$2.0/24" --interface-name "$1" "$1"
@@ -129,5 +134,7 @@ net() {
         run_pod run --rm --network "$n" --add-host netaudit.example:10.89.69.9 busybox cat /etc/hosts
         is "${lines[0]}" "10.89.69.9	netaudit.example" "--network $n: --add-host first"
         is "$(printf '%s\n' "${lines[@]:1}" | head -n "$(grep -c . <<<"$want")")" "$want" "--network $n: the host's entries"
+        # no bridge of ours: the host's first global address names the host
+        assert "$output" =~ "$(host_ip)	host.containers.internal" "--network $n: host.containers.internal"
     done
 }
