@@ -203,13 +203,18 @@ parse_attach_opts(struct pod_net_attach *a, const char *opts, struct pod_err **e
 	for (char *t = strtok_r(s, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
 		char *eq = strchr(t, '=');
 		struct pod_net_ip ip;
+		const char *net = a->network ? a->network : "bridge";
+		/* Podman: "invalid option for network NAME: unknown bridge network option: K" */
 		if (!eq)
-			return pod_err_set(err, POD_E_INVALID, 0, "invalid option for network %s: %s",
-					   a->network ? a->network : "bridge", t);
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid option for network %s: unknown bridge network "
+					   "option: %s", net, t);
 		*eq++ = '\0';
 		if (STREQ(t, "ip") || STREQ(t, "ip6")) {
 			if (!pod_net_ip_parse(eq, &ip))
-				return pod_err_set(err, POD_E_INVALID, 0, "invalid ip address \"%s\"", eq);
+				return pod_err_set(err, POD_E_INVALID, 0,
+						   "invalid option for network %s: invalid ip address "
+						   "\"%s\"", net, eq);
 			if (ip.family == AF_INET) {
 				free((char *) a->static_ip);
 				a->static_ip = xstrdup(eq);
@@ -227,7 +232,9 @@ parse_attach_opts(struct pod_net_attach *a, const char *opts, struct pod_err **e
 			free((char *) a->interface_name);
 			a->interface_name = xstrdup(eq);
 		} else {
-			return pod_err_set(err, POD_E_INVALID, 0, "unknown network option \"%s\"", t);
+			return pod_err_set(err, POD_E_INVALID, 0,
+					   "invalid option for network %s: unknown bridge network "
+					   "option: %s", net, t);
 		}
 	}
 	return 0;

@@ -138,3 +138,17 @@ net() {
         assert "$output" =~ "$(host_ip)	host.containers.internal" "--network $n: host.containers.internal"
     done
 }
+
+@test "--network NAME:OPTS: bad options in Podman's words" {
+    net netaudit-f 66
+    local cases=(
+        "x|unknown bridge network option: x"
+        "foo=bar|unknown bridge network option: foo"
+        "ip=abc|invalid ip address \"abc\""
+    )
+    local c
+    for c in "${cases[@]}"; do
+        run_pod 125 create --network "netaudit-f:${c%%|*}" busybox true
+        is "$output" "Error: invalid option for network netaudit-f: ${c#*|}" "netaudit-f:${c%%|*}"
+    done
+}
