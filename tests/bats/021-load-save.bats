@@ -172,7 +172,8 @@ fresh_root() {
 	local t
 	for t in 0.01 0.03 0.05 0.08 0.12 0.2; do
 		fresh_root "kill-$t"
-		run timeout -s KILL "$t" "$PODMAN" load -i "$ARCH/multilayer.tar"
+		# a killed load cannot remove its unpack dir: keep it in ours (TMPDIR)
+		TMPDIR="$PODUTILS_TMP" run timeout -s KILL "$t" "$PODMAN" load -i "$ARCH/multilayer.tar"
 		run_pod images -q --no-trunc
 		assert "$output" =~ "^($ML_ID)?$" "after a kill at $t s: nothing or the whole image"
 		run_pod load -i "$ARCH/multilayer.tar"
