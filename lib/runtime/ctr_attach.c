@@ -79,7 +79,8 @@ att_done(void *data)
 static int
 send_input(struct att *a, const unsigned char *buf, size_t len)
 {
-	if (len == 0)
+	/* the socket went in this same round: the container has ended, input is moot */
+	if (len == 0 || a->sock < 0)
 		return 0;
 	while (send(a->sock, buf, len, MSG_NOSIGNAL) < 0) {
 		if (errno == EINTR)
