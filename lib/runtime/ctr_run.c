@@ -71,6 +71,20 @@ wait_pid_gone(pid_t pid, uint64_t start_time, int64_t timeout_ns)
 	}
 }
 
+/* the `run --rm` recorded at create as the one that cleans up (no runner: false) */
+static bool
+runner_of(const struct pod_ctr *c, int64_t *ret_pid, uint64_t *ret_start)
+{
+	json_t *p = json_object_get(c->data, "RunnerPid");
+	json_t *st = json_object_get(c->data, "RunnerStartTime");
+
+	if (!json_is_integer(p))
+		return false;
+	*ret_pid = json_integer_value(p);
+	*ret_start = json_is_integer(st) ? (uint64_t) json_integer_value(st) : 0;
+	return true;
+}
+
 static uint64_t
 pid_start_of(const struct pod_ctr *c)
 {
@@ -504,14 +518,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	mo.container_pidfile = ctr_pid;
 	mo.exit_command = cleanup_tool;
 	mo.exit_command_args = exit_args;
-	{
-		json_t *rp = json_object_get(c->data, "RunnerPid");
-		json_t *rs = json_object_get(c->data, "RunnerStartTime");
-		if (json_is_integer(rp) && json_is_integer(rs)) {
-			mo.runner_pid = json_integer_value(rp);
-			mo.runner_start = (uint64_t) json_integer_value(rs);
-		}
-	}
+	(void) runner_of(c, &mo.runner_pid, &mo.runner_start);
 	mo.log_level = e->log_level;
 	mo.monitor_log = monitor_log;
 	{
@@ -765,14 +772,13 @@ should_restart(struct pod_ctr *c)
 static bool
 runner_alive(const struct pod_ctr *c)
 {
-	json_t *p = json_object_get(c->data, "RunnerPid");
-	json_t *st = json_object_get(c->data, "RunnerStartTime");
-	uint64_t now;
+	int64_t pid;
+	uint64_t start, now;
 
-	if (!json_is_integer(p))
+	if (!runner_of(c, &pid, &start))
 		return false;
-	now = pod_ctr_proc_start_time((pid_t) json_integer_value(p));
-	return now && (!json_is_integer(st) || (uint64_t) json_integer_value(st) == now);
+	now = pod_ctr_proc_start_time((pid_t) pid);
+	return now && (!start || start == now);
 }
 
 /* set while rm stops a running container: its cleanup is part of the removal */

@@ -522,9 +522,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	int c_in = m->devnull, c_out = m->devnull, c_err = -1, cap = -1;
 	char **argv;
 	int code;
-	bool one_step;
 
-	m->one_step = false;
 	if ((o->terminal || !o->container_pidfile) && make_tmpdir(m, err) < 0)
 		return -1;
 	m->pidfile = o->container_pidfile ? xstrdup(o->container_pidfile) :
@@ -562,12 +560,11 @@ create_and_start(struct mon *m, struct pod_err **err)
 	 */
 	{
 		const char *slash = strrchr(o->runtime, '/');
-		one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
-		m->one_step = one_step;
+		m->one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
 	}
 	m->oom_base = oom_count(o->cgroup_path);
-	argv = runtime_argv(o, one_step ? "run" : "create");
-	if (one_step)
+	argv = runtime_argv(o, m->one_step ? "run" : "create");
+	if (m->one_step)
 		argv = pod_strv_push(argv, xstrdup("--detach"));
 	argv = pod_strv_push(argv, xstrdup("--bundle"));
 	argv = pod_strv_push(argv, xstrdup(o->bundle));
@@ -584,8 +581,8 @@ create_and_start(struct mon *m, struct pod_err **err)
 	 * be writing already, so its output stays in the pipe for the log, and
 	 * is read as the error only when the runtime failed (it never ran).
 	 */
-	code = run_runtime(m, argv, c_in, c_out, c_err, one_step ? -1 : cap, err);
-	if (one_step && code > 0 && cap >= 0)
+	code = run_runtime(m, argv, c_in, c_out, c_err, m->one_step ? -1 : cap, err);
+	if (m->one_step && code > 0 && cap >= 0)
 		capture(m, cap);
 	/* the container holds its ends now */
 	close_fd(&in_p[0]);
@@ -594,7 +591,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	if (code < 0)
 		goto fail_sync;
 	if (code != 0) {
-		runtime_failed(m, one_step ? "run" : "create", code, err);
+		runtime_failed(m, m->one_step ? "run" : "create", code, err);
 		goto fail_delete;
 	}
 	if (m->rt_err.len > 0)
@@ -622,7 +619,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	}
 	if (m->oom_base < 0 && oom_count(o->cgroup_path) >= 0)
 		m->oom_base = 0;
-	if (!one_step) {
+	if (!m->one_step) {
 		argv = runtime_argv(o, "start");
 		argv = pod_strv_push(argv, xstrdup(o->cid));
 		code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);

@@ -257,6 +257,30 @@ clone_fork_into(unsigned long flags, int cg_fd)
 	return (pid_t) syscall(SYS_clone3, &args, sizeof(args));
 }
 
+/*
+ * clone_fork, the child born in cg's v2 cgroup when it has one: moving a
+ * process there afterwards (cgroup.procs) takes the kernel's global
+ * threadgroup lock. *ret_v2_joined says whether it was; the v1 hierarchies
+ * are the child's to join (pod_cgroup_join_self).
+ */
+static pid_t
+clone_in_cgroup(unsigned long flags, struct pod_cgroup *cg, bool *ret_v2_joined)
+{
+	cleanup_close int cg_fd = cg ? pod_cgroup_v2_open(cg) : -1;
+	pid_t pid = -1;
+
+	if (cg_fd >= 0) {
+		pid = clone_fork_into(flags, cg_fd);
+		if (pid < 0)
+			pod_rt_debug("clone3 into the v2 cgroup: %s; moving the process instead",
+				     pod_strerror(errno));
+	}
+	*ret_v2_joined = pid >= 0 && cg_fd >= 0;
+	if (pid < 0)
+		pid = clone_fork(flags);
+	return pid;
+}
+
 static int
 console_for(const struct pod_oci_process *p, const char *sock_path, int sock_fd, int *ret,
 	    struct pod_err **err)
@@ -294,7 +318,6 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = spec;
 	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
 	bool cg_made = false, v2_joined = false;
-	cleanup_close int cg_fd = -1;
 	cleanup_free char *bundle = NULL, *rootfs = NULL, *dir = NULL, *cfg = NULL, *fifo = NULL;
 	cleanup_free char *cfg_copy = NULL, *state_text = NULL, *cfg_text = NULL;
 	cleanup_close int fifo_fd = -1, console_fd = -1, own_pidns = -1;
@@ -405,20 +428,10 @@ do_create(const char *root, const char *id, const char *bundle_in,
 			goto fail;
 		}
 		cg_made = true;
-		cg_fd = pod_cgroup_v2_open(cg);
 	} else if (s->resources) {
 		pod_rt_debug("linux.resources ignored: no linux.cgroupsPath");
 	}
-	pid = -1;
-	if (cg_fd >= 0) {
-		pid = clone_fork_into(clone_flags, cg_fd);
-		if (pid < 0)
-			pod_rt_debug("clone3 into the v2 cgroup: %s; moving the process instead",
-				     pod_strerror(errno));
-	}
-	v2_joined = pid >= 0 && cg_fd >= 0;
-	if (pid < 0)
-		pid = clone_fork(clone_flags);
+	pid = clone_in_cgroup(clone_flags, cg, &v2_joined);
 	if (pid == 0) {
 		struct pod_rt_init a = {
 			.spec = s, .proc = s->process, .rootfs = rootfs, .bundle = bundle,
@@ -958,7 +971,6 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 	struct pod_rt_init a = { .sync_fd = -1, .console_fd = -1, .exec_root_fd = -1 };
 	cleanup_(pod_rt_bpf_release) struct pod_rt_bpf bpf = { 0 };
 	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
-	cleanup_close int cg_fd = -1;
 	bool v2_joined = false;
 	struct pod_err *e = NULL;
 	int nsfds[ARRAY_SIZE(a.exec_ns_fds)];
@@ -1031,14 +1043,7 @@ pod_oci_exec(const char *root, const char *id, const struct pod_oci_exec_opts *o
 		pod_rt_debug("exec: cgroup %s: %s", st->cgroups_path, e->msg);
 		pod_err_free(&e);
 	}
-	/* born in the v2 cgroup, as the init is (moving it there takes the global lock) */
-	pid = -1;
-	if (cg && (cg_fd = pod_cgroup_v2_open(cg)) >= 0) {
-		pid = clone_fork_into(0, cg_fd);
-		v2_joined = pid >= 0;
-	}
-	if (pid < 0)
-		pid = fork();
+	pid = clone_in_cgroup(0, cg, &v2_joined);
 	if (pid == 0) {
 		a.spec = s;
 		a.proc = p;
