@@ -353,6 +353,26 @@ create_run(struct pod_ctx *ctx, struct pod_err **err)
 	return print_pod(ctx, p, err);
 }
 
+/*
+ * Podman's user namespace flags, which pods here refuse with one line (the
+ * check in security_settings): accepted by the parser, hidden from help.
+ */
+#define USERNS_REFUSED_OPTS                                                                    \
+	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap,                                  \
+	  "Not supported: GID map to use for the user namespace", NULL, POD_OPT_HIDDEN, NULL,   \
+	  NULL },                                                                              \
+	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname,                        \
+	  "Not supported: name of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL,     \
+	  NULL },                                                                              \
+	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname,                        \
+	  "Not supported: name of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL,     \
+	  NULL },                                                                              \
+	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap,                                  \
+	  "Not supported: UID map to use for the user namespace", NULL, POD_OPT_HIDDEN, NULL,   \
+	  NULL },                                                                              \
+	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns,                                \
+	  "Not supported: user namespace to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
+
 static const struct pod_opt create_options[] = {
 	POD_OPT_STRV(0, "add-host", "host:ip", &opt.add_host,
 		     "Add a custom host-to-IP mapping (host:ip)"),
@@ -426,20 +446,11 @@ static const struct pod_opt create_options[] = {
 	POD_OPT_BOOL(0, "share-parent", &opt.share_parent,
 		     "Set the pod's cgroup as the cgroup parent for all containers joining the "
 		     "pod (default true)"),
-	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
-	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
-	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
-	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
-	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
-	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
-	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
-	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
-	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
-	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
+	USERNS_REFUSED_OPTS
 	POD_OPT_END
 };
 
@@ -1442,8 +1453,6 @@ static const struct pod_opt clone_options[] = {
 	POD_OPT_STRV(0, "device-write-bps", "strings", &opt.write_bps,
 		     "Limit write rate (bytes per second) to a device (e.g. "
 		     "--device-write-bps=/dev/sda:1mb)"),
-	{ POD_OPT_T_STRV, 0, "gidmap", "strings", &opt.gidmap, "Not supported: GID map to use "
-	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRING('h', "hostname", "string", &opt.hostname, "Set a hostname to the pod"),
 	POD_OPT_STRING(0, "infra-name", "string", &opt.infra_name,
 		       "The name used as infra container name"),
@@ -1458,18 +1467,11 @@ static const struct pod_opt clone_options[] = {
 	POD_OPT_STRING(0, "pid", "string", &opt.pid_ns, "PID namespace to use"),
 	POD_OPT_STRV(0, "security-opt", "stringArray", &opt.security_opt, "Security Options"),
 	POD_OPT_BOOL(0, "start", &clone_start, "start the new pod"),
-	{ POD_OPT_T_STRING, 0, "subgidname", "string", &opt.subgidname, "Not supported: name "
-	  "of range listed in /etc/subgid", NULL, POD_OPT_HIDDEN, NULL, NULL },
-	{ POD_OPT_T_STRING, 0, "subuidname", "string", &opt.subuidname, "Not supported: name "
-	  "of range listed in /etc/subuid", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRV(0, "sysctl", "strings", &opt.sysctl, "Sysctl options"),
-	{ POD_OPT_T_STRV, 0, "uidmap", "strings", &opt.uidmap, "Not supported: UID map to use "
-	  "for the user namespace", NULL, POD_OPT_HIDDEN, NULL, NULL },
-	{ POD_OPT_T_STRING, 0, "userns", "string", &opt.userns, "Not supported: user namespace "
-	  "to use", NULL, POD_OPT_HIDDEN, NULL, NULL },
 	POD_OPT_STRING(0, "uts", "string", &opt.uts_ns, "UTS namespace to use"),
 	POD_OPT_STRV('v', "volume", "volume", &opt.volume,
 		     "Bind mount a volume into every container of the pod"),
+	USERNS_REFUSED_OPTS
 	POD_OPT_END
 };
 
