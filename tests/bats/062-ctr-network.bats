@@ -27,12 +27,6 @@ setup() {
     NETS=()
 }
 
-# the host ends of a container's veths, from its endpoint rows
-veths_of() {
-    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
-        "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
-}
-
 # remembers a running container's ID and veths for the leak check
 track() {
     local id

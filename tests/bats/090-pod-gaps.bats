@@ -19,23 +19,8 @@ setup() {
     VETHS=()
 }
 
-veths_of() {
-    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
-        "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
-}
-
 net41() {
     run_pod network create --subnet 10.89.41.0/24 --interface-name podgaps41br podgaps41
-}
-
-# remembers a pod's ID and its infra's veths for the leak check
-track_pod() {
-    local id infra
-    id=$("$PODMAN" pod inspect --format '{{.Id}}' "$1")
-    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' "$1")
-    PODS+=("$id")
-    # shellcheck disable=SC2207
-    VETHS+=($(veths_of "$infra"))
 }
 
 teardown() {

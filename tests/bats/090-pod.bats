@@ -23,23 +23,8 @@ setup() {
     VETHS=()
 }
 
-veths_of() {
-    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
-        "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
-}
-
 net90() {
     run_pod network create --subnet 10.89.90.0/24 --interface-name pod90br pod90
-}
-
-# remembers a pod's ID and its infra's veths for the leak check
-track_pod() {
-    local id infra
-    id=$("$PODMAN" pod inspect --format '{{.Id}}' "$1")
-    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' "$1")
-    PODS+=("$id")
-    # shellcheck disable=SC2207
-    VETHS+=($(veths_of "$infra"))
 }
 
 free_port() {

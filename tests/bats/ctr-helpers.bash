@@ -29,3 +29,19 @@ ctr_leak_check() {
     done)
     assert "$left" == "" "cgroups left behind"
 }
+
+# the host ends of a container's veths, from its endpoint rows
+veths_of() {
+    sqlite3 -cmd ".timeout 10000" "$POD_ROOT/db.sqlite" \
+        "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
+}
+
+# remembers a pod's ID and its infra's veths (in PODS, VETHS) for the leak check
+track_pod() {
+    local id infra
+    id=$("$PODMAN" pod inspect --format '{{.Id}}' "$1")
+    infra=$("$PODMAN" pod inspect --format '{{.InfraContainerID}}' "$1")
+    PODS+=("$id")
+    # shellcheck disable=SC2207
+    VETHS+=($(veths_of "$infra"))
+}
