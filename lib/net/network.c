@@ -9,12 +9,12 @@
 #include "core/fs.h"
 #include "core/id.h"
 #include "core/json.h"
+#include "core/sha256.h"
 #include "store/events.h"
 
 #include <errno.h>
 #include <net/if.h>
 #include <netinet/in.h>
-#include <openssl/evp.h>
 #include <sys/random.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -101,12 +101,7 @@ rfc3339nano(int64_t ns)
 static void
 sha256_hex(const char *s, char ret[POD_ID_LEN + 1])
 {
-	unsigned char md[32];
-	unsigned int len = 0;
-
-	EVP_Digest(s, strlen(s), md, &len, EVP_sha256(), NULL);
-	for (unsigned i = 0; i < 32; i++)
-		snprintf(ret + 2 * i, 3, "%02x", md[i]);
+	pod_sha256_hex(s, strlen(s), ret);
 }
 
 /* ---- the object ---- */

@@ -1,13 +1,12 @@
 /* seccomp.c - the OCI linux.seccomp object as a libseccomp filter */
 #include "runtime/oci-internal.h"
 
+#include "core/sha256.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -366,28 +365,24 @@ filter_key(json_t *sc)
 {
 	cleanup_free char *text = json_dumps(sc, JSON_COMPACT | JSON_SORT_KEYS);
 	const struct scmp_version *v = seccomp_version();
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	struct utsname u;
+	unsigned char md[POD_SHA256_LEN];
 	char *hex = xmalloc(2 * sizeof(md) + 1);
-	EVP_MD_CTX *h;
+	struct pod_sha256_ctx h;
+	struct utsname u;
 	char tag[128];
 
-	/* a digest needs no openssl.cnf: skip reading it on every exec */
-	(void) OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
-	h = EVP_MD_CTX_new();
-
+	if (!text) {
+		free(hex);
+		return NULL;
+	}
 	if (uname(&u) < 0)
 		snprintf(u.machine, sizeof(u.machine), "unknown");
 	snprintf(tag, sizeof(tag), "\n%u.%u.%u %s", v ? v->major : 0, v ? v->minor : 0,
 		 v ? v->micro : 0, u.machine);
-	if (!h || !text || EVP_DigestInit_ex(h, EVP_sha256(), NULL) != 1 ||
-	    EVP_DigestUpdate(h, text, strlen(text)) != 1 ||
-	    EVP_DigestUpdate(h, tag, strlen(tag)) != 1 || EVP_DigestFinal_ex(h, md, NULL) != 1) {
-		EVP_MD_CTX_free(h);
-		free(hex);
-		return NULL;
-	}
-	EVP_MD_CTX_free(h);
+	pod_sha256_begin(&h);
+	pod_sha256_add(&h, text, strlen(text));
+	pod_sha256_add(&h, tag, strlen(tag));
+	pod_sha256_end(&h, md);
 	for (size_t i = 0; i < sizeof(md); i++)
 		snprintf(hex + 2 * i, 3, "%02x", md[i]);
 	return hex;

@@ -13,12 +13,14 @@
 #include "core/lock.h"
 #include "core/log.h"
 #include "core/names.h"
+#include "core/sha256.h"
 #include "core/strbuf.h"
 #include "core/util.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <openssl/evp.h>
 #include <libgen.h>
 #include <regex.h>
 #include <sched.h>
@@ -921,6 +923,42 @@ test_log_format(void **state)
 	tzset();
 }
 
+/* FIPS 180-4's examples, and every length to 300 bytes, fed in pieces of
+ * every size up to 70, against OpenSSL */
+static void
+test_sha256(void **state)
+{
+	char hex[2 * POD_SHA256_LEN + 1];
+	unsigned char buf[300], md[POD_SHA256_LEN], want[POD_SHA256_LEN];
+	char *million = xmalloc(1000000);
+
+	pod_sha256_hex("", 0, hex);
+	assert_string_equal(hex, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	pod_sha256_hex("abc", 3, hex);
+	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+	pod_sha256_hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", 56, hex);
+	assert_string_equal(hex, "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+	memset(million, 'a', 1000000);
+	pod_sha256_hex(million, 1000000, hex);
+	assert_string_equal(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	free(million);
+
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char) (i * 7 + 3);
+	for (size_t len = 0; len <= sizeof(buf); len++) {
+		unsigned int wl = 0;
+		assert_int_equal(EVP_Digest(buf, len, want, &wl, EVP_sha256(), NULL), 1);
+		for (size_t piece = 1; piece <= 70; piece += (len < 130 ? 1 : 23)) {
+			struct pod_sha256_ctx c;
+			pod_sha256_begin(&c);
+			for (size_t off = 0; off < len; off += piece)
+				pod_sha256_add(&c, buf + off, len - off < piece ? len - off : piece);
+			pod_sha256_end(&c, md);
+			assert_memory_equal(md, want, sizeof(md));
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -946,6 +984,7 @@ main(void)
 		cmocka_unit_test(test_parse_duration),
 		cmocka_unit_test(test_log_level),
 		cmocka_unit_test(test_log_format),
+		cmocka_unit_test(test_sha256),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
