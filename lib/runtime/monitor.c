@@ -1,6 +1,7 @@
 /* monitor.c - pod-monitor: create and start through the runtime, copy I/O, record the exit */
 #include "runtime/monitor_priv.h"
 #include "runtime/oci-internal.h"
+#include "runtime/oci.h"
 #include "core/fs.h"
 #include "core/json.h"
 #include "core/log.h"
@@ -14,7 +15,9 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <limits.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -27,6 +30,8 @@
 struct mon {
 	const struct pod_monitor_opts *o;
 	bool one_step;		/* our own runtime: `run --detach`, and the runner may delete */
+	bool inproc;		/* ... and the same build's: run it in a child without exec */
+	bool rt_inproc_now;	/* the next run_runtime is that `run --detach` */
 	int sigfd;
 	int sync_fd;
 	int devnull;
@@ -132,9 +137,58 @@ move_fd(int src, int target)
 	return dup2(src, target);
 }
 
-/* fork and exec argv with the given stdio; the child has default signals */
+/* the runtime is the pod-oci installed beside this program (the same file) */
+static bool
+runtime_is_this_build(const char *runtime)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	cleanup_free char *ours = NULL;
+	struct stat a, b;
+	char *slash;
+
+	if (n <= 0 || !strchr(runtime, '/'))
+		return false;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	if (!slash)
+		return false;
+	*slash = '\0';
+	ours = xasprintf("%s/pod-oci", self);
+	return stat(ours, &a) == 0 && stat(runtime, &b) == 0 && a.st_dev == b.st_dev &&
+	       a.st_ino == b.st_ino;
+}
+
+/*
+ * `pod-oci run --detach` done by the library in the forked child, as the
+ * pod-oci next to us would do it after its exec: the same code, without
+ * loading a program. Its error goes to stderr as pod-oci prints it, and the
+ * exit code is pod-oci's.
+ */
+static _Noreturn void
+inproc_run(struct mon *m)
+{
+	const struct pod_monitor_opts *o = m->o;
+	struct pod_oci_create_opts co = POD_OCI_CREATE_OPTS_INIT;
+	cleanup_free char *root = o->runtime_root ? NULL : pod_oci_default_root();
+	struct pod_err *e = NULL;
+	int status = 0;
+
+	co.pid_file = m->pidfile;
+	co.console_socket = o->terminal ? m->console_path : NULL;
+	if (pod_oci_run(o->runtime_root ? o->runtime_root : root, o->cid, o->bundle, &co, true,
+			&status, &e) == 0)
+		_exit(0);
+	dprintf(2, "Error: %s\n", e->msg);
+	_exit(e->kind == POD_E_NOTEXEC ? 126 : e->kind == POD_E_NOCMD ? 127 : 1);
+}
+
+/*
+ * fork and exec argv with the given stdio; the child has default signals.
+ * With m->rt_inproc_now the child runs our runtime's `run --detach` itself.
+ */
 static pid_t
-spawn_child(char *const *argv, int in, int out, int errfd)
+spawn_child(struct mon *m, char *const *argv, int in, int out, int errfd)
 {
 	pid_t pid = fork();
 	sigset_t none;
@@ -147,6 +201,8 @@ spawn_child(char *const *argv, int in, int out, int errfd)
 	signal(SIGPIPE, SIG_DFL);
 	if (move_fd(in, 0) < 0 || move_fd(out, 1) < 0 || move_fd(errfd, 2) < 0)
 		_exit(127);
+	if (m && m->rt_inproc_now)
+		inproc_run(m);
 	execvp(argv[0], argv);
 	e = errno;
 	dprintf(2, "executing %s: %s\n", argv[0], pod_strerror(e));
@@ -257,7 +313,8 @@ run_runtime(struct mon *m, char **take_argv, int in, int out, int errfd, int cap
 		pod_debug("running %s", cmd.buf);
 	}
 	m->cmd_done = false;
-	m->cmd_pid = spawn_child(argv, in, out, errfd);
+	m->cmd_pid = spawn_child(m, argv, in, out, errfd);
+	m->rt_inproc_now = false;
 	close_fd(&pipefd[1]);
 	if (m->cmd_pid < 0) {
 		close_fd(&pipefd[0]);
@@ -561,6 +618,8 @@ create_and_start(struct mon *m, struct pod_err **err)
 	{
 		const char *slash = strrchr(o->runtime, '/');
 		m->one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
+		m->inproc = m->one_step && !(o->runtime_args && o->runtime_args[0]) &&
+			    runtime_is_this_build(o->runtime);
 	}
 	m->oom_base = oom_count(o->cgroup_path);
 	argv = runtime_argv(o, m->one_step ? "run" : "create");
@@ -581,6 +640,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	 * be writing already, so its output stays in the pipe for the log, and
 	 * is read as the error only when the runtime failed (it never ran).
 	 */
+	m->rt_inproc_now = m->inproc;
 	code = run_runtime(m, argv, c_in, c_out, c_err, m->one_step ? -1 : cap, err);
 	if (m->one_step && code > 0 && cap >= 0)
 		capture(m, cap);
@@ -808,7 +868,7 @@ health_tick(struct mon *m)
 			argv = pod_strv_push(argv, xstrdup(o->health_command));
 			for (size_t i = 0; o->health_command_args && o->health_command_args[i]; i++)
 				argv = pod_strv_push(argv, xstrdup(o->health_command_args[i]));
-			m->health_pid = spawn_child(argv, m->devnull, m->devnull, m->devnull);
+			m->health_pid = spawn_child(NULL, argv, m->devnull, m->devnull, m->devnull);
 			if (m->health_pid < 0)
 				m->health_pid = 0;
 		}
@@ -947,7 +1007,7 @@ run_exit_command(struct mon *m)
 	for (size_t i = 0; o->exit_command_args && o->exit_command_args[i]; i++)
 		argv = pod_strv_push(argv, xstrdup(o->exit_command_args[i]));
 	pod_debug("running the exit command %s", o->exit_command);
-	pid = spawn_child(argv, m->devnull, 2, 2);
+	pid = spawn_child(NULL, argv, m->devnull, 2, 2);
 	if (pid < 0) {
 		pod_warn("running the exit command %s: fork: %s", o->exit_command,
 			 pod_strerror(errno));

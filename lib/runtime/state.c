@@ -341,16 +341,36 @@ pod_oci_list(const char *root, struct pod_oci_state ***ret, size_t *ret_n, struc
 	return 0;
 }
 
-/* the user name for `list`'s OWNER column */
+/*
+ * the user name for `list`'s OWNER column, from /etc/passwd: pod-oci is
+ * linked statically, where glibc's NSS would load the shared libraries of
+ * the glibc it was built with
+ */
 char *
 pod_rt_owner_name(uid_t uid)
 {
-	struct passwd pw, *res = NULL;
-	char buf[4096];
+	cleanup_fclose FILE *f = NULL;
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
 
 	if (uid == 0)
-		return xstrdup("root"); /* no NSS set-up for the usual case */
-	if (getpwuid_r(uid, &pw, buf, sizeof(buf), &res) == 0 && res)
-		return xstrdup(res->pw_name);
+		return xstrdup("root");
+	f = fopen("/etc/passwd", "re");
+	while (f && getline(&line, &cap, f) > 0) {
+		char *name = line, *colon = strchr(line, ':'), *pw, *id, *end;
+		unsigned long v;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		pw = colon + 1;
+		id = strchr(pw, ':');
+		if (!id)
+			continue;
+		errno = 0;
+		v = strtoul(id + 1, &end, 10);
+		if (!errno && end != id + 1 && *end == ':' && v == (unsigned long) uid && *name)
+			return xstrdup(name);
+	}
 	return xasprintf("#%u", (unsigned) uid);
 }
