@@ -313,7 +313,7 @@ ensure_default(struct pod_store *s, struct pod_err **err)
 	sqlite3_bind_text(st, 1, pod_net_default_name(), -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		return 0;
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (!pod_store_in_transaction(s)) {
 		if (pod_store_begin(s, true, err) < 0)
 			return -1;
@@ -351,7 +351,7 @@ lookup_object(struct pod_store *s, const char *name_or_id, json_t **ret, struct 
 	r = sqlite3_step(st);
 	if (r == SQLITE_ROW)
 		return row_to_object(st, ret, err);
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (!pod_id_is_prefix(name_or_id))
 		goto notfound;
 	st = pod_store_prepare(s, "SELECT data FROM networks WHERE substr(id, 1, length(?1)) = ?1",

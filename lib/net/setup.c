@@ -1353,14 +1353,14 @@ pod_net_reload(struct pod_store *s, char ***ret_ids, struct pod_err **err)
 	}
 	if (r != SQLITE_DONE)
 		return pod_store_sqlite_err(s, err, "listing network sandboxes");
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	st = pod_store_prepare(s, "SELECT DISTINCT network FROM net_endpoints ORDER BY network",
 			       err);
 	if (!st)
 		return -1;
 	while ((r = sqlite3_step(st)) == SQLITE_ROW)
 		nets = pod_strv_push(nets, xstrdup((const char *) sqlite3_column_text(st, 0)));
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (pod_nl_open(-1, &host, err) < 0)
 		return -1;
 	{

@@ -399,7 +399,7 @@ pod_ctr_list(struct pod_engine *e, struct pod_ctr ***ret, size_t *ret_n, struct 
 		pod_store_sqlite_err(e->store, err, "listing containers");
 		goto fail;
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	for (size_t i = 0; i < n; i++) {
 		if (pod_ctr_sync(e, v[i], err) < 0)
 			goto fail;
@@ -517,7 +517,7 @@ pod_ctr_list_each(struct pod_engine *e,
 		rc = pod_store_sqlite_err(e->store, err, "listing containers");
 		goto out;
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	for (; i < n_later; i++) {
 		struct pod_ctr *c = later[i];
 		if (pod_ctr_sync(e, c, err) < 0) {

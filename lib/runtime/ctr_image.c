@@ -137,7 +137,7 @@ pod_ctr_image_layer_dirs(struct pod_engine *e, const char *image_id, char ***ret
 	}
 	if (sqlite3_column_type(st, 0) != SQLITE_NULL)
 		layer = xstrdup((const char *) sqlite3_column_text(st, 0));
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	st = pod_store_prepare(e->store, "SELECT parent, state FROM layers WHERE id = ?", err);
 	if (!st)
 		goto fail;
@@ -229,7 +229,7 @@ pod_ctr_image_lookup(struct pod_engine *e, const char *ref, struct pod_ctr_image
 	} else {
 		img->config = json_object();
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 
 	img->names = json_array();
 	st = pod_store_prepare(e->store, "SELECT name FROM image_names WHERE image_id = ? "

@@ -257,7 +257,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		if (sqlite3_extended_errcode(pod_store_db(e->store)) ==
 		    SQLITE_CONSTRAINT_UNIQUE) {
 			struct pod_err *e2 = NULL;
-			sqlite3_finalize(TAKE_PTR(st));
+			pod_stmt_finalizep(&st);
 			if (name_owner(e, name, &owner, &e2) > 0)
 				name_in_use(name, owner, err);
 			else
@@ -268,7 +268,7 @@ pod_ctr_create(struct pod_engine *e, json_t *settings, struct pod_ctr **ret,
 		pod_store_sqlite_err(e->store, err, "creating container %s", id);
 		goto fail_tx;
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (pod_ctr_volumes_add_users(e, vols, id, err) < 0)
 		goto fail_tx;
 	if (pod_store_commit(e->store, err) < 0)
@@ -996,7 +996,7 @@ pod_ctr_remove_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err **
 		pod_store_rollback(e->store);
 		return -1;
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (pod_store_commit(e->store, err) < 0)
 		return -1;
 	c->state = POD_CTR_REMOVING;

@@ -170,7 +170,7 @@ members_load(struct pod_engine *e, const struct pod_pod *p, bool sync, bool brie
 	if (r != SQLITE_DONE)
 		return pod_store_sqlite_err(e->store, err, "listing the containers of pod %s",
 					    p->id);
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	v = xcalloc(pod_strv_len(ids) + 1, sizeof(*v));
 	for (size_t i = 0; ids[i]; i++) {
 		struct pod_ctr *c = NULL;
@@ -580,7 +580,7 @@ pod_pod_create(struct pod_engine *e, json_t *settings, struct pod_pod **ret,
 					   "is in use: pod already exists", name);
 		return pod_store_sqlite_err(e->store, err, "creating pod %s", name);
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (pod_load(e, id, &p, err) < 0)
 		return -1;
 
@@ -826,7 +826,7 @@ pod_pod_remove_by_infra(struct pod_engine *e, struct pod_ctr *c, bool force, int
 	sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 	if (sqlite3_step(st) == SQLITE_ROW)
 		pid = xstrdup((const char *) sqlite3_column_text(st, 0));
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (!pid)
 		return pod_ctr_remove(e, c, force, timeout, err);
 	if (pod_load(e, pid, &p, err) < 0)

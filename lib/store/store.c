@@ -34,6 +34,7 @@ db_err(sqlite3 *db, struct pod_err **err, const char *fmt, va_list ap)
 
 static int
 raw_err(sqlite3 *db, struct pod_err **err, const char *fmt, ...) POD_PRINTF(3, 4);
+static void stmt_cache_drop(sqlite3 *db);
 
 static int
 raw_err(sqlite3 *db, struct pod_err **err, const char *fmt, ...)
@@ -282,6 +283,7 @@ pod_store_close(struct pod_store *s)
 		return NULL;
 	if (s->db) {
 		pod_store_rollback(s);
+		stmt_cache_drop(s->db);
 		sqlite3_close_v2(s->db);
 	}
 	pod_paths_release(&s->paths);
@@ -374,23 +376,74 @@ pod_store_exec(struct pod_store *s, const char *sql, struct pod_err **err)
 	return 0;
 }
 
+/*
+ * Prepared statements are kept for the life of the connection: a command
+ * runs the same few queries again and again (a container's row is read at
+ * each lock), and compiling one costs more than running it. A statement is
+ * handed out once at a time; pod_stmt_finalizep() resets it and puts it
+ * back. The cache is the process's: statements carry their connection.
+ */
+#define STMT_CACHE 64
+
+static struct cached_stmt {
+	sqlite3 *db;
+	sqlite3_stmt *st;
+	bool busy;
+} stmt_cache[STMT_CACHE];
+static size_t n_stmt_cache;
+
 sqlite3_stmt *
 pod_store_prepare(struct pod_store *s, const char *sql, struct pod_err **err)
 {
 	sqlite3_stmt *st = NULL;
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	for (size_t i = 0; i < n_stmt_cache; i++) {
+		struct cached_stmt *c = &stmt_cache[i];
+		if (c->db == s->db && !c->busy && STREQ(sqlite3_sql(c->st), sql)) {
+			c->busy = true;
+			return c->st;
+		}
+	}
+	if (sqlite3_prepare_v3(s->db, sql, -1,
+			       n_stmt_cache < STMT_CACHE ? SQLITE_PREPARE_PERSISTENT : 0, &st,
+			       NULL) != SQLITE_OK) {
 		pod_store_sqlite_err(s, err, "preparing a database query");
 		return NULL;
 	}
+	if (st && n_stmt_cache < STMT_CACHE)
+		stmt_cache[n_stmt_cache++] = (struct cached_stmt){ s->db, st, true };
 	return st;
 }
 
 void
 pod_stmt_finalizep(sqlite3_stmt **stmt)
 {
-	if (*stmt) {
-		sqlite3_finalize(*stmt);
-		*stmt = NULL;
+	if (!*stmt)
+		return;
+	for (size_t i = 0; i < n_stmt_cache; i++) {
+		if (stmt_cache[i].st == *stmt) {
+			sqlite3_reset(*stmt);
+			sqlite3_clear_bindings(*stmt);
+			stmt_cache[i].busy = false;
+			*stmt = NULL;
+			return;
+		}
 	}
+	sqlite3_finalize(*stmt);
+	*stmt = NULL;
+}
+
+/* the cached statements of a connection that closes */
+static void
+stmt_cache_drop(sqlite3 *db)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n_stmt_cache; i++) {
+		if (stmt_cache[i].db == db)
+			sqlite3_finalize(stmt_cache[i].st);
+		else
+			stmt_cache[j++] = stmt_cache[i];
+	}
+	n_stmt_cache = j;
 }

@@ -104,7 +104,10 @@ int pod_store_sqlite_err(struct pod_store *s, struct pod_err **err, const char *
 	POD_PRINTF(3, 4);
 /* runs SQL without results (several statements allowed) */
 int pod_store_exec(struct pod_store *s, const char *sql, struct pod_err **err);
-/* a prepared statement, finalize with sqlite3_finalize() or cleanup_stmt */
+/*
+ * A prepared statement, kept by the store for the next caller: release it
+ * with pod_stmt_finalizep() or cleanup_stmt, never sqlite3_finalize().
+ */
 sqlite3_stmt *pod_store_prepare(struct pod_store *s, const char *sql, struct pod_err **err);
 void pod_stmt_finalizep(sqlite3_stmt **stmt);
 #define cleanup_stmt cleanup_(pod_stmt_finalizep)

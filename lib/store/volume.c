@@ -538,7 +538,7 @@ user_change(struct pod_store *s, const char *sql, const char *name, const char *
 		else
 			rc = 0;
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	return pod_volume_tx_end(s, own, rc, err);
 }
 
@@ -600,7 +600,7 @@ pod_volume_remove(struct pod_store *s, const char *name, unsigned flags, struct 
 		pod_store_sqlite_err(s, err, "removing volume %s", name);
 		return pod_volume_tx_end(s, own, -1, err);
 	}
-	sqlite3_finalize(TAKE_PTR(st));
+	pod_stmt_finalizep(&st);
 	if (pod_volume_tx_end(s, own, 0, err) < 0)
 		return -1;
 	volume_event(s, name, "remove");

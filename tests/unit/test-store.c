@@ -508,7 +508,7 @@ child_insert(struct fixture *f, int n)
 	sqlite3_bind_text(st, 2, name, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 3, pod_now_ns());
 	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	pod_stmt_finalizep(&st);
 	if (rc != SQLITE_DONE) {
 		pod_store_sqlite_err(s, &e, "inserting");
 		goto fail;
