@@ -169,13 +169,18 @@ pod_mkdtemp(const char *dir, const char *fallback, const char *prefix, char **re
 int
 pod_mkdir_p(const char *path, mode_t mode, struct pod_err **err)
 {
-	cleanup_free char *copy = xstrdup(path);
+	cleanup_free char *copy = NULL;
+	struct stat st;
 	char *p;
 
-	if (!*copy) {
+	if (!*path) {
 		errno = ENOENT;
 		return pod_err_sys(err, "creating directory \"\"");
 	}
+	/* the usual case, an existing directory: one stat, not two calls per component */
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return 0;
+	copy = xstrdup(path);
 	for (p = copy + 1; *p; p++) {
 		if (*p != '/' || p[-1] == '/')
 			continue;
