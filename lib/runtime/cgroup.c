@@ -1216,9 +1216,15 @@ pod_cgroup_oom_count(struct pod_cgroup *cg, uint64_t *ret, struct pod_err **err)
 static int
 remove_tree(const char *dir, struct pod_err **err)
 {
-	DIR *d = opendir(dir);
+	DIR *d;
 	struct dirent *de;
 
+	/* the usual cgroup has no children: its control files do not count */
+	if (rmdir(dir) == 0 || errno == ENOENT)
+		return 0;
+	if (errno != ENOTEMPTY && errno != EEXIST)
+		return pod_err_sys(err, "removing cgroup \"%s\"", dir);
+	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : pod_err_sys(err, "opening \"%s\"", dir);
 	while ((de = readdir(d))) {
