@@ -22,7 +22,7 @@ VERSION  := $(shell cat VERSION)
 GIT_COMMIT := $(shell git rev-parse --verify -q HEAD 2>/dev/null || echo unknown)
 BUILT_TIME := $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 
-PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal libmnl libnftables
+PKGS     := jansson sqlite3 libcurl libseccomp libcap libarchive yaml-0.1 libzstd zlib libcrypto libisal libnftables
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # libnftables is opened with dlopen on first use (lib/net/firewall.c): not linked
 PKG_LIBS   := $(shell pkg-config --libs $(filter-out libnftables,$(PKGS)) 2>/dev/null)
@@ -47,7 +47,7 @@ LIBS     := $(PKG_LIBS) -lpthread -lm
 # one process must not hold two copies of OpenSSL.  A tool that starts to
 # need libcurl or libarchive fails to link until it is listed there.
 STATIC_LIBS := -ljansson -lsqlite3 -lseccomp -lcap -lyaml -lzstd -lz -lcrypto
-TOOL_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lisal -lmnl -lpthread -lm -ldl
+TOOL_LIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lisal -lpthread -lm -ldl
 DYNAMIC_TOOLS := pod-import pod-kube pod-load pod-login pod-pull pod-push pod-save pod-search \
 	pod-volume
 # The three programs every container start execs (the dispatcher, the monitor

@@ -1,4 +1,5 @@
 /* pod-save - save images to an archive (`podman save`) */
+#include "image/decompress.h"
 #include "store/events.h"
 #include "cli/tool.h"
 #include "core/fs.h"
@@ -144,5 +145,7 @@ static const struct pod_tool tool = {
 int
 main(int argc, char **argv)
 {
+	/* layers are gzipped: igzip is two to three times faster than zlib */
+	pod_codecs_use_isal();
 	return pod_tool_main(&tool, argc, argv);
 }

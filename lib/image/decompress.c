@@ -1,12 +1,12 @@
-/* decompress.c - layer codecs (igzip, zstd), sha256 streams and the push sink */
+/* decompress.c - layer codecs (gzip, zstd), sha256 streams and the push sink */
 #include "image/decompress.h"
 #include "image/layer-internal.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <isa-l/igzip_lib.h>
 #include <limits.h>
 #include <unistd.h>
+#include <zlib.h>
 #include <zstd.h>
 
 #define CODEC_BUF (256u * 1024)
@@ -83,6 +83,85 @@ pod_compression_name(enum pod_compression c)
 	return "none";
 }
 
+/* ---- gunzip through zlib: the default; see pod_codecs_use_isal() ---- */
+
+static void *
+zlib_open(void)
+{
+	z_stream *z = xcalloc(1, sizeof(*z));
+
+	/* 16 + 15: a gzip wrapper only, the largest window */
+	if (inflateInit2(z, 16 + MAX_WBITS) != Z_OK)
+		abort(); /* only fails on allocation */
+	return z;
+}
+
+static void
+zlib_close(void *st)
+{
+	if (st)
+		inflateEnd(st);
+	free(st);
+}
+
+static void
+zlib_reset(void *st)
+{
+	inflateReset(st);
+}
+
+/* the words igzip's errors have (codec_isal.c), for the same failures */
+static const char *
+zlib_error_text(const z_stream *z, int r)
+{
+	const char *m = z->msg ? z->msg : "";
+
+	if (strstr(m, "incorrect data check") || strstr(m, "incorrect length check"))
+		return "checksum mismatch";
+	if (strstr(m, "header check") || strstr(m, "header crc"))
+		return "invalid gzip header";
+	if (strstr(m, "unknown compression method"))
+		return "unsupported compression method";
+	if (strstr(m, "block type") || strstr(m, "stored block") || strstr(m, "code lengths"))
+		return "invalid deflate block";
+	if (strstr(m, "distance"))
+		return "invalid lookback distance";
+	if (r == Z_DATA_ERROR && strstr(m, "code"))
+		return "invalid deflate symbol";
+	return "invalid data";
+}
+
+static int
+zlib_run(void *st, const uint8_t **in, size_t *in_len, uint8_t *out, size_t out_cap,
+	 size_t *produced, bool *member_end, const char **why)
+{
+	z_stream *z = st;
+	uInt avail = *in_len > UINT_MAX / 2 ? UINT_MAX / 2 : (uInt) *in_len;
+	int r;
+
+	z->next_in = (Bytef *) *in;
+	z->avail_in = avail;
+	z->next_out = out;
+	z->avail_out = (uInt) out_cap;
+	r = inflate(z, Z_NO_FLUSH);
+	*in += avail - z->avail_in;
+	*in_len -= avail - z->avail_in;
+	*produced = out_cap - z->avail_out;
+	*member_end = r == Z_STREAM_END;
+	/* Z_BUF_ERROR: no progress for want of input or room, not an error */
+	if (r != Z_OK && r != Z_STREAM_END && r != Z_BUF_ERROR) {
+		*why = zlib_error_text(z, r);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct pod_gunzip gunzip_zlib = {
+	.open = zlib_open, .close = zlib_close, .reset = zlib_reset, .run = zlib_run,
+};
+
+const struct pod_gunzip *pod_gunzip = &gunzip_zlib;
+
 /* ---- decompression ---- */
 
 struct pod_decompressor {
@@ -90,7 +169,8 @@ struct pod_decompressor {
 	pod_codec_out_fn out;
 	void *ctx;
 	uint8_t *obuf;
-	struct inflate_state *gz;
+	const struct pod_gunzip *gunzip;
+	void *gz;
 	bool gz_member_done; /* the last member ended: the next byte starts another */
 	bool gz_any;	     /* some gzip input was seen */
 	ZSTD_DStream *zs;
@@ -109,9 +189,8 @@ pod_decompressor_new(enum pod_compression kind, pod_codec_out_fn out, void *ctx)
 	d->ctx = ctx;
 	if (kind == POD_COMPRESSION_GZIP) {
 		d->obuf = xmalloc(CODEC_BUF);
-		d->gz = xcalloc(1, sizeof(*d->gz));
-		isal_inflate_init(d->gz);
-		d->gz->crc_flag = ISAL_GZIP;
+		d->gunzip = pod_gunzip;
+		d->gz = d->gunzip->open();
 	} else if (kind == POD_COMPRESSION_ZSTD) {
 		d->obuf = xmalloc(CODEC_BUF);
 		d->zs = ZSTD_createDStream();
@@ -122,66 +201,31 @@ pod_decompressor_new(enum pod_compression kind, pod_codec_out_fn out, void *ctx)
 	return d;
 }
 
-static const char *
-isal_error_text(int r)
-{
-	switch (r) {
-	case ISAL_INVALID_BLOCK:
-		return "invalid deflate block";
-	case ISAL_INVALID_SYMBOL:
-		return "invalid deflate symbol";
-	case ISAL_INVALID_LOOKBACK:
-		return "invalid lookback distance";
-	case ISAL_INVALID_WRAPPER:
-		return "invalid gzip header";
-	case ISAL_UNSUPPORTED_METHOD:
-		return "unsupported compression method";
-	case ISAL_INCORRECT_CHECKSUM:
-		return "checksum mismatch";
-	default:
-		return "invalid data";
-	}
-}
-
 static int
 gz_feed(struct pod_decompressor *d, const uint8_t *buf, size_t len, struct pod_err **err)
 {
-	struct inflate_state *st = d->gz;
+	bool full;
 
-	while (len > 0) {
-		uint32_t chunk = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t) len;
-		bool full;
+	do {
+		size_t produced = 0;
+		bool end = false;
+		const char *why = "invalid data";
 
-		st->next_in = (uint8_t *) buf;
-		st->avail_in = chunk;
-		do {
-			size_t produced;
-			int r;
-
-			if (d->gz_member_done) {
-				/* multi-member gzip: the next member starts here */
-				isal_inflate_reset(st);
-				st->crc_flag = ISAL_GZIP;
-				d->gz_member_done = false;
-			}
-			d->gz_any = true;
-			st->next_out = d->obuf;
-			st->avail_out = CODEC_BUF;
-			r = isal_inflate(st);
-			if (r < 0)
-				return pod_err_set(err, POD_E_INVALID, 0,
-						   "decompressing gzip layer: %s",
-						   isal_error_text(r));
-			produced = CODEC_BUF - st->avail_out;
-			full = st->avail_out == 0;
-			if (produced && d->out(d->ctx, d->obuf, produced, err) < 0)
-				return -1;
-			if (st->block_state == ISAL_BLOCK_FINISH)
-				d->gz_member_done = true;
-		} while (st->avail_in > 0 || full);
-		buf += chunk;
-		len -= chunk;
-	}
+		if (d->gz_member_done) {
+			/* multi-member gzip: the next member starts here */
+			d->gunzip->reset(d->gz);
+			d->gz_member_done = false;
+		}
+		d->gz_any = true;
+		if (d->gunzip->run(d->gz, &buf, &len, d->obuf, CODEC_BUF, &produced, &end, &why) < 0)
+			return pod_err_set(err, POD_E_INVALID, 0, "decompressing gzip layer: %s",
+					   why);
+		full = produced == CODEC_BUF;
+		if (produced && d->out(d->ctx, d->obuf, produced, err) < 0)
+			return -1;
+		if (end)
+			d->gz_member_done = true;
+	} while (len > 0 || full);
 	return 0;
 }
 
@@ -254,181 +298,12 @@ pod_decompressor_free(struct pod_decompressor *d)
 {
 	if (!d)
 		return NULL;
-	free(d->gz);
+	if (d->gz)
+		d->gunzip->close(d->gz);
 	if (d->zs)
 		ZSTD_freeDStream(d->zs);
 	free(d->obuf);
 	free(d);
-	return NULL;
-}
-
-/* ---- compression ---- */
-
-struct pod_compressor {
-	enum pod_compression kind;
-	pod_codec_out_fn out;
-	void *ctx;
-	uint8_t *obuf;
-	struct isal_zstream *gz;
-	uint8_t *gz_level_buf;
-	ZSTD_CCtx *zs;
-	bool failed;
-};
-
-struct pod_compressor *
-pod_compressor_new(enum pod_compression kind, int level, pod_codec_out_fn out, void *ctx,
-		   struct pod_err **err)
-{
-	struct pod_compressor *c;
-	static const uint32_t isal_lvl_size[] = { ISAL_DEF_LVL0_DEFAULT, ISAL_DEF_LVL1_DEFAULT,
-						  ISAL_DEF_LVL2_DEFAULT, ISAL_DEF_LVL3_DEFAULT };
-
-	if (kind == POD_COMPRESSION_GZIP && (level < 0 || level > ISAL_DEF_MAX_LEVEL)) {
-		pod_err_set(err, POD_E_INVALID, 0, "invalid gzip level %d (0-%d)", level,
-			    ISAL_DEF_MAX_LEVEL);
-		return NULL;
-	}
-	if (kind == POD_COMPRESSION_ZSTD && (level < 0 || level > ZSTD_maxCLevel())) {
-		pod_err_set(err, POD_E_INVALID, 0, "invalid zstd level %d (0-%d)", level,
-			    ZSTD_maxCLevel());
-		return NULL;
-	}
-	c = xcalloc(1, sizeof(*c));
-	c->kind = kind;
-	c->out = out;
-	c->ctx = ctx;
-	if (kind == POD_COMPRESSION_GZIP) {
-		if (!level)
-			level = 1;
-		c->obuf = xmalloc(CODEC_BUF);
-		c->gz = xcalloc(1, sizeof(*c->gz));
-		isal_deflate_init(c->gz);
-		c->gz->gzip_flag = IGZIP_GZIP;
-		c->gz->level = (uint32_t) level;
-		c->gz->level_buf_size = isal_lvl_size[level];
-		c->gz_level_buf = xmalloc(isal_lvl_size[level]);
-		c->gz->level_buf = c->gz_level_buf;
-		c->gz->flush = NO_FLUSH;
-		c->gz->end_of_stream = 0;
-	} else if (kind == POD_COMPRESSION_ZSTD) {
-		c->obuf = xmalloc(CODEC_BUF);
-		c->zs = ZSTD_createCCtx();
-		if (!c->zs)
-			abort();
-		ZSTD_CCtx_setParameter(c->zs, ZSTD_c_compressionLevel,
-				       level ? level : ZSTD_CLEVEL_DEFAULT);
-		ZSTD_CCtx_setParameter(c->zs, ZSTD_c_checksumFlag, 1);
-	}
-	return c;
-}
-
-static int
-gz_deflate(struct pod_compressor *c, const uint8_t *buf, size_t len, bool end,
-	   struct pod_err **err)
-{
-	struct isal_zstream *zs = c->gz;
-
-	for (;;) {
-		uint32_t chunk = len > UINT32_MAX / 2 ? UINT32_MAX / 2 : (uint32_t) len;
-		bool last = end && chunk == len;
-		bool full;
-
-		zs->next_in = (uint8_t *) buf;
-		zs->avail_in = chunk;
-		zs->end_of_stream = last ? 1 : 0;
-		do {
-			size_t produced;
-			int r;
-
-			zs->next_out = c->obuf;
-			zs->avail_out = CODEC_BUF;
-			r = isal_deflate(zs);
-			if (r != COMP_OK)
-				return pod_err_set(err, POD_E_GENERIC, 0,
-						   "gzip compression failed (%d)", r);
-			produced = CODEC_BUF - zs->avail_out;
-			full = zs->avail_out == 0;
-			if (produced && c->out(c->ctx, c->obuf, produced, err) < 0)
-				return -1;
-		} while (zs->avail_in > 0 || full ||
-			 (last && zs->internal_state.state != ZSTATE_END));
-		buf += chunk;
-		len -= chunk;
-		if (!len)
-			return 0;
-	}
-}
-
-static int
-zs_compress(struct pod_compressor *c, const uint8_t *buf, size_t len, bool end,
-	    struct pod_err **err)
-{
-	ZSTD_inBuffer in = { buf, len, 0 };
-	ZSTD_EndDirective mode = end ? ZSTD_e_end : ZSTD_e_continue;
-	size_t r;
-
-	do {
-		ZSTD_outBuffer o = { c->obuf, CODEC_BUF, 0 };
-
-		r = ZSTD_compressStream2(c->zs, &o, &in, mode);
-		if (ZSTD_isError(r))
-			return pod_err_set(err, POD_E_GENERIC, 0, "zstd compression failed: %s",
-					   ZSTD_getErrorName(r));
-		if (o.pos && c->out(c->ctx, c->obuf, o.pos, err) < 0)
-			return -1;
-	} while (in.pos < in.size || (end && r != 0));
-	return 0;
-}
-
-static int
-compress_step(struct pod_compressor *c, const void *buf, size_t len, bool end,
-	      struct pod_err **err)
-{
-	int r;
-
-	if (c->failed)
-		return pod_err_set(err, POD_E_STATE, 0, "compressor used after an error");
-	switch (c->kind) {
-	case POD_COMPRESSION_GZIP:
-		r = gz_deflate(c, buf, len, end, err);
-		break;
-	case POD_COMPRESSION_ZSTD:
-		r = zs_compress(c, buf, len, end, err);
-		break;
-	default:
-		r = len ? c->out(c->ctx, buf, len, err) : 0;
-		break;
-	}
-	if (r < 0)
-		c->failed = true;
-	return r;
-}
-
-int
-pod_compressor_feed(struct pod_compressor *c, const void *buf, size_t len, struct pod_err **err)
-{
-	if (!len)
-		return 0;
-	return compress_step(c, buf, len, false, err);
-}
-
-int
-pod_compressor_finish(struct pod_compressor *c, struct pod_err **err)
-{
-	return compress_step(c, NULL, 0, true, err);
-}
-
-struct pod_compressor *
-pod_compressor_free(struct pod_compressor *c)
-{
-	if (!c)
-		return NULL;
-	free(c->gz);
-	free(c->gz_level_buf);
-	if (c->zs)
-		ZSTD_freeCCtx(c->zs);
-	free(c->obuf);
-	free(c);
 	return NULL;
 }
 

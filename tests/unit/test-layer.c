@@ -681,6 +681,31 @@ test_compression(void **state)
 	free(gz2.buf);
 }
 
+/*
+ * The same with each gzip and gunzip engine, crossed: zlib's (every tool's
+ * default) and igzip's (the tools that move layers) must read each other's
+ * streams and fail alike on bad ones.
+ */
+static void
+test_compression_engines(void **state)
+{
+	const struct pod_gzip *gz_zlib = pod_gzip, *gz_isal;
+	const struct pod_gunzip *gun_zlib = pod_gunzip, *gun_isal;
+
+	pod_codecs_use_isal();
+	gz_isal = pod_gzip;
+	gun_isal = pod_gunzip;
+	assert_ptr_not_equal(gz_isal, gz_zlib);
+	assert_ptr_not_equal(gun_isal, gun_zlib);
+	for (int i = 0; i < 4; i++) {
+		pod_gzip = i & 1 ? gz_isal : gz_zlib;
+		pod_gunzip = i & 2 ? gun_isal : gun_zlib;
+		test_compression(state);
+	}
+	pod_gzip = gz_zlib;
+	pod_gunzip = gun_zlib;
+}
+
 static int
 collect_out(void *ctx, const void *buf, size_t len, struct pod_err **err)
 {
@@ -1463,6 +1488,7 @@ main(void)
 		cmocka_unit_test(test_whiteouts),
 		cmocka_unit_test(test_whiteouts_by_delete),
 		cmocka_unit_test(test_compression),
+		cmocka_unit_test(test_compression_engines),
 		cmocka_unit_test(test_hostile),
 		cmocka_unit_test(test_roundtrip),
 		cmocka_unit_test(test_entry_writer),
