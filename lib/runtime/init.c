@@ -297,7 +297,9 @@ pod_rt_init_main(struct pod_rt_init *a)
 
 	(void) prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 	umask(0);
-	expect(a, OCI_SYNC_GO);
+	/* in a new user namespace the runtime writes our id maps first */
+	if (a->new_userns)
+		expect(a, OCI_SYNC_GO);
 	/* the runtime made the cgroup; without a new user namespace we may join it */
 	if (a->self_cgroup && pod_cgroup_join_self(a->self_cgroup, a->cgroup_v2_joined, &e) < 0)
 		fail(a, e);

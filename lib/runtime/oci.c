@@ -327,7 +327,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	int sync[2] = { -1, -1 };
 	unsigned long clone_flags = 0;
 	int unshare_flags = 0, type = 0, pidns_idx;
-	bool dir_made = false;
+	bool dir_made = false, runtime_hooks;
 	pid_t pid = -1;
 	char rbuf[PATH_MAX];
 
@@ -471,7 +471,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 		goto fail;
 	if (cg && (clone_flags & CLONE_NEWUSER) && pod_cgroup_add_pid(cg, pid, err) < 0)
 		goto fail;
-	if (pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
+	if ((clone_flags & CLONE_NEWUSER) && pod_rt_sync_send(sync[0], OCI_SYNC_GO, NULL, 0) < 0) {
 		pod_err_sys(err, "talking to the container's init");
 		goto fail;
 	}
@@ -491,9 +491,14 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	st.annotations = s->annotations;
 	st.cgroups_path = s->cgroups_path;
 	(void) pod_rt_pid_start_time(pid, &st.start_time);
-	if (pod_rt_state_save(dir, &st, err) < 0)
-		goto fail;
 	state_text = state_json_text(&st, POD_OCI_CREATING);
+	/*
+	 * Hooks may ask `state`, so with hooks the state file comes first.
+	 * Without, the init goes on with the mounts while we write it.
+	 */
+	runtime_hooks = s->n_hooks[POD_OCI_HOOK_PRESTART] || s->n_hooks[POD_OCI_HOOK_CREATE_RUNTIME];
+	if (runtime_hooks && pod_rt_state_save(dir, &st, err) < 0)
+		goto fail;
 	if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_PRESTART], s->n_hooks[POD_OCI_HOOK_PRESTART],
 			  "prestart", state_text, err) < 0 ||
 	    pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_CREATE_RUNTIME],
@@ -504,6 +509,8 @@ do_create(const char *root, const char *id, const char *bundle_in,
 		pod_err_sys(err, "talking to the container's init");
 		goto fail;
 	}
+	if (!runtime_hooks && pod_rt_state_save(dir, &st, err) < 0)
+		goto fail;
 	if (pod_rt_sync_recv(sync[0], &type, NULL, err) < 0)
 		goto fail;
 	if (type != OCI_SYNC_CREATED) {
@@ -560,13 +567,31 @@ load_config_copy(const char *root, const char *id, struct pod_oci_spec **ret,
 	return pod_oci_spec_load(path, ret, err);
 }
 
+/* the init waits for a byte on its exec fifo to exec the process */
+static int
+release_init(const char *root, const char *id, struct pod_err **err)
+{
+	cleanup_free char *fifo = xasprintf("%s/%s/exec.fifo", root, id);
+	cleanup_close int fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd < 0) {
+		if (errno == ENXIO)
+			return pod_err_set(err, POD_E_STATE, 0, "cannot start a container that has "
+								"stopped");
+		return pod_err_sys(err, "opening the exec fifo");
+	}
+	if (write(fd, "0", 1) != 1)
+		return pod_err_sys(err, "writing the exec fifo");
+	(void) unlink(fifo);
+	return 0;
+}
+
 int
 pod_oci_start(const char *root, const char *id, struct pod_err **err)
 {
 	cleanup_(pod_oci_state_freep) struct pod_oci_state *st = NULL;
 	cleanup_(pod_oci_spec_freep) struct pod_oci_spec *s = NULL;
-	cleanup_free char *fifo = NULL, *text = NULL;
-	cleanup_close int fd = -1;
+	cleanup_free char *text = NULL;
 	struct pod_err *e = NULL;
 
 	if (pod_oci_state_get(root, id, &st, err) < 0)
@@ -578,17 +603,8 @@ pod_oci_start(const char *root, const char *id, struct pod_err **err)
 	if (st->status != POD_OCI_CREATED)
 		return pod_err_set(err, POD_E_STATE, 0, "cannot start a container in state %s",
 				   pod_oci_status_name(st->status));
-	fifo = xasprintf("%s/%s/exec.fifo", root, id);
-	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		if (errno == ENXIO)
-			return pod_err_set(err, POD_E_STATE, 0, "cannot start a container that has "
-								"stopped");
-		return pod_err_sys(err, "opening the exec fifo");
-	}
-	if (write(fd, "0", 1) != 1)
-		return pod_err_sys(err, "writing the exec fifo");
-	(void) unlink(fifo);
+	if (release_init(root, id, err) < 0)
+		return -1;
 	if (load_config_copy(root, id, &s, err) < 0)
 		return -1;
 	st->status = POD_OCI_RUNNING;
@@ -817,7 +833,7 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 	int pair[2] = { -1, -1 };
 	int status = 0, r = 0;
 	pid_t pid = 0;
-	bool proxy;
+	bool proxy, poststart;
 
 	if (!opts)
 		opts = &def;
@@ -831,6 +847,7 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 							  "without a console socket");
 	if (proxy && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) < 0)
 		return pod_err_sys(err, "socketpair");
+	poststart = s->n_hooks[POD_OCI_HOOK_POSTSTART] > 0;
 	r = do_create(root, id, bundle, opts, pair[1], TAKE_PTR(s), &pid, err);
 	if (r == 0 && proxy)
 		r = pod_rt_console_recv(pair[0], &master, err);
@@ -838,7 +855,8 @@ pod_oci_run(const char *root, const char *id, const char *bundle,
 		close(pair[0]);
 	if (r < 0)
 		goto fail;
-	if (pod_oci_start(root, id, err) < 0)
+	/* just created: `start` without reading back the state and config, unless hooks need them */
+	if ((poststart ? pod_oci_start(root, id, err) : release_init(root, id, err)) < 0)
 		goto fail;
 	if (detach) {
 		*ret_status = 0;
