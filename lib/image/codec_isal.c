@@ -6,6 +6,7 @@
  * but libc).
  */
 #include "image/decompress.h"
+#include "image/sha256_engine.h"
 
 #include <isa-l/igzip_lib.h>
 #include <limits.h>
@@ -144,8 +145,9 @@ static const struct pod_gzip gzip_isal = {
 };
 
 void
-pod_codecs_use_isal(void)
+pod_image_use_fast_engines(void)
 {
 	pod_gunzip = &gunzip_isal;
 	pod_gzip = &gzip_isal;
+	pod_sha256_use_openssl();
 }

@@ -50,11 +50,12 @@ struct pod_gzip {
 extern const struct pod_gzip *pod_gzip;
 
 /*
- * igzip for the codecs made from now on, in the tools that move layers
- * (pull, load, import, push, save, commit); the others keep zlib, and so
- * link no libisal.
+ * igzip for the codecs, and OpenSSL's SHA-256 for the digests, made from
+ * now on: in the tools that move layers (pull, load, import, kube, push,
+ * save, commit). The others keep zlib and lib/core's SHA-256, and so link
+ * neither libisal nor libcrypto.
  */
-void pod_codecs_use_isal(void);
+void pod_image_use_fast_engines(void);
 
 struct pod_decompressor;
 struct pod_decompressor *pod_decompressor_new(enum pod_compression kind, pod_codec_out_fn out,

@@ -1,15 +1,46 @@
-/* digest.c - sha256 content digests over OpenSSL's EVP interface */
+/* digest.c - sha256 content digests */
 #include "image/digest.h"
 #include "image/internal.h"
+
+#include "core/sha256.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <openssl/evp.h>
+/* ---- the default engine: lib/core's SHA-256 ---- */
+
+static void *
+core_begin(void)
+{
+	struct pod_sha256_ctx *c = xmalloc(sizeof(*c));
+
+	pod_sha256_begin(c);
+	return c;
+}
+
+static void
+core_add(void *st, const void *buf, size_t len)
+{
+	pod_sha256_add(st, buf, len);
+}
+
+static void
+core_end(void *st, unsigned char md[32])
+{
+	pod_sha256_end(st, md);
+	free(st);
+}
+
+static const struct pod_sha256_engine core_engine = {
+	.begin = core_begin, .add = core_add, .end = core_end, .drop = free,
+};
+
+const struct pod_sha256_engine *pod_sha256_engine = &core_engine;
 
 struct pod_digester {
-	EVP_MD_CTX *ctx;
+	const struct pod_sha256_engine *eng;
+	void *st;
 	uint64_t size;
 	bool done;
 };
@@ -32,9 +63,8 @@ pod_digester_new(void)
 {
 	struct pod_digester *d = xcalloc(1, sizeof(*d));
 
-	d->ctx = EVP_MD_CTX_new();
-	if (!d->ctx || EVP_DigestInit_ex(d->ctx, EVP_sha256(), NULL) != 1)
-		abort(); /* only fails on allocation failure */
+	d->eng = pod_sha256_engine;
+	d->st = d->eng->begin();
 	return d;
 }
 
@@ -43,8 +73,7 @@ pod_digester_update(struct pod_digester *d, const void *buf, size_t len)
 {
 	if (d->done || len == 0)
 		return;
-	if (EVP_DigestUpdate(d->ctx, buf, len) != 1)
-		abort();
+	d->eng->add(d->st, buf, len);
 	d->size += len;
 }
 
@@ -57,21 +86,23 @@ pod_digester_size(const struct pod_digester *d)
 void
 pod_digester_final(struct pod_digester *d, char ret[POD_DIGEST_BUF])
 {
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned int n = 0;
+	unsigned char md[32];
 
-	if (d->done || EVP_DigestFinal_ex(d->ctx, md, &n) != 1 || n != 32)
+	if (d->done)
 		abort(); /* a second final is a programming error */
+	d->eng->end(d->st, md);
+	d->st = NULL;
 	d->done = true;
 	memcpy(ret, POD_DIGEST_PREFIX, 7);
-	hex_of(md, n, ret + 7);
+	hex_of(md, sizeof(md), ret + 7);
 }
 
 struct pod_digester *
 pod_digester_free(struct pod_digester *d)
 {
 	if (d) {
-		EVP_MD_CTX_free(d->ctx);
+		if (d->st)
+			d->eng->drop(d->st);
 		free(d);
 	}
 	return NULL;

@@ -11,6 +11,7 @@
 
 #include "core/err.h"
 #include "core/util.h"
+#include "image/sha256_engine.h"
 
 #define POD_DIGEST_PREFIX "sha256:"
 #define POD_DIGEST_HEX_LEN 64

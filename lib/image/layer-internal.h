@@ -7,10 +7,12 @@
 
 #include "image/layer.h"
 
-#include <openssl/evp.h>
+#include "image/sha256_engine.h"
 
+/* a stream through pod_sha256_engine */
 struct pod_sha256 {
-	EVP_MD_CTX *ctx;
+	const struct pod_sha256_engine *eng;
+	void *st;
 };
 void pod_sha256_init(struct pod_sha256 *h);
 void pod_sha256_update(struct pod_sha256 *h, const void *buf, size_t len);

@@ -153,6 +153,42 @@ test_base64(void **state)
 	assert_null(pod_img_base64_decode("=Zg=", &len));
 }
 
+/* the default engine (lib/core) and OpenSSL's give the same digests, fed in any pieces */
+static void
+test_engines(void **state)
+{
+	const struct pod_sha256_engine *core = pod_sha256_engine, *ossl;
+	char a[POD_DIGEST_BUF], b[POD_DIGEST_BUF];
+	static unsigned char buf[200000];
+
+	pod_sha256_use_openssl();
+	ossl = pod_sha256_engine;
+	assert_ptr_not_equal(core, ossl);
+	for (size_t i = 0; i < sizeof(buf); i++)
+		buf[i] = (unsigned char) (i * 131 + (i >> 9));
+	for (size_t len = 0; len < sizeof(buf); len = len * 3 + 1) {
+		for (size_t piece = 1; piece <= 4097; piece = piece * 8 + 1) {
+			const struct pod_sha256_engine *e[2] = { core, ossl };
+			char *out[2] = { a, b };
+			for (int k = 0; k < 2; k++) {
+				struct pod_digester *d;
+				pod_sha256_engine = e[k];
+				d = pod_digester_new();
+				for (size_t off = 0; off < len; off += piece)
+					pod_digester_update(d, buf + off,
+							    len - off < piece ? len - off : piece);
+				pod_digester_final(d, out[k]);
+				pod_digester_free(d);
+			}
+			if (!STREQ(a, b))
+				fail_msg("len %zu piece %zu: %s != %s", len, piece, a, b);
+		}
+	}
+	/* a digester freed unfinished */
+	pod_digester_free(pod_digester_new());
+	pod_sha256_engine = core;
+}
+
 int
 main(void)
 {
@@ -160,6 +196,7 @@ main(void)
 		cmocka_unit_test(test_buf),	 cmocka_unit_test(test_stream),
 		cmocka_unit_test(test_file),	 cmocka_unit_test(test_valid),
 		cmocka_unit_test(test_chain_id), cmocka_unit_test(test_base64),
+		cmocka_unit_test(test_engines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -692,7 +692,7 @@ test_compression_engines(void **state)
 	const struct pod_gzip *gz_zlib = pod_gzip, *gz_isal;
 	const struct pod_gunzip *gun_zlib = pod_gunzip, *gun_isal;
 
-	pod_codecs_use_isal();
+	pod_image_use_fast_engines();
 	gz_isal = pod_gzip;
 	gun_isal = pod_gunzip;
 	assert_ptr_not_equal(gz_isal, gz_zlib);
