@@ -177,6 +177,41 @@ pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int
 	}
 	if (errno != ENOENT || !create)
 		return pod_err_sys(err, "resolving /%s in the container", rel);
+	/* the usual case: only the last component is missing */
+	{
+		char *slash = strrchr(rel, '/');
+		cleanup_close int parent = -1;
+		const char *base = rel;
+		int made;
+
+		if (slash) {
+			*slash = '\0';
+			parent = openat2_in_root(rootfd, rel, O_PATH | O_DIRECTORY);
+			*slash = '/';
+			base = slash + 1;
+		} else {
+			parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
+		}
+		if (parent >= 0) {
+			if (as_file) {
+				made = openat(parent, base,
+					      O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+				if (made >= 0)
+					close(made);
+			} else {
+				made = mkdirat(parent, base, 0755);
+			}
+			if (made < 0 && errno != EEXIST)
+				return pod_err_sys(err, "creating /%s in the container", rel);
+			fd = openat2_in_root(rootfd, rel, O_PATH);
+			if (fd < 0)
+				return pod_err_sys(err, "resolving /%s in the container", rel);
+			*ret = fd;
+			return 0;
+		}
+		if (errno != ENOENT)
+			return pod_err_sys(err, "resolving the parent of /%s in the container", rel);
+	}
 	/* create each missing component, each parent resolved inside the root */
 	for (size_t i = 0; i <= len; i++) {
 		cleanup_close int parent = -1;
