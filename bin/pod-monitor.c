@@ -9,12 +9,12 @@ static struct {
 	char *log_driver, *socket_dir, *cgroup_path, *conmon_pidfile, *container_pidfile;
 	char *exit_command;
 	char **runtime_args, **exit_command_args;
-	int64_t log_size_max, exit_delay, sync_fd;
+	int64_t log_size_max, exit_delay, sync_fd, go_fd;
 	char *health_command, *runner;
 	char **health_command_args;
 	int64_t health_interval_ms;
 	bool terminal, stdin_open, leave_stdin_open, start;
-} opt = { .sync_fd = -1 };
+} opt = { .sync_fd = -1, .go_fd = -1 };
 
 static const struct pod_opt options[] = {
 	POD_OPT_STRING(0, "cid", "ID", &opt.cid, "Container ID"),
@@ -56,6 +56,9 @@ static const struct pod_opt options[] = {
 		       "/proc/PID/stat), runs: it cleans up after the container itself"),
 	POD_OPT_INT(0, "sync-fd", "FD", &opt.sync_fd,
 		    "Report {\"pid\": N} or an error as JSON on FD once the container runs"),
+	POD_OPT_INT(0, "go-fd", "FD", &opt.go_fd,
+		    "Wait for a byte on FD before creating the container; at EOF leave "
+		    "without creating it"),
 	POD_OPT_INT(0, "health-interval-ms", "MS", &opt.health_interval_ms,
 		    "Run the health command every MS milliseconds while the container runs"),
 	POD_OPT_STRING(0, "health-command", "PATH", &opt.health_command,
@@ -102,6 +105,10 @@ run(struct pod_ctx *ctx, struct pod_err **err)
 				   "container");
 	if (opt.sync_fd < -1 || opt.sync_fd > 65535)
 		return pod_err_set(err, POD_E_INVALID, 0, "invalid sync fd %" PRId64, opt.sync_fd);
+	if (opt.go_fd == 0 || opt.go_fd < -1 || opt.go_fd > 65535 ||
+	    (opt.go_fd >= 0 && opt.go_fd == opt.sync_fd))
+		return pod_err_set(err, POD_E_INVALID, 0, "invalid go fd %" PRId64, opt.go_fd);
+	o.go_fd = (int) opt.go_fd;
 	if (opt.runner) {
 		char *colon = strchr(opt.runner, ':');
 		int64_t start = 0;

@@ -364,13 +364,22 @@ attach_early(const char *rundir, int sync_fd, struct pod_err **err)
 		if (fd >= 0)
 			return fd;
 		pod_err_free(&e);
-		/* the monitor reported (a failure) without ever listening */
-		if (poll(&p, 1, 1) > 0)
+		/* the monitor reported (a failure) without ever listening; else it
+		 * is still setting up, a fraction of a millisecond */
+		if (ppoll(&p, 1, &(struct timespec){ 0, 100 * 1000 }, NULL) > 0)
 			return -1;
 		if (pod_mono_ns() > deadline)
 			return pod_err_set(err, POD_E_GENERIC, ETIMEDOUT,
 					   "timed out waiting for the monitor's attach socket");
 	}
+}
+
+/* a monitor spawned early and never told to go leaves having created nothing */
+static void
+early_release(struct pod_monitor_early *s)
+{
+	if (s->go_fd >= 0 || s->mid > 0)
+		pod_monitor_spawn_abort(s);
 }
 
 int
@@ -394,6 +403,9 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	const char *runtime = pod_ctr_str(c, "OCIRuntime");
 	const char *log_driver = pod_ctr_setting_str(c, "LogDriver");
 	struct pod_monitor_opts mo = { 0 };
+	__attribute__((cleanup(early_release))) struct pod_monitor_early early = {
+		.mid = -1, .status_fd = -1, .sync_fd = -1, .go_fd = -1
+	};
 	struct pod_specgen_ctx sc = { 0 };
 	__attribute__((cleanup(pod_ctr_net_release))) struct pod_ctr_net net = { 0 };
 	__attribute__((cleanup(pod_ctr_ns_release))) struct pod_ctr_ns ns = { 0 };
@@ -429,6 +441,64 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 		return -1;
 	remove_in(exit_dir, c->id);
 
+	conmon_pid = pod_path_join(rundir, "conmon.pid");
+	ctr_pid = pod_path_join(rundir, "pidfile");
+	monitor_log = pod_path_join(rundir, "monitor.log");
+	cleanup_tool = pod_engine_tool_path(e, "pod-container");
+	exit_args = pod_strv_push(exit_args, xstrdup("cleanup"));
+	exit_args = pod_strv_push(exit_args, xstrdup("--root"));
+	exit_args = pod_strv_push(exit_args, xstrdup(e->root));
+	exit_args = pod_strv_push(exit_args, xstrdup("--runroot"));
+	exit_args = pod_strv_push(exit_args, xstrdup(e->runroot));
+	if (e->log_level) {
+		exit_args = pod_strv_push(exit_args, xstrdup("--log-level"));
+		exit_args = pod_strv_push(exit_args, xstrdup(e->log_level));
+	}
+	exit_args = pod_strv_push(exit_args, xstrdup(c->id));
+
+	mo.cid = c->id;
+	mo.name = c->name;
+	mo.bundle = bundle;
+	mo.runtime = rt_path;
+	mo.runtime_root = rt_root;
+	mo.exit_dir = exit_dir;
+	mo.persist_dir = rundir;
+	mo.log_path = logpath;
+	mo.log_driver = POD_MONITOR_LOG_K8S_FILE;
+	if (log_driver && *log_driver &&
+	    pod_monitor_log_driver_parse(log_driver, &mo.log_driver, err) < 0)
+		return -1;
+	mo.log_size_max = pod_ctr_setting_int(c, "LogSizeMax", 0);
+	mo.socket_dir = rundir;
+	mo.cgroup_path = cgpath;
+	mo.terminal = pod_ctr_setting_bool(c, "Tty");
+	mo.stdin_open = pod_ctr_setting_bool(c, "Interactive");
+	mo.conmon_pidfile = conmon_pid;
+	mo.container_pidfile = ctr_pid;
+	mo.exit_command = cleanup_tool;
+	mo.exit_command_args = exit_args;
+	(void) runner_of(c, &mo.runner_pid, &mo.runner_start);
+	mo.log_level = e->log_level;
+	mo.monitor_log = monitor_log;
+	{
+		cleanup_json json_t *hc = pod_ctr_health_config(c);
+		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
+		if (iv > 0) {
+			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
+			health_args = pod_strv_push(health_args, xstrdup("run"));
+			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
+				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
+			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
+			mo.health_command = health_tool;
+			mo.health_command_args = health_args;
+		}
+	}
+	/*
+	 * The monitor is started now and waits for its go: its exec and set-up
+	 * run on another CPU while we mount the root and write the bundle.
+	 */
+	if (pod_monitor_spawn_early(&mo, &early, err) < 0)
+		return -1;
 	if (pod_ctr_rootfs_mount(e, c, err) < 0)
 		return -1;
 	if (pod_ctr_setting_bool(c, "Init")) {
@@ -484,59 +554,7 @@ pod_ctr_start_locked(struct pod_engine *e, struct pod_ctr *c, int *attach_fd_ret
 	if (pod_write_file_replace(cfg_path, cfg_text, strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 
-	conmon_pid = pod_path_join(rundir, "conmon.pid");
-	ctr_pid = pod_path_join(rundir, "pidfile");
-	monitor_log = pod_path_join(rundir, "monitor.log");
-	cleanup_tool = pod_engine_tool_path(e, "pod-container");
-	exit_args = pod_strv_push(exit_args, xstrdup("cleanup"));
-	exit_args = pod_strv_push(exit_args, xstrdup("--root"));
-	exit_args = pod_strv_push(exit_args, xstrdup(e->root));
-	exit_args = pod_strv_push(exit_args, xstrdup("--runroot"));
-	exit_args = pod_strv_push(exit_args, xstrdup(e->runroot));
-	if (e->log_level) {
-		exit_args = pod_strv_push(exit_args, xstrdup("--log-level"));
-		exit_args = pod_strv_push(exit_args, xstrdup(e->log_level));
-	}
-	exit_args = pod_strv_push(exit_args, xstrdup(c->id));
-
-	mo.cid = c->id;
-	mo.name = c->name;
-	mo.bundle = bundle;
-	mo.runtime = rt_path;
-	mo.runtime_root = rt_root;
-	mo.exit_dir = exit_dir;
-	mo.persist_dir = rundir;
-	mo.log_path = logpath;
-	mo.log_driver = POD_MONITOR_LOG_K8S_FILE;
-	if (log_driver && *log_driver &&
-	    pod_monitor_log_driver_parse(log_driver, &mo.log_driver, err) < 0)
-		goto fail;
-	mo.log_size_max = pod_ctr_setting_int(c, "LogSizeMax", 0);
-	mo.socket_dir = rundir;
-	mo.cgroup_path = cgpath;
-	mo.terminal = pod_ctr_setting_bool(c, "Tty");
-	mo.stdin_open = pod_ctr_setting_bool(c, "Interactive");
-	mo.conmon_pidfile = conmon_pid;
-	mo.container_pidfile = ctr_pid;
-	mo.exit_command = cleanup_tool;
-	mo.exit_command_args = exit_args;
-	(void) runner_of(c, &mo.runner_pid, &mo.runner_start);
-	mo.log_level = e->log_level;
-	mo.monitor_log = monitor_log;
-	{
-		cleanup_json json_t *hc = pod_ctr_health_config(c);
-		int64_t iv = hc ? json_integer_value(json_object_get(hc, "Interval")) : 0;
-		if (iv > 0) {
-			health_tool = pod_engine_tool_path(e, "pod-healthcheck");
-			health_args = pod_strv_push(health_args, xstrdup("run"));
-			for (size_t i = 1; exit_args[i]; i++) /* --root R --runroot RR ... ID */
-				health_args = pod_strv_push(health_args, xstrdup(exit_args[i]));
-			mo.health_interval_ms = iv / 1000000 > 0 ? iv / 1000000 : 1;
-			mo.health_command = health_tool;
-			mo.health_command_args = health_args;
-		}
-	}
-	if (pod_monitor_spawn(&mo, &monitor, &sync_fd, err) < 0)
+	if (pod_monitor_spawn_go(&early, &monitor, &sync_fd, err) < 0)
 		goto fail;
 	if (attach_fd_ret) {
 		attach_fd = attach_early(rundir, sync_fd, err);

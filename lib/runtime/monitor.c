@@ -1037,6 +1037,20 @@ cloexec_inherited(int sync_fd)
 	(void) close_range((unsigned) sync_fd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+/* a byte from the engine: the bundle is ready; EOF (or an error): it gave up */
+static bool
+wait_go(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = read(fd, &c, 1);
+	while (n < 0 && errno == EINTR);
+	close(fd);
+	return n == 1;
+}
+
 int
 pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **err)
 {
@@ -1080,6 +1094,14 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 	}
 	if (o->socket_dir && pod_monitor_attach_open(&m.at, o->socket_dir, err) < 0)
 		goto out_sync;
+	if (o->go_fd > 0 && !wait_go(o->go_fd)) {
+		/* the engine gave up before the bundle was ready: leave no trace */
+		pod_debug("no go from the engine: not creating %s", o->cid);
+		if (o->conmon_pidfile)
+			(void) unlink(o->conmon_pidfile);
+		r = 0;
+		goto out;
+	}
 	if (create_and_start(&m, err) < 0)
 		goto out;
 	{

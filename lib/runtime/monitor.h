@@ -92,6 +92,9 @@ struct pod_monitor_opts {
 	int64_t health_interval_ms;
 	const char *health_command;
 	char *const *health_command_args;
+	/* monitor: > 0, wait for a byte on this fd before creating the container;
+	 * EOF: the engine gave up, leave having done nothing (the spawner sets it) */
+	int go_fd;
 };
 
 struct pod_monitor_exit {
@@ -125,6 +128,27 @@ char **pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int 
  */
 int pod_monitor_spawn(const struct pod_monitor_opts *o, pid_t *ret_monitor_pid, int *ret_sync_fd,
 		      struct pod_err **err);
+
+/*
+ * pod_monitor_spawn() in two steps. _early() forks and returns at once: the
+ * monitor execs and sets itself up (pid file, log, attach socket) while the
+ * caller still prepares the bundle, and waits for _go() before it runs the
+ * runtime. _go() reports the monitor's exec as pod_monitor_spawn() does,
+ * then lets it go on. _abort(), for a failure in between, makes it leave
+ * having created nothing.
+ */
+struct pod_monitor_early {
+	pid_t mid;	/* the short-lived middle child */
+	int status_fd;	/* the monitor's pid, then EOF at its exec */
+	int sync_fd;
+	int go_fd;	/* write end of the go pipe */
+	char *path;
+};
+int pod_monitor_spawn_early(const struct pod_monitor_opts *o, struct pod_monitor_early *ret,
+			    struct pod_err **err);
+int pod_monitor_spawn_go(struct pod_monitor_early *s, pid_t *ret_monitor_pid, int *ret_sync_fd,
+			 struct pod_err **err);
+void pod_monitor_spawn_abort(struct pod_monitor_early *s);
 
 /*
  * Reads the monitor's report from fd (does not close it). On success

@@ -8,12 +8,15 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <poll.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #define SYNC_MAX 65536
 #define SYNC_CHILD_FD 3
+/* fd 4 is the exec status pipe; the go pipe's read end is 5 */
+#define GO_CHILD_FD 5
 
 static const char *const driver_names[] = {
 	[POD_MONITOR_LOG_K8S_FILE] = "k8s-file",
@@ -125,6 +128,8 @@ pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int sync_fd
 	}
 	if (sync_fd >= 0)
 		v = pod_strv_push(v, xasprintf("--sync-fd=%d", sync_fd));
+	if (o->go_fd > 0)
+		v = pod_strv_push(v, xasprintf("--go-fd=%d", o->go_fd));
 	v = pod_strv_push(v, xstrdup("--start"));
 	return v;
 }
@@ -188,7 +193,8 @@ read_full(int fd, void *buf, size_t len)
 
 /* the monitor process: never returns */
 static void
-exec_monitor(const struct pod_monitor_opts *o, char **argv, int sync_w, int status_w, int log_fd)
+exec_monitor(const struct pod_monitor_opts *o, char **argv, int sync_w, int status_w, int go_r,
+	     int log_fd)
 {
 	sigset_t all;
 	int e;
@@ -206,18 +212,21 @@ exec_monitor(const struct pod_monitor_opts *o, char **argv, int sync_w, int stat
 		    dup2(log_fd >= 0 ? log_fd : null, 2) < 0)
 			goto fail;
 	}
-	/* out of the way first: either may sit on 3 or 4 */
+	/* out of the way first: any may sit on 3, 4 or 5 */
 	int hs = fcntl(status_w, F_DUPFD_CLOEXEC, 10);
 	if (hs < 0)
 		goto fail;
 	status_w = hs;
 	sync_w = fcntl(sync_w, F_DUPFD_CLOEXEC, 10);
+	if (go_r >= 0 && (go_r = fcntl(go_r, F_DUPFD_CLOEXEC, 10)) < 0)
+		goto fail;
 	if (sync_w < 0 || dup2(sync_w, SYNC_CHILD_FD) < 0 ||
-	    dup3(status_w, SYNC_CHILD_FD + 1, O_CLOEXEC) < 0)
+	    dup3(status_w, SYNC_CHILD_FD + 1, O_CLOEXEC) < 0 ||
+	    (go_r >= 0 && dup2(go_r, GO_CHILD_FD) < 0))
 		goto fail;
 	status_w = SYNC_CHILD_FD + 1;
-	if (close_range(SYNC_CHILD_FD + 2, ~0U, 0) < 0) {
-		for (int fd = SYNC_CHILD_FD + 2; fd < 1024; fd++)
+	if (close_range(GO_CHILD_FD + (go_r >= 0), ~0U, 0) < 0) {
+		for (int fd = GO_CHILD_FD + (go_r >= 0); fd < 1024; fd++)
 			close(fd);
 	}
 	execv(argv[0], argv);
@@ -227,34 +236,60 @@ fail:
 	_exit(127);
 }
 
-int
-pod_monitor_spawn(const struct pod_monitor_opts *o, pid_t *ret_monitor_pid, int *ret_sync_fd,
-		  struct pod_err **err)
+void
+pod_monitor_spawn_abort(struct pod_monitor_early *s)
 {
-	cleanup_free char *path = NULL;
+	/* the go pipe first: at its EOF the monitor leaves without creating anything */
+	int *fds[] = { &s->go_fd, &s->status_fd, &s->sync_fd };
+	int status;
+
+	for (size_t i = 0; i < ARRAY_SIZE(fds); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+	while (s->mid > 0 && waitpid(s->mid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->mid = -1;
+	free(s->path);
+	s->path = NULL;
+}
+
+int
+pod_monitor_spawn_early(const struct pod_monitor_opts *o, struct pod_monitor_early *ret,
+			struct pod_err **err)
+{
+	struct pod_monitor_opts oo = *o;
 	cleanup_strv char **argv = NULL;
 	cleanup_close int log_fd = -1;
-	int sync_p[2] = { -1, -1 }, status_p[2] = { -1, -1 };
-	pid_t mid, monitor = -1;
-	int wstatus, child_errno = 0;
-	ssize_t n;
+	int sync_p[2] = { -1, -1 }, status_p[2] = { -1, -1 }, go_p[2] = { -1, -1 };
+	cpu_set_t mask;
+	bool have_mask;
+	int here;
+	pid_t mid;
 
+	*ret = (struct pod_monitor_early){ .mid = -1, .status_fd = -1, .sync_fd = -1,
+					   .go_fd = -1 };
 	if (pod_monitor_opts_check(o, err) < 0)
 		return -1;
-	path = o->monitor_path ? xstrdup(o->monitor_path) : default_monitor_path();
-	argv = pod_monitor_argv(path, o, SYNC_CHILD_FD);
+	ret->path = o->monitor_path ? xstrdup(o->monitor_path) : default_monitor_path();
+	oo.go_fd = GO_CHILD_FD;
+	argv = pod_monitor_argv(ret->path, &oo, SYNC_CHILD_FD);
 	if (o->monitor_log && o->log_driver != POD_MONITOR_LOG_PASSTHROUGH) {
 		log_fd = open(o->monitor_log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOCTTY,
 			      0600);
-		if (log_fd < 0)
-			return pod_err_sys(err, "opening %s", o->monitor_log);
+		if (log_fd < 0) {
+			pod_err_sys(err, "opening %s", o->monitor_log);
+			goto fail;
+		}
 	}
-	if (pipe2(sync_p, O_CLOEXEC) < 0)
-		return pod_err_sys(err, "creating the monitor sync pipe");
-	if (pipe2(status_p, O_CLOEXEC) < 0) {
-		pod_err_sys(err, "creating a pipe");
+	if (pipe2(sync_p, O_CLOEXEC) < 0 || pipe2(status_p, O_CLOEXEC) < 0 ||
+	    pipe2(go_p, O_CLOEXEC) < 0) {
+		pod_err_sys(err, "creating the monitor's pipes");
 		goto fail;
 	}
+	have_mask = sched_getaffinity(0, sizeof(mask), &mask) == 0;
+	here = sched_getcpu();
 	mid = fork();
 	if (mid < 0) {
 		pod_err_sys(err, "fork");
@@ -265,42 +300,37 @@ pod_monitor_spawn(const struct pod_monitor_opts *o, pid_t *ret_monitor_pid, int 
 
 		close(sync_p[0]);
 		close(status_p[0]);
+		close(go_p[1]);
 		if (setsid() < 0)
 			_exit(1);
 		pid = fork();
 		if (pid < 0)
 			_exit(1);
-		if (pid == 0)
-			exec_monitor(o, argv, sync_p[1], status_p[1], log_fd);
+		if (pid == 0) {
+			if (have_mask)
+				(void) sched_setaffinity(0, sizeof(mask), &mask);
+			exec_monitor(&oo, argv, sync_p[1], status_p[1], go_p[0], log_fd);
+		}
 		_exit(write_all(status_p[1], &pid, sizeof(pid)) < 0 ? 1 : 0);
 	}
+	/*
+	 * Off our CPU: the point of starting early is that the monitor gets
+	 * going while we prepare the bundle, and a forked child waits on its
+	 * parent's CPU (up to a millisecond here) before an idle one takes it.
+	 * The monitor itself gets the whole mask back.
+	 */
+	if (have_mask && here >= 0 && CPU_ISSET(here, &mask) && CPU_COUNT(&mask) > 1) {
+		cpu_set_t other = mask;
+		CPU_CLR(here, &other);
+		(void) sched_setaffinity(mid, sizeof(other), &other);
+	}
 	close(sync_p[1]);
-	sync_p[1] = -1;
 	close(status_p[1]);
-	status_p[1] = -1;
-	while (waitpid(mid, &wstatus, 0) < 0) {
-		if (errno != EINTR) {
-			pod_err_sys(err, "waiting for the monitor's parent");
-			goto fail;
-		}
-	}
-	n = read_full(status_p[0], &monitor, sizeof(monitor));
-	if (n != (ssize_t) sizeof(monitor) || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
-		pod_err_set(err, POD_E_GENERIC, 0, "starting the container monitor %s: fork failed",
-			    path);
-		goto fail;
-	}
-	/* EOF once the monitor has exec'd (close-on-exec), an errno if it could not */
-	n = read_full(status_p[0], &child_errno, sizeof(child_errno));
-	if (n == (ssize_t) sizeof(child_errno)) {
-		(void) waitpid(monitor, NULL, WNOHANG);
-		errno = child_errno;
-		pod_err_sys(err, "executing the container monitor %s", path);
-		goto fail;
-	}
-	close(status_p[0]);
-	*ret_monitor_pid = monitor;
-	*ret_sync_fd = sync_p[0];
+	close(go_p[0]);
+	ret->mid = mid;
+	ret->sync_fd = sync_p[0];
+	ret->status_fd = status_p[0];
+	ret->go_fd = go_p[1];
 	return 0;
 fail:
 	for (int i = 0; i < 2; i++) {
@@ -308,8 +338,70 @@ fail:
 			close(sync_p[i]);
 		if (status_p[i] >= 0)
 			close(status_p[i]);
+		if (go_p[i] >= 0)
+			close(go_p[i]);
 	}
+	free(ret->path);
+	ret->path = NULL;
 	return -1;
+}
+
+int
+pod_monitor_spawn_go(struct pod_monitor_early *s, pid_t *ret_monitor_pid, int *ret_sync_fd,
+		     struct pod_err **err)
+{
+	pid_t monitor = -1;
+	int wstatus, child_errno = 0;
+	ssize_t n;
+
+	while (waitpid(s->mid, &wstatus, 0) < 0) {
+		if (errno != EINTR) {
+			pod_err_sys(err, "waiting for the monitor's parent");
+			goto fail;
+		}
+	}
+	s->mid = -1;
+	n = read_full(s->status_fd, &monitor, sizeof(monitor));
+	if (n != (ssize_t) sizeof(monitor) || !WIFEXITED(wstatus) || WEXITSTATUS(wstatus) != 0) {
+		pod_err_set(err, POD_E_GENERIC, 0, "starting the container monitor %s: fork failed",
+			    s->path);
+		goto fail;
+	}
+	/* EOF once the monitor has exec'd (close-on-exec), an errno if it could not */
+	n = read_full(s->status_fd, &child_errno, sizeof(child_errno));
+	if (n == (ssize_t) sizeof(child_errno)) {
+		(void) waitpid(monitor, NULL, WNOHANG);
+		errno = child_errno;
+		pod_err_sys(err, "executing the container monitor %s", s->path);
+		goto fail;
+	}
+	if (write_all(s->go_fd, "1", 1) < 0) {
+		pod_err_sys(err, "starting the container monitor %s", s->path);
+		goto fail;
+	}
+	close(s->go_fd);
+	close(s->status_fd);
+	s->go_fd = s->status_fd = -1;
+	*ret_monitor_pid = monitor;
+	*ret_sync_fd = s->sync_fd;
+	s->sync_fd = -1;
+	free(s->path);
+	s->path = NULL;
+	return 0;
+fail:
+	pod_monitor_spawn_abort(s);
+	return -1;
+}
+
+int
+pod_monitor_spawn(const struct pod_monitor_opts *o, pid_t *ret_monitor_pid, int *ret_sync_fd,
+		  struct pod_err **err)
+{
+	struct pod_monitor_early s;
+
+	if (pod_monitor_spawn_early(o, &s, err) < 0)
+		return -1;
+	return pod_monitor_spawn_go(&s, ret_monitor_pid, ret_sync_fd, err);
 }
 
 /* the first line of msg that contains a or b (case-insensitive), or NULL */

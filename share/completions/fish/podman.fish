@@ -890,6 +890,7 @@ complete -c pod-monitor -l exit-command-arg -r -d 'Argument for the exit command
 complete -c pod-monitor -l exit-delay -r -d 'Wait SECONDS before running the exit command'
 complete -c pod-monitor -l runner -r -d 'Skip the exit command while process PID, started at START (field 22 of /proc/PID/stat), runs: it cleans up after the container itself'
 complete -c pod-monitor -l sync-fd -r -d 'Report {"pid": N} or an error as JSON on FD once the container runs'
+complete -c pod-monitor -l go-fd -r -d 'Wait for a byte on FD before creating the container; at EOF leave without creating it'
 complete -c pod-monitor -l health-interval-ms -r -d 'Run the health command every MS milliseconds while the container runs'
 complete -c pod-monitor -l health-command -r -d 'The healthcheck command (pod-healthcheck)'
 complete -c pod-monitor -l health-command-arg -r -d 'Argument for the health command (repeatable)'
