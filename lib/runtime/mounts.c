@@ -366,6 +366,7 @@ mount_cgroup_v1(struct pod_rt_rootfs *r, const char *dest, const char *target,
 	unsigned long base = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 	char **selfv = NULL;
 	cleanup_strv char **selfs = xcalloc(1, sizeof(char *));
+	cleanup_strv char **bound = xcalloc(1, sizeof(char *));
 
 	if (mount("tmpfs", target, "tmpfs", base, "mode=755") < 0)
 		return pod_err_sys(err, "mounting tmpfs to %s", dest);
@@ -423,21 +424,19 @@ mount_cgroup_v1(struct pod_rt_rootfs *r, const char *dest, const char *target,
 		else
 			src = xstrdup(mp);
 		subpath = xasprintf("%s/%s", dest, name);
-		if (pod_rt_open_in_root(r->rootfd, subpath, true, false, &sub, err) < 0)
+		/* in the tmpfs we just mounted: nothing in it can be a symlink */
+		if ((mkdirat(dirfd, name, 0755) < 0 && errno != EEXIST) ||
+		    (sub = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0) {
+			pod_err_sys(err, "creating %s in the container", subpath);
 			goto fail;
+		}
 		{
 			cleanup_free char *t = fd_path(sub);
-			cleanup_close int again = -1;
-			cleanup_free char *t2 = NULL;
 
 			if (bind_mount(src, t, false, o, subpath, err) < 0)
 				goto fail;
-			if (pod_rt_open_in_root(r->rootfd, subpath, false, false, &again, err) < 0)
-				goto fail;
-			t2 = fd_path(again);
-			if (remount_bind(t2, base | (o->flags & MS_RDONLY), 0, subpath, err) < 0)
-				goto fail;
 		}
+		bound = pod_strv_push(bound, xstrdup(subpath));
 		if (strchr(name, ',')) {
 			cleanup_free char *copy = xstrdup(name);
 			char *s2 = NULL;
@@ -449,6 +448,32 @@ mount_cgroup_v1(struct pod_rt_rootfs *r, const char *dest, const char *target,
 	}
 	free(line);
 	line = NULL;
+	/*
+	 * nosuid, nodev, noexec (and ro) on the tmpfs and every hierarchy
+	 * under it in one call; remounts one by one where the kernel has no
+	 * mount_setattr(2)
+	 */
+	{
+		struct mount_attr attr = {
+			.attr_set = MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV | MOUNT_ATTR_NOEXEC |
+				    ((o->flags & MS_RDONLY) ? MOUNT_ATTR_RDONLY : 0),
+		};
+		if (syscall(SYS_mount_setattr, dirfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			    sizeof(attr)) == 0)
+			return 0;
+		if (errno != ENOSYS && errno != EINVAL)
+			return pod_err_sys(err, "setting the options of %s", dest);
+	}
+	for (size_t i = 0; bound[i]; i++) {
+		cleanup_close int again = -1;
+		cleanup_free char *t2 = NULL;
+
+		if (pod_rt_open_in_root(r->rootfd, bound[i], false, false, &again, err) < 0)
+			return -1;
+		t2 = fd_path(again);
+		if (remount_bind(t2, base | (o->flags & MS_RDONLY), 0, bound[i], err) < 0)
+			return -1;
+	}
 	{
 		cleanup_close int again = -1;
 		cleanup_free char *t = NULL;
