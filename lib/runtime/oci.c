@@ -369,8 +369,11 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	}
 	dir_made = true;
 	cfg_copy = xasprintf("%s/config.json", dir);
-	cfg_text = json_dumps(s->json, JSON_COMPACT);
-	if (pod_rt_write_file_atomic(cfg_copy, cfg_text, strlen(cfg_text), 0600, err) < 0)
+	/* the bytes as read, else as parsed */
+	if (!s->text)
+		cfg_text = json_dumps(s->json, JSON_COMPACT);
+	if (pod_rt_write_file_atomic(cfg_copy, s->text ? s->text : cfg_text,
+				     s->text ? s->text_len : strlen(cfg_text), 0600, err) < 0)
 		goto fail;
 	fifo = xasprintf("%s/exec.fifo", dir);
 	if (mkfifo(fifo, 0600) < 0) {

@@ -363,7 +363,8 @@ filter_flags(json_t *sc)
 static char *
 filter_key(json_t *sc)
 {
-	cleanup_free char *text = json_dumps(sc, JSON_COMPACT | JSON_SORT_KEYS);
+	/* in the order written: the same profile text gives the same key */
+	cleanup_free char *text = json_dumps(sc, JSON_COMPACT);
 	const struct scmp_version *v = seccomp_version();
 	unsigned char md[POD_SHA256_LEN];
 	char *hex = xmalloc(2 * sizeof(md) + 1);

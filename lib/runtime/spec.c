@@ -927,7 +927,11 @@ pod_oci_spec_load(const char *path, struct pod_oci_spec **ret, struct pod_err **
 
 	if (read_bounded(path, &buf, &len, err) < 0)
 		return -1;
-	return pod_oci_spec_parse(buf, len, base_name(path), ret, err);
+	if (pod_oci_spec_parse(buf, len, base_name(path), ret, err) < 0)
+		return -1;
+	(*ret)->text = TAKE_PTR(buf);
+	(*ret)->text_len = len;
+	return 0;
 }
 
 struct pod_oci_spec *
@@ -935,6 +939,7 @@ pod_oci_spec_free(struct pod_oci_spec *s)
 {
 	if (!s)
 		return NULL;
+	free(s->text);
 	free(s->oci_version);
 	free(s->root_path);
 	pod_oci_process_free(s->process);

@@ -127,6 +127,8 @@ struct pod_oci_spec {
 	char **masked_paths, **readonly_paths; /* never NULL */
 	unsigned long rootfs_propagation;      /* MS_* flags; 0: not given */
 	json_t *json;			       /* the whole document */
+	char *text;			       /* its bytes, when read from a file */
+	size_t text_len;
 };
 
 /* name is the file name used in messages ("config.json") */
