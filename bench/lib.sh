@@ -41,6 +41,19 @@ write_section() {
         !skip { print }' "$doc" > "$doc.tmp" && mv "$doc.tmp" "$doc"
 }
 
+# bench_runroot NAME: a directory for both engines' runroots, on a tmpfs of its
+# own. Both keep their runroot in /run, a tmpfs on a usual host; on this kind
+# of machine /run is on the root filesystem, whose inode allocation slows down
+# for minutes after a burst of deletions (ext4 without a journal skips
+# recently freed inodes), which made every figure depend on what ran before.
+# The caller's cleanup unmounts it (umount -R).
+bench_runroot() {
+    local d
+    d=$(mktemp -d "/run/$1.XXXXXX")
+    mount -t tmpfs -o size=4g,mode=0700 tmpfs "$d"
+    echo "$d"
+}
+
 # podman from Debian, for comparison; its store is its own, never ours
 have_podman() { [ -x /usr/bin/podman ]; }
 
