@@ -375,9 +375,25 @@ pod_monitor_spawn_go(struct pod_monitor_early *s, pid_t *ret_monitor_pid, int *r
 		pod_err_sys(err, "executing the container monitor %s", s->path);
 		goto fail;
 	}
-	if (write_all(s->go_fd, "1", 1) < 0) {
-		pod_err_sys(err, "starting the container monitor %s", s->path);
-		goto fail;
+	/*
+	 * A monitor that failed to set itself up has reported it on the sync
+	 * pipe and left: its error is read from there, and the go finds no
+	 * reader (EPIPE, with SIGPIPE ignored for the write).
+	 */
+	{
+		struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+		int r, e;
+
+		sigemptyset(&ign.sa_mask);
+		(void) sigaction(SIGPIPE, &ign, &old);
+		r = write_all(s->go_fd, "1", 1);
+		e = errno;
+		(void) sigaction(SIGPIPE, &old, NULL);
+		if (r < 0 && e != EPIPE) {
+			errno = e;
+			pod_err_sys(err, "starting the container monitor %s", s->path);
+			goto fail;
+		}
 	}
 	close(s->go_fd);
 	close(s->status_fd);

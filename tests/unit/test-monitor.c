@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char tmpdir[64];
@@ -469,11 +470,57 @@ test_spawn_exec_error(void **state)
 	pod_err_free(&e);
 }
 
+/*
+ * A monitor that leaves before its go (here, a program that exits at once):
+ * the go meets no reader, and the caller learns of it from the sync pipe,
+ * not by a SIGPIPE
+ */
+static void
+test_spawn_monitor_gone_before_go(void **state)
+{
+	struct pod_monitor_opts o = { .monitor_path = "/bin/true", .cid = "c", .bundle = "/b",
+				      .runtime = "runc", .log_driver = POD_MONITOR_LOG_NONE };
+	struct pod_monitor_early s;
+	struct pod_err *e = NULL;
+	pid_t pid = 0, ctr = 0;
+	int fd = -1;
+
+	assert_int_equal(pod_monitor_spawn_early(&o, &s, &e), 0);
+	usleep(100 * 1000); /* /bin/true has exited */
+	assert_int_equal(pod_monitor_spawn_go(&s, &pid, &fd, &e), 0);
+	assert_true(pid > 0);
+	assert_int_equal(pod_monitor_wait_sync(fd, 5000, &ctr, &e), -1);
+	assert_string_equal(e->msg, "container monitor exited without reporting the container's pid");
+	pod_err_free(&e);
+	close(fd);
+}
+
+/* a start that fails before the go: the monitor leaves, the middle child is reaped */
+static void
+test_spawn_abort(void **state)
+{
+	struct pod_monitor_opts o = { .monitor_path = "/bin/cat", .cid = "c", .bundle = "/b",
+				      .runtime = "runc", .log_driver = POD_MONITOR_LOG_NONE };
+	struct pod_monitor_early s;
+	struct pod_err *e = NULL;
+
+	assert_int_equal(pod_monitor_spawn_early(&o, &s, &e), 0);
+	pod_monitor_spawn_abort(&s);
+	assert_int_equal(s.go_fd, -1);
+	assert_int_equal(s.sync_fd, -1);
+	assert_int_equal(s.mid, -1);
+	/* no child of ours is left to reap */
+	assert_int_equal(waitpid(-1, NULL, WNOHANG), -1);
+	assert_int_equal(errno, ECHILD);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_timestamp),
+		cmocka_unit_test(test_spawn_monitor_gone_before_go),
+		cmocka_unit_test(test_spawn_abort),
 		cmocka_unit_test(test_log_lines),
 		cmocka_unit_test(test_log_many_lines),
 		cmocka_unit_test(test_log_size_max),
