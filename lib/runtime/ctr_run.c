@@ -743,8 +743,11 @@ run_quiet(char **argv)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
-/* what a dead monitor left behind in the runtime's state */
-static void
+/*
+ * What a dead monitor left behind in the runtime's state. True when our own
+ * runtime deleted it in-process, cgroup included.
+ */
+static bool
 runtime_delete(struct pod_engine *e, struct pod_ctr *c)
 {
 	const char *rt_root = pod_ctr_str(c, "RuntimeRoot");
@@ -752,22 +755,24 @@ runtime_delete(struct pod_engine *e, struct pod_ctr *c)
 	cleanup_free char *state_dir = NULL;
 
 	if (!rt_root || !rt_path)
-		return;
+		return false;
 	state_dir = pod_path_join(rt_root, c->id);
 	if (access(state_dir, F_OK) < 0)
-		return;
+		return false;
 	if (pod_str_has_suffix(rt_path, "/pod-oci")) {
 		struct pod_err *e2 = NULL;
 		if (pod_oci_delete(rt_root, c->id, true, &e2) < 0) {
 			pod_debug("deleting %s from the runtime: %s", c->id, e2->msg);
 			pod_err_free(&e2);
+			return false;
 		}
-		return;
+		return true;
 	}
 	char *argv[] = { (char *) rt_path, (char *) "--root", (char *) rt_root, (char *) "delete",
 			 (char *) "--force", c->id, NULL };
 	(void) run_quiet(argv);
 	(void) e;
+	return false;
 }
 
 static bool
@@ -818,7 +823,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 	cleanup_free char *cgpath = NULL;
 	const char *cgp = pod_ctr_str(c, "CgroupsPath");
 	struct pod_err *e2 = NULL;
-	bool transition = false, rt_left = false;
+	bool transition = false, rt_left = false, cg_gone = false;
 
 	if (is_active(c->state)) {
 		struct pod_monitor_exit x = { 0 };
@@ -855,7 +860,7 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		pod_ctr_event(e, c, "died", c->exit_code);
 	}
 	if (rt_left || !pod_ctr_monitor_alive(c))
-		runtime_delete(e, c);
+		cg_gone = runtime_delete(e, c);
 	if (pod_ctr_net_teardown(e, c, &e2) < 0) {
 		pod_warn("tearing down the network of %s: %s", c->id, e2->msg);
 		pod_err_free(&e2);
@@ -866,7 +871,8 @@ pod_ctr_cleanup_locked(struct pod_engine *e, struct pod_ctr *c, struct pod_err *
 		return -1;
 	if (pod_ctr_volumes_unmount(e, c) && !transition && pod_ctr_save(e, c, err) < 0)
 		return -1;
-	if (cgp && *cgp) {
+	/* the runtime's (our pod-oci's delete removed it with the same path) */
+	if (cgp && *cgp && !cg_gone) {
 		struct pod_cgroup *cg = NULL;
 		cgpath = xstrdup(cgp);
 		if (pod_cgroup_load(cgpath, &cg, &e2) == 0) {
