@@ -1,5 +1,6 @@
 /* monitor.c - pod-monitor: create and start through the runtime, copy I/O, record the exit */
 #include "runtime/monitor_priv.h"
+#include "runtime/cgroup.h"
 #include "runtime/oci-internal.h"
 #include "runtime/oci.h"
 #include "core/fs.h"
@@ -615,12 +616,6 @@ create_and_start(struct mon *m, struct pod_err **err)
 	 * as they do under Podman ("runc create failed: ...").
 	 * The OOM count before it starts: its cgroup is new (none is 0).
 	 */
-	{
-		const char *slash = strrchr(o->runtime, '/');
-		m->one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
-		m->inproc = m->one_step && !(o->runtime_args && o->runtime_args[0]) &&
-			    runtime_is_this_build(o->runtime);
-	}
 	m->oom_base = oom_count(o->cgroup_path);
 	argv = runtime_argv(o, m->one_step ? "run" : "create");
 	if (m->one_step)
@@ -1037,6 +1032,22 @@ cloexec_inherited(int sync_fd)
 	(void) close_range((unsigned) sync_fd + 1, ~0U, CLOSE_RANGE_CLOEXEC);
 }
 
+/* makes (or removes again) a cgroup as the runtime's create would, with no resources */
+static bool
+cgroup_ahead(const char *path, bool make)
+{
+	cleanup_(pod_cgroup_freep) struct pod_cgroup *cg = NULL;
+	struct pod_err *e = NULL;
+
+	if (pod_cgroup_new(path, &cg, &e) < 0 ||
+	    (make ? pod_cgroup_make(cg, NULL, 0, &e) : pod_cgroup_destroy(cg, &e)) < 0) {
+		pod_debug("cgroup %s ahead of the runtime: %s", path, e->msg);
+		pod_err_free(&e);
+		return false;
+	}
+	return true;
+}
+
 /* a byte from the engine: the bundle is ready; EOF (or an error): it gave up */
 static bool
 wait_go(int fd)
@@ -1094,13 +1105,30 @@ pod_monitor_run(const struct pod_monitor_opts *o, int sync_fd, struct pod_err **
 	}
 	if (o->socket_dir && pod_monitor_attach_open(&m.at, o->socket_dir, err) < 0)
 		goto out_sync;
-	if (o->go_fd > 0 && !wait_go(o->go_fd)) {
-		/* the engine gave up before the bundle was ready: leave no trace */
-		pod_debug("no go from the engine: not creating %s", o->cid);
-		if (o->conmon_pidfile)
-			(void) unlink(o->conmon_pidfile);
-		r = 0;
-		goto out;
+	{
+		const char *slash = strrchr(o->runtime, '/');
+		m.one_step = STREQ(slash ? slash + 1 : o->runtime, "pod-oci");
+		m.inproc = m.one_step && !(o->runtime_args && o->runtime_args[0]) &&
+			   runtime_is_this_build(o->runtime);
+	}
+	if (o->go_fd > 0) {
+		/*
+		 * While the engine writes the bundle, our own runtime's cgroup
+		 * directories are made here (its create finds them and applies
+		 * the resources): ten mkdirs in cgroupfs, off the start's path.
+		 */
+		bool cg_made = m.inproc && o->cgroup_path && cgroup_ahead(o->cgroup_path, true);
+
+		if (!wait_go(o->go_fd)) {
+			/* the engine gave up before the bundle was ready: leave no trace */
+			pod_debug("no go from the engine: not creating %s", o->cid);
+			if (cg_made)
+				(void) cgroup_ahead(o->cgroup_path, false);
+			if (o->conmon_pidfile)
+				(void) unlink(o->conmon_pidfile);
+			r = 0;
+			goto out;
+		}
 	}
 	if (create_and_start(&m, err) < 0)
 		goto out;
