@@ -493,6 +493,7 @@ do_create(const char *root, const char *id, const char *bundle_in,
 	st.owner = pod_rt_owner_name(geteuid());
 	st.annotations = s->annotations;
 	st.cgroups_path = s->cgroups_path;
+	st.no_poststop = !s->n_hooks[POD_OCI_HOOK_POSTSTOP];
 	(void) pod_rt_pid_start_time(pid, &st.start_time);
 	state_text = state_json_text(&st, POD_OCI_CREATING);
 	/*
@@ -734,7 +735,9 @@ pod_oci_delete(const char *root, const char *id, bool force, struct pod_err **er
 		wait_gone(st->pid, st->start_time);
 	}
 	dir = state_dir(root, id);
-	if (st->status != POD_OCI_CREATING && load_config_copy(root, id, &s, &e) == 0) {
+	/* the config is read for its poststop hooks, unless the state says there are none */
+	if (st->status != POD_OCI_CREATING && !st->no_poststop &&
+	    load_config_copy(root, id, &s, &e) == 0) {
 		st->status = POD_OCI_STOPPED;
 		text = state_json_text(st, POD_OCI_STOPPED);
 		if (pod_rt_hooks_run(s->hooks[POD_OCI_HOOK_POSTSTOP], s->n_hooks[POD_OCI_HOOK_POSTSTOP],

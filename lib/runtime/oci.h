@@ -75,6 +75,7 @@ struct pod_oci_state {
 	json_t *annotations; /* object */
 	char *cgroups_path;  /* NULL when none */
 	uint64_t start_time; /* of the init, from /proc/PID/stat */
+	bool no_poststop;    /* the config has no poststop hooks: delete need not read it */
 };
 
 /* ROOT for this user: /run/pod-oci, or $XDG_RUNTIME_DIR/pod-oci when not root */

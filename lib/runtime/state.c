@@ -214,11 +214,11 @@ int
 pod_rt_state_save(const char *dir, const struct pod_oci_state *s, struct pod_err **err)
 {
 	cleanup_ojson json_t *j = json_pack(
-		"{s:s,s:s,s:i,s:s,s:s,s:I,s:s,s:O,s:s*,s:I}", "ociVersion", POD_OCI_VERSION, "id",
-		s->id, "pid", (json_int_t) s->pid, "bundle", s->bundle, "rootfs", s->rootfs,
+		"{s:s,s:s,s:i,s:s,s:s,s:I,s:s,s:O,s:s*,s:I,s:b}", "ociVersion", POD_OCI_VERSION,
+		"id", s->id, "pid", (json_int_t) s->pid, "bundle", s->bundle, "rootfs", s->rootfs,
 		"created", (json_int_t) s->created_ns, "owner", s->owner ? s->owner : "",
 		"annotations", s->annotations, "cgroupsPath", s->cgroups_path, "startTime",
-		(json_int_t) s->start_time);
+		(json_int_t) s->start_time, "noPoststop", s->no_poststop);
 	cleanup_free char *text = NULL;
 	cleanup_free char *path = xasprintf("%s/state.json", dir);
 
@@ -241,6 +241,7 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 	const char *bundle = "", *rootfs = "", *owner = "", *cg = NULL;
 	json_int_t pid = 0, created = 0, start = 0;
 	json_t *ann = NULL;
+	int no_poststop = 0;
 	struct stat st;
 
 	if (stat(dir, &st) < 0)
@@ -260,10 +261,10 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 		*ret = TAKE_PTR(s);
 		return 0;
 	}
-	if (json_unpack_ex(j, &je, 0, "{s:I,s:s,s:s,s:I,s?s,s?o,s?s,s?I}", "pid", &pid,
+	if (json_unpack_ex(j, &je, 0, "{s:I,s:s,s:s,s:I,s?s,s?o,s?s,s?I,s?b}", "pid", &pid,
 			   "bundle", &bundle, "rootfs", &rootfs, "created", &created, "owner",
-			   &owner, "annotations", &ann, "cgroupsPath", &cg, "startTime",
-			   &start) < 0)
+			   &owner, "annotations", &ann, "cgroupsPath", &cg, "startTime", &start,
+			   "noPoststop", &no_poststop) < 0)
 		return pod_err_set(err, POD_E_GENERIC, 0, "%s: %s", path, je.text);
 	s->pid = (pid_t) pid;
 	s->bundle = xstrdup(bundle);
@@ -273,6 +274,7 @@ state_load(const char *root, const char *id, struct pod_oci_state **ret, struct 
 	s->start_time = (uint64_t) start;
 	s->annotations = json_is_object(ann) ? json_incref(ann) : json_object();
 	s->cgroups_path = cg ? xstrdup(cg) : NULL;
+	s->no_poststop = no_poststop;
 	if (!pod_rt_pid_alive(s->pid, s->start_time))
 		s->status = POD_OCI_STOPPED;
 	else if (access(fifo, F_OK) == 0)

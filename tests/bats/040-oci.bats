@@ -325,7 +325,7 @@ run_oci() {
     assert "$output" =~ "cannot allocate a tty when detaching without a console socket"
 }
 
-@test "oci: a prestart hook gets the state" {
+@test "oci: prestart and poststop hooks get the state" {
     edit_config '.hooks = {prestart: [{path: "/bin/sh", args: ["sh", "-c", $cmd]}]}' \
         --arg cmd "cat > $PODUTILS_TMP/hook.json"
     set_args sleep 1000
@@ -347,6 +347,16 @@ run_oci() {
     edit_config '.hooks = {prestart: [{path: "/bin/sleep", args: ["sleep", "10"], timeout: 1}]}'
     run_oci 1 create --bundle "$BUNDLE" c3 </dev/null
     assert "$output" =~ "timed out after 1 seconds" "hook timeout"
+
+    # poststop runs at delete, with the state "stopped" (the state file says
+    # whether the config has any, so that a delete without reads no config)
+    edit_config '.hooks = {poststop: [{path: "/bin/sh", args: ["sh", "-c", $cmd]}]}' \
+        --arg cmd "cat > $PODUTILS_TMP/poststop.json"
+    set_args sleep 1000
+    oci_bg create --bundle "$BUNDLE" c4
+    run_oci 0 delete -f c4
+    is "$(jq -r .id "$PODUTILS_TMP/poststop.json")" "c4" "poststop sees the id"
+    is "$(jq -r .status "$PODUTILS_TMP/poststop.json")" "stopped" "poststop sees it stopped"
 }
 
 @test "oci: bad config.json is refused with a clear error" {
