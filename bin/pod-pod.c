@@ -187,24 +187,14 @@ security_settings(json_t *s, struct pod_err **err)
 				   opt.userns ? "userns" : opt.uidmap ? "uidmap" : opt.gidmap ?
 				   "gidmap" : opt.subuidname ? "subuidname" : "subgidname");
 	if (opt.sysctl) {
-		json_t *a = json_array();
-		if (pod_ctr_sysctls_check(opt.sysctl, err) < 0) {
-			json_decref(a);
+		if (pod_ctr_sysctls_check(opt.sysctl, err) < 0)
 			return -1;
-		}
-		for (size_t i = 0; opt.sysctl[i]; i++)
-			json_array_append_new(a, pod_json_string(opt.sysctl[i]));
-		json_object_set_new(s, "Sysctls", a);
+		json_object_set_new(s, "Sysctls", pod_json_strv(opt.sysctl));
 	}
 	if (opt.security_opt) {
-		json_t *a = json_array();
-		if (pod_ctr_security_opts(s, opt.security_opt, err) < 0) {
-			json_decref(a);
+		if (pod_ctr_security_opts(s, opt.security_opt, err) < 0)
 			return -1;
-		}
-		for (size_t i = 0; opt.security_opt[i]; i++)
-			json_array_append_new(a, pod_json_string(opt.security_opt[i]));
-		json_object_set_new(s, "SecurityOpt", a);
+		json_object_set_new(s, "SecurityOpt", pod_json_strv(opt.security_opt));
 	}
 	if (opt.device) {
 		json_t *d = pod_ctr_devices_setting(opt.device, err);

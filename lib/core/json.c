@@ -93,6 +93,16 @@ pod_json_string(const char *maybe_non_utf8)
 	return pod_json_stringn(maybe_non_utf8, maybe_non_utf8 ? strlen(maybe_non_utf8) : 0);
 }
 
+json_t *
+pod_json_strv(char *const *v)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; v && v[i]; i++)
+		json_array_append_new(a, pod_json_string(v[i]));
+	return a;
+}
+
 int
 pod_json_print_line(FILE *f, json_t *obj, struct pod_err **err)
 {

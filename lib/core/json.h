@@ -33,6 +33,8 @@ void pod_json_decrefp(json_t **j);
  */
 json_t *pod_json_string(const char *maybe_non_utf8);
 json_t *pod_json_stringn(const char *maybe_non_utf8, size_t len);
+/* an array of pod_json_string()s of a NULL-terminated vector (NULL: []) */
+json_t *pod_json_strv(char *const *v);
 
 /*
  * Writes obj compactly, keys in insertion order, followed by "\n", and

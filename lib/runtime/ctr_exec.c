@@ -259,7 +259,7 @@ exec_process(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 {
 	cleanup_json json_t *p = json_deep_copy(spec_proc);
 	cleanup_free char *home = NULL;
-	json_t *args = json_array(), *env;
+	json_t *env;
 	struct winsize ws;
 	uint32_t uid;
 
@@ -267,9 +267,7 @@ exec_process(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 		pod_err_set(err, POD_E_GENERIC, 0, "container %s has no process in its spec", c->id);
 		return NULL;
 	}
-	for (size_t i = 0; o->args[i]; i++)
-		json_array_append_new(args, pod_json_string(o->args[i]));
-	json_object_set_new(p, "args", args);
+	json_object_set_new(p, "args", pod_json_strv(o->args));
 	json_object_set_new(p, "terminal", json_boolean(o->tty));
 	json_object_del(p, "consoleSize");
 	if (o->tty && isatty(STDIN_FILENO) && ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 &&
@@ -1056,9 +1054,7 @@ exec_session(struct pod_engine *e, struct pod_ctr *c, const struct pod_exec_opts
 		return -1;
 	pod_id_new(sid);
 	path = xasprintf("%s/%s.json", xdir, sid);
-	cmd = json_array();
-	for (size_t i = 0; o->args[i]; i++)
-		json_array_append_new(cmd, pod_json_string(o->args[i]));
+	cmd = pod_json_strv(o->args);
 	rec = json_pack("{s:s, s:s, s:o, s:i, s:b, s:n, s:b, s:b, s:I}", "ID", sid, "ContainerID",
 			c->id, "Command", cmd, "Pid", 0, "Running", 1, "ExitCode", "Detached",
 			o->detach, "Tty", o->tty, "Created", (json_int_t) pod_now_ns());
