@@ -24,18 +24,10 @@ net41() {
 }
 
 teardown() {
-    local v id
     "$PODMAN" pod rm -a -f -t 0 >/dev/null 2>&1 || true
     "$PODMAN" rm -a -f -t 0 >/dev/null 2>&1 || true
     "$PODMAN" network rm -f podgaps41 >/dev/null 2>&1 || true
-    for v in "${VETHS[@]}"; do
-        run ip link show "$v"
-        assert "$status" -ne 0 "veth $v is gone"
-    done
-    for id in "${PODS[@]}"; do
-        run find /sys/fs/cgroup -maxdepth 3 -type d -name "$id"
-        is "$output" "" "no cgroup of pod $id"
-    done
+    assert_pods_gone
     ctr_leak_check
     basic_teardown
 }

@@ -36,15 +36,7 @@ free_port() {
 }
 
 assert_nothing_left() {
-    local v id
-    for v in "${VETHS[@]}"; do
-        run ip link show "$v"
-        assert "$status" -ne 0 "veth $v is gone"
-    done
-    for id in "${PODS[@]}"; do
-        run find /sys/fs/cgroup -maxdepth 3 -type d -name "$id"
-        is "$output" "" "no cgroup of pod $id"
-    done
+    assert_pods_gone
     run grep -c " $POD_RUNROOT/netns/" /proc/self/mountinfo
     is "$output" "0" "no netns mount"
 }

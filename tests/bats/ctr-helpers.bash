@@ -36,6 +36,19 @@ veths_of() {
         "SELECT json_extract(data, '\$.host_veth') FROM net_endpoints WHERE container_id = '$1'"
 }
 
+# the pods and veths that track_pod remembered are gone: no veth, no pod cgroup
+assert_pods_gone() {
+    local v id
+    for v in "${VETHS[@]}"; do
+        run ip link show "$v"
+        assert "$status" -ne 0 "veth $v is gone"
+    done
+    for id in "${PODS[@]}"; do
+        run find /sys/fs/cgroup -maxdepth 3 -type d -name "$id"
+        is "$output" "" "no cgroup of pod $id"
+    done
+}
+
 # remembers a pod's ID and its infra's veths (in PODS, VETHS) for the leak check
 track_pod() {
     local id infra
