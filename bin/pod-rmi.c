@@ -1,5 +1,6 @@
 /* pod-rmi - remove images (`podman rmi`, `podman image rm`) */
 #include "cli/tool.h"
+#include "core/fs.h"
 #include "core/json.h"
 #include "image/imagestore.h"
 
@@ -28,23 +29,14 @@ static const struct pod_opt options[] = {
 static int
 rm_container(void *ctx, const char *id, struct pod_err **err)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	cleanup_free char *tool = NULL;
+	cleanup_free char *tool = pod_self_tool("pod-rm");
 	char *argv[] = { "pod-rm", "--force", (char *) id, NULL };
 	pid_t pid;
 	int status, rc;
 
 	(void) ctx;
-	if (n <= 0)
-		return pod_err_sys(err, "finding pod-rm");
-	self[n] = 0;
-	*strrchr(self, '/') = 0;
-	tool = xasprintf("%s/pod-rm", self);
-	if (access(tool, X_OK) < 0) {
-		free(tool);
+	if (!tool)
 		tool = xstrdup("pod-rm");
-	}
 	rc = strchr(tool, '/') ? posix_spawn(&pid, tool, NULL, NULL, argv, environ)
 			       : posix_spawnp(&pid, tool, NULL, NULL, argv, environ);
 	if (rc != 0) {

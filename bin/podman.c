@@ -7,6 +7,7 @@
  * executable, then in the libexec directory, then on PATH.
  */
 #include "cli/tool.h"
+#include "core/fs.h"
 #include "core/strbuf.h"
 
 #include <errno.h>
@@ -96,22 +97,6 @@ find_exact(const char *words)
 	return NULL;
 }
 
-static char *
-self_dir(void)
-{
-	char buf[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
-
-	if (n <= 0)
-		return NULL;
-	buf[n] = '\0';
-	char *slash = strrchr(buf, '/');
-	if (!slash)
-		return NULL;
-	*slash = '\0';
-	return xstrdup(buf);
-}
-
 static bool
 is_exec(const char *p)
 {
@@ -122,7 +107,7 @@ is_exec(const char *p)
 static char *
 find_tool(const char *tool)
 {
-	cleanup_free char *dir = self_dir();
+	cleanup_free char *dir = pod_self_dir();
 	char *p;
 
 	if (dir) {

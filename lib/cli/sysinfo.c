@@ -136,21 +136,11 @@ caps_text(void)
 static char *
 find_helper(const char *name)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *p = pod_self_tool(name);
 
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			char *p = xasprintf("%s/%s", self, name);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	char *p = xasprintf("%s/%s", POD_LIBEXECDIR, name);
+	if (p)
+		return p;
+	p = xasprintf("%s/%s", POD_LIBEXECDIR, name);
 	if (access(p, X_OK) == 0)
 		return p;
 	free(p);

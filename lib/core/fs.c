@@ -166,6 +166,35 @@ pod_mkdtemp(const char *dir, const char *fallback, const char *prefix, char **re
 	return 0;
 }
 
+char *
+pod_self_dir(void)
+{
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *slash;
+
+	if (n <= 0)
+		return NULL;
+	self[n] = '\0';
+	slash = strrchr(self, '/');
+	return slash ? xstrndup(self, (size_t) (slash - self)) : NULL;
+}
+
+char *
+pod_self_tool(const char *name)
+{
+	cleanup_free char *dir = pod_self_dir();
+	char *p;
+
+	if (!dir)
+		return NULL;
+	p = pod_path_join(dir, name);
+	if (access(p, X_OK) == 0)
+		return p;
+	free(p);
+	return NULL;
+}
+
 int
 pod_mkdir_p(const char *path, mode_t mode, struct pod_err **err)
 {

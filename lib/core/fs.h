@@ -37,6 +37,11 @@ int pod_write_file_replace(const char *path, const void *data, size_t len, mode_
 int pod_read_file(const char *path, char **ret, size_t *ret_len, size_t max, struct pod_err **err);
 
 /* mkdir -p: creates missing components with mode (umask applies) */
+/* the running program's directory (from /proc/self/exe); NULL when unknown */
+char *pod_self_dir(void);
+/* NAME in the running program's directory when it is executable there, else NULL */
+char *pod_self_tool(const char *name);
+
 int pod_mkdir_p(const char *path, mode_t mode, struct pod_err **err);
 
 /*

@@ -72,24 +72,14 @@ running_pid(const char *pidfile)
 static char *
 find_dnsd(void)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 	const char *env = getenv("POD_DNSD");
+	char *p;
 
 	if (env && *env && access(env, X_OK) == 0)
 		return xstrdup(env);
-	if (n > 0) {
-		self[n] = '\0';
-		char *slash = strrchr(self, '/');
-		if (slash) {
-			*slash = '\0';
-			char *p = pod_path_join(self, "pod-dnsd");
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	char *p = pod_path_join(POD_LIBEXECDIR, "pod-dnsd");
+	if ((p = pod_self_tool("pod-dnsd")))
+		return p;
+	p = pod_path_join(POD_LIBEXECDIR, "pod-dnsd");
 	if (access(p, X_OK) == 0)
 		return p;
 	free(p);

@@ -41,17 +41,9 @@ pod_ctr_state_parse(const char *s)
 static char *
 self_dir(void)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	char *slash;
+	char *d = pod_self_dir();
 
-	if (n <= 0)
-		return xstrdup(POD_LIBEXECDIR);
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return xstrdup(POD_LIBEXECDIR);
-	return xstrndup(self, (size_t) (slash - self));
+	return d ? d : xstrdup(POD_LIBEXECDIR);
 }
 
 char *

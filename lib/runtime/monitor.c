@@ -142,21 +142,10 @@ move_fd(int src, int target)
 static bool
 runtime_is_this_build(const char *runtime)
 {
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-	cleanup_free char *ours = NULL;
+	cleanup_free char *ours = strchr(runtime, '/') ? pod_self_tool("pod-oci") : NULL;
 	struct stat a, b;
-	char *slash;
 
-	if (n <= 0 || !strchr(runtime, '/'))
-		return false;
-	self[n] = '\0';
-	slash = strrchr(self, '/');
-	if (!slash)
-		return false;
-	*slash = '\0';
-	ours = xasprintf("%s/pod-oci", self);
-	return stat(ours, &a) == 0 && stat(runtime, &b) == 0 && a.st_dev == b.st_dev &&
+	return ours && stat(ours, &a) == 0 && stat(runtime, &b) == 0 && a.st_dev == b.st_dev &&
 	       a.st_ino == b.st_ino;
 }
 

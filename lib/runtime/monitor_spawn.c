@@ -137,21 +137,9 @@ pod_monitor_argv(const char *path, const struct pod_monitor_opts *o, int sync_fd
 static char *
 default_monitor_path(void)
 {
-	char self[4096];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	char *p = pod_self_tool("pod-monitor");
 
-	if (n > 0) {
-		char *slash;
-		self[n] = '\0';
-		slash = strrchr(self, '/');
-		if (slash) {
-			char *p = xasprintf("%.*s/pod-monitor", (int) (slash - self), self);
-			if (access(p, X_OK) == 0)
-				return p;
-			free(p);
-		}
-	}
-	return xstrdup(POD_LIBEXECDIR "/pod-monitor");
+	return p ? p : xstrdup(POD_LIBEXECDIR "/pod-monitor");
 }
 
 static int
