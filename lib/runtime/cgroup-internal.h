@@ -60,6 +60,8 @@ extern const struct cg_ops pod_cgroup_v2_ops;
 const struct pod_cgroup_mount *pod_cgroup_find(const struct pod_cgroup *cg,
 					       const char *controller);
 int pod_cgroup_write(const char *dir, const char *file, const char *value, struct pod_err **err);
+/* one write(2) of value to an open control file (path for messages) */
+int pod_cgroup_write_fd(int fd, const char *path, const char *value, struct pod_err **err);
 int pod_cgroup_writef(const char *dir, const char *file, struct pod_err **err, const char *fmt,
 		      ...) POD_PRINTF(4, 5);
 /* whole file, trailing newline removed; NULL with *err on failure */

@@ -91,11 +91,18 @@ pod_cgroup_write(const char *dir, const char *file, const char *value, struct po
 {
 	cleanup_free char *path = xasprintf("%s/%s", dir, file);
 	cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
-	size_t len = strlen(value);
-	ssize_t n;
 
 	if (fd < 0)
 		return pod_err_sys(err, "opening \"%s\"", path);
+	return pod_cgroup_write_fd(fd, path, value, err);
+}
+
+int
+pod_cgroup_write_fd(int fd, const char *path, const char *value, struct pod_err **err)
+{
+	size_t len = strlen(value);
+	ssize_t n;
+
 	do
 		n = write(fd, value, len);
 	while (n < 0 && errno == EINTR);

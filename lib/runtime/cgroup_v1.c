@@ -305,19 +305,6 @@ v1_network(struct pod_cgroup *cg, const struct cg_res *r, struct pod_err **err)
 }
 
 static int
-write_rule(int fd, const char *path, const char *rule, struct pod_err **err)
-{
-	ssize_t n;
-
-	do
-		n = write(fd, rule, strlen(rule));
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return pod_err_sys(err, "writing \"%s\" to \"%s\"", rule, path);
-	return 0;
-}
-
-static int
 v1_devices(struct pod_cgroup *cg, const struct cg_res *r, struct pod_err **err)
 {
 	cleanup_free char *allow_path = NULL, *deny_path = NULL;
@@ -345,15 +332,15 @@ v1_devices(struct pod_cgroup *cg, const struct cg_res *r, struct pod_err **err)
 	deny_fd = open(deny_path, O_WRONLY | O_CLOEXEC);
 	if (allow_fd < 0 || deny_fd < 0)
 		return pod_err_sys(err, "opening \"%s\"", allow_fd < 0 ? allow_path : deny_path);
-	if (write_rule(deny_fd, deny_path, "a", err) < 0)
+	if (pod_cgroup_write_fd(deny_fd, deny_path, "a", err) < 0)
 		return -1;
 	json_array_foreach(r->devices, i, d) {
 		cleanup_free char *rule = NULL;
 		bool allow = false;
 
 		if (pod_cgroup_device_rule(d, &allow, &rule, err) < 0 ||
-		    write_rule(allow ? allow_fd : deny_fd, allow ? allow_path : deny_path, rule,
-			       err) < 0)
+		    pod_cgroup_write_fd(allow ? allow_fd : deny_fd, allow ? allow_path : deny_path,
+					rule, err) < 0)
 			return -1;
 	}
 	return 0;
