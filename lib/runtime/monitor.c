@@ -32,7 +32,6 @@ struct mon {
 	const struct pod_monitor_opts *o;
 	bool one_step;		/* our own runtime: `run --detach`, and the runner may delete */
 	bool inproc;		/* ... and the same build's: run it in a child without exec */
-	bool rt_inproc_now;	/* the next run_runtime is that `run --detach` */
 	int sigfd;
 	int sync_fd;
 	int devnull;
@@ -175,10 +174,10 @@ inproc_run(struct mon *m)
 
 /*
  * fork and exec argv with the given stdio; the child has default signals.
- * With m->rt_inproc_now the child runs our runtime's `run --detach` itself.
+ * With inproc (the monitor) the child runs our runtime's `run --detach` itself.
  */
 static pid_t
-spawn_child(struct mon *m, char *const *argv, int in, int out, int errfd)
+spawn_child(struct mon *inproc, char *const *argv, int in, int out, int errfd)
 {
 	pid_t pid = fork();
 	sigset_t none;
@@ -191,8 +190,8 @@ spawn_child(struct mon *m, char *const *argv, int in, int out, int errfd)
 	signal(SIGPIPE, SIG_DFL);
 	if (move_fd(in, 0) < 0 || move_fd(out, 1) < 0 || move_fd(errfd, 2) < 0)
 		_exit(127);
-	if (m && m->rt_inproc_now)
-		inproc_run(m);
+	if (inproc)
+		inproc_run(inproc);
 	execvp(argv[0], argv);
 	e = errno;
 	dprintf(2, "executing %s: %s\n", argv[0], pod_strerror(e));
@@ -272,13 +271,14 @@ runtime_argv(const struct pod_monitor_opts *o, const char *verb)
 }
 
 /*
- * Runs one runtime command (takes take_argv) and waits for it, keeping the signal fd, the
+ * Runs one runtime command (takes take_argv; with inproc, our runtime's `run --detach`
+ * in the child, see inproc_run) and waits for it, keeping the signal fd, the
  * console socket and the runtime's stderr serviced. errfd < 0: its stderr
  * goes to a private pipe; else to errfd, and cap_fd (the read end) is
  * captured. Returns the exit code (128+signal), or -1.
  */
 static int
-run_runtime(struct mon *m, char **take_argv, int in, int out, int errfd, int cap_fd,
+run_runtime(struct mon *m, char **take_argv, bool inproc, int in, int out, int errfd, int cap_fd,
 	    struct pod_err **err)
 {
 	cleanup_strv char **argv = take_argv;
@@ -303,8 +303,7 @@ run_runtime(struct mon *m, char **take_argv, int in, int out, int errfd, int cap
 		pod_debug("running %s", cmd.buf);
 	}
 	m->cmd_done = false;
-	m->cmd_pid = spawn_child(m, argv, in, out, errfd);
-	m->rt_inproc_now = false;
+	m->cmd_pid = spawn_child(inproc ? m : NULL, argv, in, out, errfd);
 	close_fd(&pipefd[1]);
 	if (m->cmd_pid < 0) {
 		close_fd(&pipefd[0]);
@@ -401,7 +400,7 @@ delete_container(struct mon *m)
 
 	argv = pod_strv_push(argv, xstrdup("--force"));
 	argv = pod_strv_push(argv, xstrdup(m->o->cid));
-	code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, &e);
+	code = run_runtime(m, argv, false, m->devnull, m->devnull, -1, -1, &e);
 	if (code < 0) {
 		pod_warn("deleting container %s: %s", m->o->cid, e->msg);
 		pod_err_free(&e);
@@ -624,8 +623,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	 * be writing already, so its output stays in the pipe for the log, and
 	 * is read as the error only when the runtime failed (it never ran).
 	 */
-	m->rt_inproc_now = m->inproc;
-	code = run_runtime(m, argv, c_in, c_out, c_err, m->one_step ? -1 : cap, err);
+	code = run_runtime(m, argv, m->inproc, c_in, c_out, c_err, m->one_step ? -1 : cap, err);
 	if (m->one_step && code > 0 && cap >= 0)
 		capture(m, cap);
 	/* the container holds its ends now */
@@ -666,7 +664,7 @@ create_and_start(struct mon *m, struct pod_err **err)
 	if (!m->one_step) {
 		argv = runtime_argv(o, "start");
 		argv = pod_strv_push(argv, xstrdup(o->cid));
-		code = run_runtime(m, argv, m->devnull, m->devnull, -1, -1, err);
+		code = run_runtime(m, argv, false, m->devnull, m->devnull, -1, -1, err);
 		if (code < 0)
 			goto fail_sync_delete;
 		if (code != 0) {
