@@ -156,6 +156,20 @@ openat2_in_root(int rootfd, const char *rel, int flags)
 	return (int) fd;
 }
 
+/* an empty file or a directory under parent; one that is there already will do */
+static int
+make_entry(int parent, const char *base, bool as_file)
+{
+	int fd;
+
+	if (!as_file)
+		return mkdirat(parent, base, 0755) < 0 && errno != EEXIST ? -1 : 0;
+	fd = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd >= 0)
+		close(fd);
+	return fd < 0 && errno != EEXIST ? -1 : 0;
+}
+
 int
 pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int *ret,
 		 struct pod_err **err)
@@ -182,7 +196,6 @@ pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int
 		char *slash = strrchr(rel, '/');
 		cleanup_close int parent = -1;
 		const char *base = rel;
-		int made;
 
 		if (slash) {
 			*slash = '\0';
@@ -193,15 +206,7 @@ pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int
 			parent = fcntl(rootfd, F_DUPFD_CLOEXEC, 3);
 		}
 		if (parent >= 0) {
-			if (as_file) {
-				made = openat(parent, base,
-					      O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
-				if (made >= 0)
-					close(made);
-			} else {
-				made = mkdirat(parent, base, 0755);
-			}
-			if (made < 0 && errno != EEXIST)
+			if (make_entry(parent, base, as_file) < 0)
 				return pod_err_sys(err, "creating /%s in the container", rel);
 			fd = openat2_in_root(rootfd, rel, O_PATH);
 			if (fd < 0)
@@ -249,17 +254,7 @@ pod_rt_open_in_root(int rootfd, const char *path, bool create, bool as_file, int
 			rel[i] = saved;
 			return -1;
 		}
-		if (last && as_file) {
-			int f = openat(parent, base, O_CREAT | O_EXCL | O_WRONLY | O_NOFOLLOW |
-							     O_CLOEXEC, 0644);
-			if (f < 0 && errno != EEXIST) {
-				pod_err_sys(err, "creating /%s in the container", rel);
-				rel[i] = saved;
-				return -1;
-			}
-			if (f >= 0)
-				close(f);
-		} else if (mkdirat(parent, base, 0755) < 0 && errno != EEXIST) {
+		if (make_entry(parent, base, last && as_file) < 0) {
 			pod_err_sys(err, "creating /%s in the container", rel);
 			rel[i] = saved;
 			return -1;
